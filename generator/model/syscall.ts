@@ -1,0 +1,59 @@
+/**
+ * The resolved model of one bound syscall on one target: every parameter
+ * classified for the two emitters (C++ converts native arguments; TypeScript
+ * builds the public signature and marshals structs, arrays and cells).
+ */
+import type { Place } from '../errors.js';
+import type { StructModel } from '../spec/struct-specs.js';
+import type { Dir } from '../spec/semantics.js';
+
+/** A C integer as seen by the target: width and signedness. */
+export interface IntInfo {
+  bits: 8 | 16 | 32 | 64;
+  signed: boolean;
+}
+
+export type ParamKind =
+  /** A plain integer (flags, modes, counts not tied to a buffer). */
+  | { kind: 'int'; int: IntInfo }
+  | { kind: 'fd'; int: IntInfo }
+  | { kind: 'string'; isPath: boolean; optional: boolean }
+  | { kind: 'buffer'; dir: Dir | 'range'; optional: boolean; length?: string; lengthCell?: string }
+  | { kind: 'struct'; struct: StructModel; size: number; dir: Dir; optional: boolean }
+  | { kind: 'array'; struct: StructModel; elemSize: number; dir: Dir; optional: boolean; length?: string; count?: number }
+  | { kind: 'cell'; cell: IntInfo; cType: string; dir: 'out' | 'inout'; count: number }
+  /** Not a JS argument: the binding passes a fixed value. */
+  | { kind: 'const'; value: number }
+  /** A whole mapping made by a `mapping` call; its length argument is derived. */
+  | { kind: 'mapping'; length: string }
+  /** An integer derived from another parameter (a buffer's or array's length); optional in JS. */
+  | { kind: 'length'; of: string; int: IntInfo }
+  /** An integer cell holding a buffer's capacity in, used length out (socklen_t *). */
+  | { kind: 'lengthCell'; of: string; cell: IntInfo; cType: string };
+
+export interface ParamModel {
+  name: string;
+  /** The prototype's C type, as the kernel writes it. */
+  cType: string;
+  kind: ParamKind;
+}
+
+export type ReturnModel =
+  | { kind: 'number' }
+  | { kind: 'bigint' }
+  | { kind: 'void' }
+  | { kind: 'param'; param: string }
+  | { kind: 'mapping'; length: string; releaseNr: number };
+
+export interface SyscallModel {
+  name: string;
+  nr: number;
+  /** Kernel entry point (sys_*) whose prototype gave the parameters. */
+  entry: string;
+  params: ParamModel[];
+  returns: ReturnModel;
+  blocking: boolean;
+  doc?: string;
+  /** Where the semantics entry is, for error messages and generated comments. */
+  place: Place;
+}

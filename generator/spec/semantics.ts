@@ -1,0 +1,106 @@
+/**
+ * Schema and types of specs/linux/semantics.yaml: what C cannot say about a
+ * syscall's parameters and result. Resolution against prototypes happens in
+ * syscall-model.ts; this module only reads and validates.
+ */
+import { loadSpecFile, type SourceFile } from './source-file.js';
+
+export type Dir = 'in' | 'out' | 'inout';
+
+export type ParamSemantics =
+  | 'fd'
+  | 'path'
+  | 'string'
+  | { path: true; optional?: boolean }
+  | { string: true; optional?: boolean }
+  | { buffer: Dir | 'range'; length?: string; lengthCell?: string; optional?: boolean }
+  | { struct: string; dir: Dir; optional?: boolean }
+  | { array: string; dir: Dir; length?: string; count?: number; optional?: boolean }
+  | { cell: string; dir: 'out' | 'inout'; count?: number }
+  | { value: number }
+  | { sizeof: string }
+  | { mapping: 'release'; length: string };
+
+export type ReturnSemantics = 'number' | 'bigint' | 'void' | { param: string } | { mapping: { length: string } };
+
+export interface SyscallSemantics {
+  blocking?: boolean;
+  doc?: string;
+  params?: Record<string, ParamSemantics>;
+  returns?: ReturnSemantics;
+}
+
+export interface SemanticsFile {
+  syscalls: Record<string, SyscallSemantics>;
+}
+
+const dir = { enum: ['in', 'out', 'inout'] } as const;
+const ident = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } as const;
+
+const paramSchema = {
+  anyOf: [
+    { enum: ['fd', 'path', 'string'] },
+    { type: 'object', additionalProperties: false, required: ['path'], properties: { path: { const: true }, optional: { type: 'boolean' } } },
+    { type: 'object', additionalProperties: false, required: ['string'], properties: { string: { const: true }, optional: { type: 'boolean' } } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['buffer'],
+      properties: { buffer: { enum: ['in', 'out', 'inout', 'range'] }, length: ident, lengthCell: ident, optional: { type: 'boolean' } },
+    },
+    { type: 'object', additionalProperties: false, required: ['struct', 'dir'], properties: { struct: ident, dir, optional: { type: 'boolean' } } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['array', 'dir'],
+      properties: { array: ident, dir, length: ident, count: { type: 'integer', minimum: 1 }, optional: { type: 'boolean' } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['cell', 'dir'],
+      properties: { cell: { type: 'string' }, dir: { enum: ['out', 'inout'] }, count: { type: 'integer', minimum: 1 } },
+    },
+    { type: 'object', additionalProperties: false, required: ['value'], properties: { value: { type: 'integer' } } },
+    { type: 'object', additionalProperties: false, required: ['sizeof'], properties: { sizeof: ident } },
+    { type: 'object', additionalProperties: false, required: ['mapping', 'length'], properties: { mapping: { const: 'release' }, length: ident } },
+  ],
+} as const;
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['syscalls'],
+  properties: {
+    syscalls: {
+      type: 'object',
+      additionalProperties: {
+        type: ['object', 'null'],
+        additionalProperties: false,
+        properties: {
+          blocking: { type: 'boolean' },
+          doc: { type: 'string' },
+          params: { type: 'object', additionalProperties: paramSchema },
+          returns: {
+            anyOf: [
+              { enum: ['number', 'bigint', 'void'] },
+              { type: 'object', additionalProperties: false, required: ['param'], properties: { param: ident } },
+              {
+                type: 'object',
+                additionalProperties: false,
+                required: ['mapping'],
+                properties: { mapping: { type: 'object', additionalProperties: false, required: ['length'], properties: { length: ident } } },
+              },
+            ],
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export function loadSemantics(file: string): SourceFile<SemanticsFile> {
+  const src = loadSpecFile<SemanticsFile>(file, schema);
+  for (const [k, v] of Object.entries(src.data.syscalls)) if (v === null) src.data.syscalls[k] = {};
+  return src;
+}
