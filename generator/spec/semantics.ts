@@ -21,7 +21,7 @@ export type ParamSemantics =
   | { sizeof: string }
   | { mapping: 'release'; length: string };
 
-export type ReturnSemantics = 'number' | 'bigint' | 'void' | { param: string } | { mapping: { length: string } };
+export type ReturnSemantics = 'number' | 'bigint' | 'void' | { param: string } | { mapping: { length: string; release: string } };
 
 export interface SyscallSemantics {
   blocking?: boolean;
@@ -89,7 +89,9 @@ const schema = {
                 type: 'object',
                 additionalProperties: false,
                 required: ['mapping'],
-                properties: { mapping: { type: 'object', additionalProperties: false, required: ['length'], properties: { length: ident } } },
+                properties: {
+                  mapping: { type: 'object', additionalProperties: false, required: ['length', 'release'], properties: { length: ident, release: ident } },
+                },
               },
             ],
           },

@@ -1,0 +1,188 @@
+/**
+ * Emits binding.cc for a Linux target: builds a view of each syscall's native
+ * arguments (how each JS value becomes a syscall register) and renders
+ * templates/linux/binding.cc.hbs. All C++ text lives in the templates.
+ */
+import type { LinuxTargetModel } from '../spec/linux-model.js';
+import type { IntInfo, ParamModel, SyscallModel } from '../model/syscall.js';
+import { EmitError } from '../errors.js';
+import { formatPlace } from '../errors.js';
+import { render } from './templates.js';
+
+interface ArgView {
+  index: number;
+  name: string;
+  var: string;
+  partial: string;
+  lo?: string;
+  hi?: string;
+  nullable?: boolean;
+  value?: string;
+  keep?: boolean;
+}
+
+interface CallArg {
+  sync: string;
+  async: string;
+}
+
+function intBounds(int: IntInfo): { partial: string; lo?: string; hi: string } {
+  if (int.signed) {
+    if (int.bits === 64) return { partial: 'arg-int', lo: 'INT64_MIN', hi: 'INT64_MAX' };
+    const max = 2 ** (int.bits - 1);
+    return { partial: 'arg-int', lo: `-${max}LL`, hi: `${max - 1}LL` };
+  }
+  if (int.bits === 64) return { partial: 'arg-uint', hi: 'UINT64_MAX' };
+  return { partial: 'arg-uint', hi: `${2 ** int.bits - 1}ULL` };
+}
+
+/** Native (JS-visible) arguments: every parameter except fixed values and lengths derived in C++. */
+export function nativeParams(s: SyscallModel): ParamModel[] {
+  return s.params.filter((p) => p.kind.kind !== 'const' && !isMappingLength(s, p));
+}
+
+function isMappingLength(s: SyscallModel, p: ParamModel): boolean {
+  if (p.kind.kind !== 'length') return false;
+  const owner = s.params.find((x) => x.name === (p.kind as { of: string }).of);
+  return owner?.kind.kind === 'mapping';
+}
+
+function syscallView(s: SyscallModel) {
+  const natives = nativeParams(s);
+  const vars = new Map<string, string>();
+  s.params.forEach((p, i) => vars.set(p.name, `a${i}`));
+  const v = (name: string) => vars.get(name)!;
+  const args: ArgView[] = [];
+  const checks: string[] = [];
+  const callArgs: CallArg[] = [];
+  const after: string[] = [];
+  const fn = s.name;
+
+  for (const p of s.params) {
+    const k = p.kind;
+    const index = natives.indexOf(p);
+    const base = { index, name: p.name, var: v(p.name) };
+    switch (k.kind) {
+      case 'int':
+      case 'fd':
+      case 'length':
+        args.push({ ...base, ...intBounds(k.int) });
+        callArgs.push({ sync: `(long)${base.var}`, async: `(long)${base.var}` });
+        break;
+      case 'string':
+        args.push({ ...base, partial: 'arg-string', nullable: k.optional });
+        callArgs.push({ sync: `(long)${base.var}.ptr()`, async: `(long)w->own(${base.var})` });
+        break;
+      case 'buffer':
+      case 'struct':
+      case 'array':
+      case 'cell':
+      case 'lengthCell': {
+        const nullable = 'optional' in k ? k.optional : false;
+        args.push({ ...base, partial: 'arg-pointer', nullable, keep: true });
+        callArgs.push({ sync: `(long)${base.var}`, async: `(long)${base.var}` });
+        break;
+      }
+      case 'const':
+        args.push({ ...base, partial: 'arg-const', value: `${k.value}L` });
+        callArgs.push({ sync: base.var, async: base.var });
+        break;
+      case 'mapping':
+        args.push({ ...base, partial: 'arg-mapping' });
+        callArgs.push({ sync: `(long)${base.var}->addr`, async: `(long)${base.var}->addr` });
+        after.push(`if (r == 0) { sb::releaseMapping(env, ${base.var}, ${base.var}_ab); }`);
+        break;
+      default: {
+        const never: never = k;
+        throw new EmitError(`unhandled parameter kind ${JSON.stringify(never)}`);
+      }
+    }
+  }
+  // Fix up derived lengths of mappings: C++ reads them from the mapping itself.
+  for (const p of s.params) {
+    if (isMappingLength(s, p)) {
+      const owner = (p.kind as { of: string }).of;
+      const i = s.params.indexOf(p);
+      args.splice(args.findIndex((a) => a.name === p.name), 1);
+      callArgs[i] = { sync: `(long)${v(owner)}->len`, async: `(long)${v(owner)}->len` };
+    }
+  }
+  // Cross-argument checks: a length may not exceed its buffer; a struct pointer must hold the struct.
+  for (const p of s.params) {
+    const k = p.kind;
+    const pv = v(p.name);
+    if (k.kind === 'buffer' && k.length) {
+      checks.push(
+        `if (${v(k.length)} > ${pv}_len) return sb::throwRangeError(env, "${fn}", "${k.length}", "exceeds the byteLength of '${p.name}'");`,
+      );
+    } else if (k.kind === 'struct') {
+      checks.push(
+        `if (${pv} != nullptr && ${pv}_len < ${k.size}) return sb::throwRangeError(env, "${fn}", "${p.name}", "must hold a struct ${k.struct.name} (${k.size} bytes)");`,
+      );
+      if (!k.optional) checks.push(`if (${pv} == nullptr) return sb::throwTypeError(env, "${fn}", "${p.name}", "must not be null");`);
+    } else if (k.kind === 'array') {
+      if (k.length) {
+        checks.push(
+          `if ((uint64_t)${v(k.length)} > ${pv}_len / ${k.elemSize}) return sb::throwRangeError(env, "${fn}", "${k.length}", "exceeds the number of ${k.struct.name} elements in '${p.name}'");`,
+        );
+      } else {
+        checks.push(
+          `if (${pv} != nullptr && ${pv}_len < ${k.count! * k.elemSize}) return sb::throwRangeError(env, "${fn}", "${p.name}", "must hold ${k.count} ${k.struct.name} elements");`,
+        );
+      }
+    } else if (k.kind === 'cell' || k.kind === 'lengthCell') {
+      const bytes = (k.cell.bits / 8) * (k.kind === 'cell' ? k.count : 1);
+      checks.push(`if (${pv}_len < ${bytes}) return sb::throwRangeError(env, "${fn}", "${p.name}", "must hold ${bytes} bytes");`);
+    }
+  }
+  const argc = natives.length;
+  const modes = [{ fnName: `sys_${s.name}`, jsName: s.name, async: false }];
+  if (s.blocking) modes.push({ fnName: `sys_${s.name}_async`, jsName: `${s.name}_async`, async: true });
+  if (s.blocking && s.returns.kind === 'mapping') throw new EmitError(`'${s.name}' cannot be blocking and return a mapping`, s.place);
+
+  let syncReturn: string;
+  if (s.returns.kind === 'mapping') {
+    const len = v(s.returns.length);
+    syncReturn = [
+      `  if (r < 0) return sb::number(env, r);`,
+      `  return sb::newMapping(env, (void*)r, (size_t)${len});`,
+    ].join('\n');
+  } else {
+    const conv = s.returns.kind === 'bigint' ? 'bigint' : 'number';
+    syncReturn = [...after.map((a) => `  ${a}`), `  return sb::${conv}(env, r);`].join('\n');
+  }
+  return {
+    name: s.name,
+    nr: s.nr,
+    entry: s.entry,
+    place: formatPlace(s.place),
+    argc,
+    argvSize: Math.max(argc, 1),
+    args,
+    checks,
+    callArgs,
+    modes,
+    bigintResult: s.returns.kind === 'bigint',
+    syncReturn,
+  };
+}
+
+export function emitCppBinding(model: LinuxTargetModel, banner: string): string {
+  const releaseNrs = new Set(model.syscalls.flatMap((s) => (s.returns.kind === 'mapping' ? [s.returns.releaseNr] : [])));
+  if (releaseNrs.size > 1) throw new EmitError(`mappings released by more than one syscall are not supported`);
+  return render('linux/binding.cc.hbs', {
+    banner,
+    target: model.target.name,
+    archCheck: archMacroCheck(model),
+    munmapNr: [...releaseNrs][0] ?? -1,
+    syscalls: model.syscalls.map(syscallView),
+  });
+}
+
+/** A preprocessor condition that holds only when compiling for the model's target. */
+function archMacroCheck(model: LinuxTargetModel): string {
+  const t = model.target;
+  const size = t.dataModel === 'ILP32' ? 4 : 8;
+  const order = t.endian === 'big' ? '__ORDER_BIG_ENDIAN__' : '__ORDER_LITTLE_ENDIAN__';
+  return `__SIZEOF_POINTER__ == ${size} && __BYTE_ORDER__ == ${order}`;
+}

@@ -1,0 +1,193 @@
+/**
+ * Plans the TypeScript wrapper of one syscall: its public parameters (with
+ * defaults derived from buffers), the marshalling statements, the arguments
+ * handed to the native function, and how the raw result becomes a value or a
+ * SyscallError. The same plan yields the sync and the async function.
+ */
+import type { IntInfo, ParamModel, SyscallModel } from '../model/syscall.js';
+import { nativeParams } from './cpp-binding.js';
+
+export interface TsParam {
+  name: string;
+  type: string;
+  /** Expression used when the caller leaves it out. */
+  fallback?: string;
+}
+
+export interface CallPlan {
+  params: TsParam[];
+  /** Which leading params may be omitted with `?` (the rest take `| undefined`). */
+  firstOptional: number;
+  prelude: string[];
+  nativeArgs: string[];
+  returnType: string;
+  /** Statements after `const r = ...` (use `r`). */
+  epilogue: string[];
+  nativeReturn: string;
+  nativeParamTypes: { name: string; type: string }[];
+}
+
+export function intType(int: IntInfo): string {
+  return int.bits === 64 ? 'number | bigint' : 'number';
+}
+
+export function cellArray(int: IntInfo): string {
+  if (int.bits === 64) return int.signed ? 'BigInt64Array' : 'BigUint64Array';
+  return `${int.signed ? 'Int' : 'Uint'}${int.bits}Array`;
+}
+
+function tsClassOf(p: ParamModel): string {
+  const k = p.kind;
+  if (k.kind === 'struct' || k.kind === 'array') return k.struct.tsName;
+  throw new Error('not a struct param');
+}
+
+export function planCall(s: SyscallModel): CallPlan {
+  const params: TsParam[] = [];
+  const prelude: string[] = [];
+  const nativeArgs: string[] = [];
+  const returned = s.returns.kind === 'param' ? s.returns.param : undefined;
+  const byName = new Map(s.params.map((p) => [p.name, p]));
+  const fn = JSON.stringify(s.name);
+  const paths = s.params.filter((p) => p.kind.kind === 'string' && p.kind.isPath).map((p) => p.name);
+  const nativeTypes: { name: string; type: string }[] = [];
+
+  for (const p of nativeParams(s)) {
+    const k = p.kind;
+    const q = JSON.stringify(p.name);
+    switch (k.kind) {
+      case 'int':
+      case 'fd':
+        params.push({ name: p.name, type: intType(k.int) });
+        nativeArgs.push(p.name);
+        nativeTypes.push({ name: p.name, type: intType(k.int) });
+        break;
+      case 'length': {
+        const owner = byName.get(k.of)!;
+        const ok = owner.kind;
+        const fallback = ok.kind === 'array' ? `${k.of}?.length` : `${k.of}?.byteLength`;
+        params.push({ name: p.name, type: intType(k.int), fallback: ok.kind === 'buffer' && ok.optional ? `${k.of}?.byteLength ?? 0` : fallback });
+        nativeArgs.push(p.name);
+        nativeTypes.push({ name: p.name, type: `${intType(k.int)} | undefined` });
+        break;
+      }
+      case 'string':
+        params.push({ name: p.name, type: k.optional ? 'string | null' : 'string', fallback: k.optional ? 'null' : undefined });
+        nativeArgs.push(p.name);
+        nativeTypes.push({ name: p.name, type: 'string | null' });
+        break;
+      case 'buffer':
+        params.push({ name: p.name, type: k.optional ? 'Bytes | null' : 'Bytes', fallback: k.optional ? 'null' : undefined });
+        nativeArgs.push(p.name);
+        nativeTypes.push({ name: p.name, type: 'Bytes | null' });
+        break;
+      case 'struct': {
+        const cls = tsClassOf(p);
+        const isReturned = returned === p.name;
+        params.push({
+          name: p.name,
+          type: k.optional ? `${cls} | null` : cls,
+          fallback: isReturned ? `new ${cls}()` : k.optional ? 'null' : undefined,
+        });
+        nativeArgs.push(`structBytes(${p.name}, ${cls}, ${fn}, ${q}, ${k.optional})`);
+        nativeTypes.push({ name: p.name, type: 'Bytes | null' });
+        break;
+      }
+      case 'array': {
+        const cls = tsClassOf(p);
+        params.push({ name: p.name, type: k.optional ? `StructArray<${cls}> | null` : `StructArray<${cls}>`, fallback: k.optional ? 'null' : undefined });
+        nativeArgs.push(`arrayBytes(${p.name}, ${cls}, ${fn}, ${q}, ${k.optional})`);
+        nativeTypes.push({ name: p.name, type: 'Bytes | null' });
+        break;
+      }
+      case 'cell':
+        prelude.push(`const ${p.name} = new ${cellArray(k.cell)}(${k.count});`);
+        nativeArgs.push(p.name);
+        nativeTypes.push({ name: p.name, type: 'Bytes' });
+        break;
+      case 'lengthCell': {
+        const owner = byName.get(k.of)!;
+        const init = owner.kind.kind === 'buffer' && owner.kind.optional ? `${k.of}?.byteLength ?? 0` : `${k.of}?.byteLength`;
+        const value = k.cell.bits === 64 ? `BigInt(${init})` : init;
+        prelude.push(`const ${p.name} = ${cellArray(k.cell)}.of(${value});`);
+        nativeArgs.push(p.name);
+        nativeTypes.push({ name: p.name, type: 'Bytes' });
+        break;
+      }
+      case 'mapping':
+        params.push({ name: p.name, type: 'Uint8Array | ArrayBuffer' });
+        nativeArgs.push(p.name);
+        nativeTypes.push({ name: p.name, type: 'Bytes' });
+        break;
+      case 'const':
+        break;
+      default: {
+        const never: never = k;
+        throw new Error(`unhandled ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  let firstOptional = params.length;
+  while (firstOptional > 0 && params[firstOptional - 1]!.fallback !== undefined) firstOptional--;
+
+  const pathArgs = paths.length === 0 ? '' : `, ${paths.slice(0, 2).join(', ')}`;
+  const fail = (errnoExpr: string) => `throw syscallError(${errnoExpr}, ${fn}${pathArgs});`;
+  const epilogue: string[] = [];
+  let returnType: string;
+  let nativeReturn = 'number';
+  switch (s.returns.kind) {
+    case 'number':
+      epilogue.push(`if (r < 0) ${fail('-r')}`, 'return r;');
+      returnType = 'number';
+      break;
+    case 'bigint':
+      nativeReturn = 'bigint';
+      epilogue.push(`if (r < 0n) ${fail('Number(-r)')}`, 'return r;');
+      returnType = 'bigint';
+      break;
+    case 'void':
+      epilogue.push(`if (r < 0) ${fail('-r')}`);
+      returnType = 'void';
+      break;
+    case 'mapping':
+      nativeReturn = 'ArrayBuffer | number';
+      epilogue.push(`if (typeof r === 'number') ${fail('-r')}`, 'return new Uint8Array(r);');
+      returnType = 'Uint8Array';
+      break;
+    case 'param': {
+      const p = byName.get(s.returns.param)!;
+      epilogue.push(`if (r < 0) ${fail('-r')}`);
+      const k = p.kind;
+      if (k.kind === 'struct') {
+        epilogue.push(`return ${p.name};`);
+        returnType = k.struct.tsName;
+      } else if (k.kind === 'cell' && k.count > 1) {
+        const el = k.cell.bits === 64 ? 'bigint' : 'number';
+        epilogue.push(`return [${Array.from({ length: k.count }, (_, i) => `${p.name}[${i}]!`).join(', ')}];`);
+        returnType = `[${Array(k.count).fill(el).join(', ')}]`;
+      } else if (k.kind === 'cell' || k.kind === 'lengthCell') {
+        epilogue.push(`return ${p.name}[0]!;`);
+        returnType = k.cell.bits === 64 ? 'bigint' : 'number';
+      } else throw new Error(`cannot return parameter kind ${k.kind}`);
+      break;
+    }
+  }
+  return { params, firstOptional, prelude, nativeArgs, returnType, epilogue, nativeReturn, nativeParamTypes: nativeTypes };
+}
+
+/** The parameter list as TypeScript source. */
+export function renderParams(plan: CallPlan): string {
+  return plan.params
+    .map((p, i) => {
+      if (p.fallback === undefined) return `${p.name}: ${p.type}`;
+      if (i >= plan.firstOptional) return `${p.name}?: ${p.type}`;
+      return `${p.name}: ${p.type} | undefined`;
+    })
+    .join(', ');
+}
+
+/** Statements that apply fallbacks for omitted parameters. */
+export function renderFallbacks(plan: CallPlan): string[] {
+  return plan.params.filter((p) => p.fallback !== undefined).map((p) => `${p.name} ??= ${p.fallback};`);
+}

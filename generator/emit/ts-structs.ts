@@ -1,0 +1,170 @@
+/**
+ * Struct classes for the TypeScript API: one class per struct, with a typed
+ * getter and a checked setter per field at the offset the layout engine
+ * computed, reading with the target's byte order.
+ */
+import type { CType, FieldLayout, RecordLayout } from '../model/ctype.js';
+import type { LinuxTargetModel } from '../spec/linux-model.js';
+import { intInfoOf } from '../spec/linux-model.js';
+import type { StructModel } from '../spec/struct-specs.js';
+import { EmitError } from '../errors.js';
+import { layoutRecord } from '../layout/engine.js';
+
+export interface Accessor {
+  tsType: string;
+  get: string;
+  set?: string;
+  /** Accepted type of the setter when wider than the getter's. */
+  setType?: string;
+}
+
+function dataViewMethod(bits: number, signed: boolean, float: boolean): string {
+  if (float) return bits === 32 ? 'Float32' : 'Float64';
+  if (bits === 64) return signed ? 'BigInt64' : 'BigUint64';
+  return `${signed ? 'Int' : 'Uint'}${bits}`;
+}
+
+/** The accessor code for one field, or undefined for fields that are not exposed. */
+export function fieldAccessor(model: LinuxTargetModel, s: StructModel, f: FieldLayout): Accessor | undefined {
+  const le = (order?: 'big' | 'little') => ((order ?? model.target.endian) === 'little' ? 'true' : 'false');
+  const meta = s.fields.get(f.name);
+  const t = f.type;
+  const o = f.offset;
+  const name = f.name;
+  if (f.bits !== undefined) {
+    const info = intInfoOf(t, model.abi);
+    if (!info || f.size > 4) throw new EmitError(`bitfield '${s.name}.${name}' wider than 32-bit storage is not supported yet`, meta?.place);
+    const m = dataViewMethod(f.size * 8, false, false);
+    const mask = `0x${((2 ** f.bits - 1) >>> 0).toString(16)}`;
+    const shift = f.bitOffset ?? 0;
+    const signExtend = info.signed ? ` << ${32 - f.bits} >> ${32 - f.bits}` : ' >>> 0';
+    return {
+      tsType: 'number',
+      get: `return ((this.view.get${m}(${o}, ${le()}) >>> ${shift}) & ${mask})${signExtend};`,
+      set: `const x = checkInt(v, '${name}', ${f.bits}, ${info.signed}); const unit = this.view.get${m}(${o}, ${le()}); this.view.set${m}(${o}, ((unit & ~(${mask} << ${shift})) | ((x & ${mask}) << ${shift})) >>> 0, ${le()});`,
+    };
+  }
+  switch (t.kind) {
+    case 'prim':
+    case 'enum': {
+      const float = t.kind === 'prim' && (t.name === 'float' || t.name === 'double');
+      const info = float ? { bits: f.size * 8, signed: true } : intInfoOf(t, model.abi)!;
+      const m = dataViewMethod(info.bits, info.signed, float);
+      const order = le(meta?.byteOrder);
+      const getter = info.bits === 8 ? `return this.view.get${m}(${o});` : `return this.view.get${m}(${o}, ${order});`;
+      const setArgs = (x: string) => (info.bits === 8 ? `${o}, ${x}` : `${o}, ${x}, ${order}`);
+      if (float) return { tsType: 'number', get: getter, set: `this.view.set${m}(${setArgs(`checkFloat(v, '${name}')`)});` };
+      if (info.bits === 64) {
+        return { tsType: 'bigint', setType: 'bigint | number', get: getter, set: `this.view.set${m}(${setArgs(`checkBigInt(v, '${name}', ${info.signed})`)});` };
+      }
+      return { tsType: 'number', get: getter, set: `this.view.set${m}(${setArgs(`checkInt(v, '${name}', ${info.bits}, ${info.signed})`)});` };
+    }
+    case 'pointer': {
+      if (meta?.buffer || meta?.array) {
+        const lenField = (meta.buffer ?? meta.array)!.length;
+        const lenLayout = findField(model, s, lenField);
+        const lenAcc = fieldAccessor(model, s, lenLayout)!;
+        const lenValue = lenAcc.tsType === 'bigint' ? 'BigInt(n)' : 'n';
+        const ptr = fieldAccessor(model, s, { ...f, type: { kind: 'prim', name: model.abi.dataModel === 'ILP32' ? 'unsigned int' : 'unsigned long long' } })!;
+        const ptrValue = ptr.tsType === 'bigint' ? 'address' : 'Number(address)';
+        if (meta.buffer) {
+          return {
+            tsType: 'Uint8Array | null',
+            get: `return this.kept<Uint8Array>('${name}');`,
+            set: [
+              `if (v !== null && !(v instanceof Uint8Array)) throw argTypeError('set', '${name}', 'a Uint8Array or null', v);`,
+              `const address = v === null ? 0n : native.addressOf(v);`,
+              `const n = v === null ? 0 : v.byteLength;`,
+              `this.view.set${ptrMethod(ptr)}(${o}, ${ptrValue}, ${le()});`,
+              `this.${lenField} = ${lenValue};`,
+              `this.keep('${name}', v);`,
+            ].join('\n'),
+          };
+        }
+        const elem = (t.to as CType);
+        if (typeof elem !== 'object' || elem.kind !== 'record') throw new EmitError(`array field '${s.name}.${name}' must point to a struct`, meta.place);
+        const cls = model.structs.find((x) => x.name === elem.decl.name)!.tsName;
+        return {
+          tsType: `StructArray<${cls}> | null`,
+          get: `return this.kept<StructArray<${cls}>>('${name}');`,
+          set: [
+            `if (v !== null && !(v instanceof StructArray && v.type === ${cls})) throw argTypeError('set', '${name}', 'a StructArray of ${cls} or null', v);`,
+            `const address = v === null ? 0n : native.addressOf(v.bytes);`,
+            `const n = v === null ? 0 : v.length;`,
+            `this.view.set${ptrMethod(ptr)}(${o}, ${ptrValue}, ${le()});`,
+            `this.${lenField} = ${lenValue};`,
+            `this.keep('${name}', v);`,
+          ].join('\n'),
+        };
+      }
+      // A raw pointer: its address only, read-only (writing addresses is for unsafe_syscall users).
+      const raw = fieldAccessor(model, s, { ...f, type: { kind: 'prim', name: model.abi.dataModel === 'ILP32' ? 'unsigned int' : 'unsigned long long' } })!;
+      return { tsType: raw.tsType, get: raw.get };
+    }
+    case 'array': {
+      const el = t.of;
+      if (el.kind === 'prim' && (el.name === 'char' || el.name === 'signed char') && t.length !== null) {
+        return {
+          tsType: 'string',
+          get: `return readCString(this.bytes, ${o}, ${t.length});`,
+          set: `writeCString(this.bytes, ${o}, ${t.length}, v, '${name}');`,
+        };
+      }
+      const elSize = f.size / Math.max(t.length ?? 1, 1);
+      if (el.kind === 'prim' && elSize === 1) {
+        const len = t.length ?? null;
+        return {
+          tsType: 'Uint8Array',
+          get: len === null ? `return this.bytes.subarray(${o});` : `return this.bytes.subarray(${o}, ${o + len});`,
+          set: len === null ? undefined : `writeBytes(this.bytes, ${o}, ${len}, v, '${name}');`,
+        };
+      }
+      if ((el.kind === 'prim' || el.kind === 'enum') && t.length !== null) {
+        const one = fieldAccessor(model, s, { ...f, type: el, size: elSize })!;
+        const elType = one.tsType;
+        const items = Array.from({ length: t.length }, (_, i) => fieldAccessor(model, s, { ...f, name: `${name}[${i}]`, type: el, offset: o + i * elSize, size: elSize })!);
+        return {
+          tsType: `${elType}[]`,
+          setType: `readonly (${one.setType ?? elType})[]`,
+          get: `return [${items.map((a) => a.get.replace(/^return /, '').replace(/;$/, '')).join(', ')}];`,
+          set: [
+            `if (!Array.isArray(v) || v.length !== ${t.length}) throw argTypeError('set', '${name}', 'an array of ${t.length} elements', v);`,
+            `const items: readonly unknown[] = v;`,
+            ...items.map((a, i) => `{ const v = items[${i}]; ${a.set!} }`),
+          ].join('\n'),
+        };
+      }
+      if (el.kind === 'record' && t.length !== null) {
+        const cls = model.structs.find((x) => x.name === el.decl.name)!.tsName;
+        return {
+          tsType: `${cls}[]`,
+          get: `return Array.from({ length: ${t.length} }, (_, i) => new ${cls}(this.bytes.subarray(${o} + i * ${cls}.size, ${o} + (i + 1) * ${cls}.size)));`,
+        };
+      }
+      return undefined;
+    }
+    case 'record': {
+      const nested = model.structs.find((x) => x.name === t.decl.name);
+      if (!nested) return undefined; // an anonymous record's fields are flattened into the parent
+      return {
+        tsType: nested.tsName,
+        get: `return new ${nested.tsName}(this.bytes.subarray(${o}, ${o + f.size}));`,
+        set: `writeStruct(this.bytes, ${o}, ${nested.tsName}, v, '${name}');`,
+      };
+    }
+  }
+}
+
+function ptrMethod(acc: Accessor): string {
+  return /get(\w+)\(/.exec(acc.get)![1]!;
+}
+
+function findField(model: LinuxTargetModel, s: StructModel, name: string): FieldLayout {
+  const f = layoutOf(model, s).fields.find((x) => x.name === name);
+  if (!f) throw new EmitError(`struct '${s.name}' has no field '${name}'`, s.place);
+  return f;
+}
+
+export function layoutOf(model: LinuxTargetModel, s: StructModel): RecordLayout {
+  return model.layouts.get(s.name) ?? layoutRecord(s.decl, model.abi);
+}

@@ -1,0 +1,103 @@
+/**
+ * The generation pipeline: specs → model → files, for each requested target.
+ * Everything is rendered in memory first and written to a temporary folder;
+ * only when every target succeeded are the new folders swapped into
+ * generated/, so a failed run leaves the previous output exactly as it was.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SysbindError } from './errors.js';
+import { emitAuditC } from './emit/audit-c.js';
+import { makeBanner } from './emit/banner.js';
+import { emitCppBinding } from './emit/cpp-binding.js';
+import { emitHostIndex } from './emit/ts-host-index.js';
+import { emitTsApi } from './emit/ts-api.js';
+import { buildLinuxModel, checkSemanticsNames } from './spec/linux-model.js';
+import { loadLinuxSpecs } from './spec/linux-specs.js';
+import { loadTargets, type Target } from './spec/targets.js';
+
+export interface GenerateOptions {
+  root: string;
+  /** Target names; empty means every target marked `generate: true`. */
+  targets: string[];
+  log?: (line: string) => void;
+}
+
+export interface GenerateResult {
+  target: string;
+  files: string[];
+  syscalls: number;
+  constants: number;
+  structs: number;
+}
+
+export function packageVersion(root: string): string {
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Renders one target's files in memory: name → content. */
+export function renderTarget(root: string, target: Target, specs = loadLinuxSpecs(join(root, 'specs'))): { files: Map<string, string>; result: GenerateResult } {
+  if (target.platform !== 'linux') throw new SysbindError(`generation for ${target.platform} targets is not implemented yet (${target.name})`);
+  const model = buildLinuxModel(specs, target);
+  const inputs = [...model.inputs, join(root, 'specs', 'targets.yaml')].map((f) => resolve(root, f));
+  const banner = makeBanner({ version: packageVersion(root), command: `sysbind generate --target ${target.name}`, inputs, root }).line;
+  const files = new Map<string, string>();
+  files.set('binding.cc', emitCppBinding(model, banner));
+  files.set('audit.c', emitAuditC(specs, model, banner));
+  for (const f of emitTsApi(model, banner)) files.set(f.name, f.text);
+  return {
+    files,
+    result: {
+      target: target.name,
+      files: [...files.keys()].sort(),
+      syscalls: model.syscalls.length,
+      constants: model.constants.reduce((n, f) => n + f.constants.length, 0),
+      structs: model.structs.length,
+    },
+  };
+}
+
+export function generate(opts: GenerateOptions): GenerateResult[] {
+  const { root } = opts;
+  const log = opts.log ?? (() => {});
+  const matrix = loadTargets(join(root, 'specs'));
+  const wanted = opts.targets.length > 0 ? opts.targets.map((n) => matrix.get(n)) : matrix.targets.filter((t) => t.generate);
+  const specs = loadLinuxSpecs(join(root, 'specs'));
+  checkSemanticsNames(specs, matrix.targets.filter((t) => t.platform === 'linux'));
+
+  // Render everything before touching the disk.
+  const rendered = wanted.map((t) => {
+    const started = Date.now();
+    const r = renderTarget(root, t, specs);
+    log(`${t.name}: ${r.result.syscalls} syscalls, ${r.result.constants} constants, ${r.result.structs} structs (${Date.now() - started} ms)`);
+    return r;
+  });
+
+  const outDir = join(root, 'generated');
+  const staging = join(outDir, `.staging-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    for (const r of rendered) {
+      const dir = join(staging, r.result.target);
+      mkdirSync(dir, { recursive: true });
+      for (const [name, text] of r.files) writeFileSync(join(dir, name), text);
+    }
+    const present = new Set([
+      ...rendered.map((r) => r.result.target),
+      ...(existsSync(outDir) ? readdirSync(outDir).filter((d) => matrix.targets.some((t) => t.name === d)) : []),
+    ]);
+    const banner = makeBanner({ version: packageVersion(root), command: 'sysbind generate', inputs: [join(root, 'specs', 'targets.yaml')], root }).line;
+    writeFileSync(join(staging, 'index.ts'), emitHostIndex([...present].sort(), banner));
+    // Swap in: each target folder is replaced by a rename, the old one removed after.
+    for (const r of rendered) {
+      const dest = join(outDir, r.result.target);
+      const old = join(staging, `${r.result.target}.old`);
+      if (existsSync(dest)) renameSync(dest, old);
+      renameSync(join(staging, r.result.target), dest);
+    }
+    renameSync(join(staging, 'index.ts'), join(outDir, 'index.ts'));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return rendered.map((r) => r.result);
+}

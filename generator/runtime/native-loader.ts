@@ -1,0 +1,64 @@
+/**
+ * Finds and loads the compiled addon for a target. Only the host's target can
+ * be loaded; other targets' modules get a stand-in whose every function throws,
+ * so importing every target's API (for types) never fails.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+/** The package root: the nearest folder upwards holding sysbind's package.json. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'sysbind') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('sysbind: cannot find the package root');
+    dir = up;
+  }
+}
+
+export function hostTarget(): string {
+  return `${process.platform}-${process.arch}`;
+}
+
+/** Where an addon for `target` may be, in order of preference. */
+export function addonCandidates(target: string): string[] {
+  const root = packageRoot();
+  return [
+    process.env.SYSBIND_ADDON ?? '',
+    join(root, 'prebuilds', target, 'sysbind.node'),
+    join(root, 'build', 'Release', 'sysbind.node'),
+  ].filter(Boolean);
+}
+
+export function loadNative<T extends object>(target: string): T {
+  if (target !== hostTarget()) {
+    return new Proxy({} as T, {
+      get(_t, prop) {
+        if (prop === 'target') return target;
+        return () => {
+          throw new Error(`sysbind: the ${target} binding cannot run on this ${hostTarget()} host`);
+        };
+      },
+    });
+  }
+  const tried: string[] = [];
+  for (const file of addonCandidates(target)) {
+    if (!existsSync(file)) {
+      tried.push(file);
+      continue;
+    }
+    const addon = require(file) as T & { target?: string };
+    if (addon.target !== target) {
+      tried.push(`${file} (built for ${addon.target})`);
+      continue;
+    }
+    return addon;
+  }
+  throw new Error(`sysbind: no compiled addon for ${target}; run \`npm run build\`. Looked in: ${tried.join(', ')}`);
+}

@@ -1,0 +1,251 @@
+/**
+ * Resolves the Linux specs for one target into the model the emitters take:
+ * bound syscalls with classified parameters, struct declarations with their
+ * layouts, and constants. Every cross-reference is checked here, so emitters
+ * never meet a dangling name.
+ */
+import { SpecError, type Place } from '../errors.js';
+import { layoutRecord, sizeAlignOf } from '../layout/engine.js';
+import type { AbiFacts, CType, RecordLayout } from '../model/ctype.js';
+import type { IntInfo, ParamKind, ParamModel, ReturnModel, SyscallModel } from '../model/syscall.js';
+import { resolveType, TypeParseError, type TypeScope } from './ctype-parse.js';
+import type { ConstantEntry, LinuxSpecs } from './linux-specs.js';
+import type { ParamSemantics, SyscallSemantics } from './semantics.js';
+import { resolveStructs, type StructModel } from './struct-specs.js';
+import type { Target } from './targets.js';
+
+export interface ConstantFamilyModel {
+  name: string;
+  follows: 'kernel' | 'glibc';
+  headers: string[];
+  constants: ConstantEntry[];
+}
+
+export interface LinuxTargetModel {
+  target: Target;
+  abi: AbiFacts;
+  syscalls: SyscallModel[];
+  structs: StructModel[];
+  layouts: Map<string, RecordLayout>;
+  constants: ConstantFamilyModel[];
+  /** Spec files this model was built from (for the generated-file banner). */
+  inputs: string[];
+  kernel: string;
+}
+
+export function abiOf(target: Target): AbiFacts {
+  const { dataModel, int64Align, bitfields, charSigned, endian } = target;
+  return { dataModel, int64Align, bitfields, charSigned, endian };
+}
+
+export function intInfoOf(type: CType, abi: AbiFacts): IntInfo | undefined {
+  if (type.kind === 'pointer') return { bits: sizeAlignOf(type, abi).size === 8 ? 64 : 32, signed: false };
+  if (type.kind === 'enum') return { bits: 32, signed: true };
+  if (type.kind !== 'prim' || type.name === 'float' || type.name === 'double') return undefined;
+  const bits = (sizeAlignOf(type, abi).size * 8) as IntInfo['bits'];
+  const signed = type.name === 'char' ? abi.charSigned : !type.name.startsWith('unsigned') && type.name !== '_Bool';
+  return { bits, signed };
+}
+
+export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetModel {
+  const abi = abiOf(target);
+  const table = specs.table(target);
+  const constants = specs.constants(target);
+  const typedefs = new Map<string, string>();
+  for (const [name, t] of Object.entries(specs.typedefs.data.typedefs)) {
+    typedefs.set(name, t.byArch?.[target.kernelArch ?? ''] ?? t.type);
+  }
+  const structs = resolveStructs(specs.types, target, typedefs);
+  const layouts = new Map<string, RecordLayout>();
+  for (const s of structs.values()) layouts.set(s.name, layoutRecord(s.decl, abi));
+
+  const scope: TypeScope = {
+    typedef: (name) => specs.types.typedefs.get(name)?.type ?? typedefs.get(name),
+    record: (tag) => structs.get(tag)?.decl,
+  };
+  const byName = new Map(table.data.syscalls.map((s) => [s.name, s]));
+  const sem = specs.semantics;
+
+  const syscalls: SyscallModel[] = [];
+  for (const [name, semantics] of Object.entries(sem.data.syscalls)) {
+    const place = sem.at(['syscalls', name]);
+    const row = byName.get(name);
+    if (!row) continue; // not a syscall on this target (e.g. poll on arm64); checkSemanticsNames reports typos
+    if (!row.entry) throw new SpecError(`syscall '${name}' has no entry point on ${target.name}`, place);
+    const proto = specs.prototypes.data.prototypes[row.entry];
+    if (!proto) throw new SpecError(`no prototype for entry point '${row.entry}' of syscall '${name}'`, place);
+    const ctx: Ctx = { name, place, sem, abi, scope, structs, layouts, semantics, target };
+    const params = proto.params.map((p) => classifyParam(ctx, p.name, p.type));
+    for (const key of Object.keys(semantics.params ?? {})) {
+      if (!proto.params.some((p) => p.name === key)) {
+        throw new SpecError(
+          `syscall '${name}' has no parameter '${key}' (prototype ${row.entry}(${proto.params.map((p) => p.name).join(', ')}))`,
+          sem.at(['syscalls', name, 'params', key]),
+        );
+      }
+    }
+    linkDerived(ctx, params);
+    const returns = classifyReturn(ctx, params, byName);
+    syscalls.push({
+      name,
+      nr: row.nr,
+      entry: row.entry,
+      params,
+      returns,
+      blocking: semantics.blocking ?? false,
+      doc: semantics.doc,
+      place,
+    });
+  }
+  syscalls.sort((a, b) => a.name.localeCompare(b.name));
+
+  const families = Object.entries(constants.data.families).map(([name, f]) => ({ name, ...f }));
+  return {
+    target,
+    abi,
+    syscalls,
+    structs: [...structs.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    layouts,
+    constants: families,
+    inputs: [table.file, specs.prototypes.file, specs.typedefs.file, sem.file, constants.file, ...specs.types.files],
+    kernel: table.data.source.kernel,
+  };
+}
+
+/** A semantics entry that names a syscall no target knows is a typo. */
+export function checkSemanticsNames(specs: LinuxSpecs, targets: Target[]): void {
+  const known = new Set<string>();
+  for (const t of targets) for (const s of specs.table(t).data.syscalls) known.add(s.name);
+  for (const name of Object.keys(specs.semantics.data.syscalls)) {
+    if (!known.has(name)) {
+      throw new SpecError(`'${name}' is not a syscall on any target (${targets.map((t) => t.name).join(', ')})`, specs.semantics.at(['syscalls', name]));
+    }
+  }
+}
+
+interface Ctx {
+  name: string;
+  place: Place;
+  sem: LinuxSpecs['semantics'];
+  abi: AbiFacts;
+  scope: TypeScope;
+  structs: Map<string, StructModel>;
+  layouts: Map<string, RecordLayout>;
+  semantics: SyscallSemantics;
+  target: Target;
+}
+
+function paramPlace(ctx: Ctx, param: string): Place {
+  return ctx.sem.at(['syscalls', ctx.name, 'params', param]);
+}
+
+function cTypeOf(ctx: Ctx, param: string, text: string): CType {
+  try {
+    return resolveType(text, ctx.scope);
+  } catch (e) {
+    if (e instanceof TypeParseError) throw new SpecError(`syscall '${ctx.name}', parameter '${param}': ${e.message}`, ctx.place);
+    throw e;
+  }
+}
+
+function structOf(ctx: Ctx, param: string, name: string): StructModel {
+  const s = ctx.structs.get(name);
+  if (!s) throw new SpecError(`unknown struct '${name}' for parameter '${param}' of '${ctx.name}' on ${ctx.target.name}`, paramPlace(ctx, param));
+  return s;
+}
+
+function classifyParam(ctx: Ctx, name: string, cTypeText: string): ParamModel {
+  const s: ParamSemantics | undefined = ctx.semantics.params?.[name];
+  const ctype = cTypeOf(ctx, name, cTypeText);
+  const isPointer = ctype.kind === 'pointer';
+  const need = (want: 'pointer' | 'integer') => {
+    const ok = want === 'pointer' ? isPointer : intInfoOf(ctype, ctx.abi) !== undefined;
+    if (!ok) throw new SpecError(`parameter '${name}' of '${ctx.name}' has C type '${cTypeText}', which is not ${want === 'pointer' ? 'a pointer' : 'an integer'}`, paramPlace(ctx, name));
+  };
+  const int = () => {
+    const info = intInfoOf(ctype, ctx.abi);
+    if (!info) throw new SpecError(`parameter '${name}' of '${ctx.name}' has C type '${cTypeText}', which is not an integer; annotate it in semantics`, s ? paramPlace(ctx, name) : ctx.place);
+    return info;
+  };
+  let kind: ParamKind;
+  if (s === undefined) {
+    if (isPointer) throw new SpecError(`pointer parameter '${name}' (${cTypeText}) of '${ctx.name}' needs a semantics annotation`, ctx.place);
+    kind = { kind: 'int', int: int() };
+  } else if (s === 'fd') {
+    kind = { kind: 'fd', int: int() };
+  } else if (s === 'path' || s === 'string' || 'path' in s || 'string' in s) {
+    need('pointer');
+    const isPath = s === 'path' || (typeof s === 'object' && 'path' in s);
+    kind = { kind: 'string', isPath, optional: typeof s === 'object' && 'optional' in s ? !!s.optional : false };
+  } else if ('buffer' in s) {
+    need('pointer');
+    if (!s.length && !s.lengthCell) throw new SpecError(`buffer '${name}' needs 'length' or 'lengthCell'`, paramPlace(ctx, name));
+    kind = { kind: 'buffer', dir: s.buffer, optional: s.optional ?? false, length: s.length, lengthCell: s.lengthCell };
+  } else if ('struct' in s) {
+    need('pointer');
+    const st = structOf(ctx, name, s.struct);
+    kind = { kind: 'struct', struct: st, size: ctx.layouts.get(st.name)!.size, dir: s.dir, optional: s.optional ?? false };
+  } else if ('array' in s) {
+    need('pointer');
+    const st = structOf(ctx, name, s.array);
+    if (!s.length === !s.count) throw new SpecError(`array '${name}' needs exactly one of 'length' or 'count'`, paramPlace(ctx, name));
+    kind = { kind: 'array', struct: st, elemSize: ctx.layouts.get(st.name)!.size, dir: s.dir, optional: s.optional ?? false, length: s.length, count: s.count };
+  } else if ('cell' in s) {
+    need('pointer');
+    const cell = intInfoOf(cTypeOf(ctx, name, s.cell), ctx.abi);
+    if (!cell) throw new SpecError(`cell type '${s.cell}' of '${name}' is not an integer type`, paramPlace(ctx, name));
+    kind = { kind: 'cell', cell, cType: s.cell, dir: s.dir, count: s.count ?? 1 };
+  } else if ('value' in s) {
+    kind = { kind: 'const', value: s.value };
+  } else if ('sizeof' in s) {
+    need('integer');
+    kind = { kind: 'const', value: ctx.layouts.get(structOf(ctx, name, s.sizeof).name)!.size };
+  } else {
+    need('pointer');
+    kind = { kind: 'mapping', length: s.length };
+  }
+  return { name, cType: cTypeText, kind };
+}
+
+/** Turns the integer parameters that buffers/arrays/mappings name as their length into derived `length` params. */
+function linkDerived(ctx: Ctx, params: ParamModel[]): void {
+  const find = (owner: string, target: string, what: string) => {
+    const p = params.find((x) => x.name === target);
+    if (!p) throw new SpecError(`'${owner}' names '${target}' as its ${what}, but '${ctx.name}' has no such parameter`, paramPlace(ctx, owner));
+    return p;
+  };
+  for (const p of params) {
+    const k = p.kind;
+    const lengthName = k.kind === 'buffer' || k.kind === 'array' || k.kind === 'mapping' ? k.length : undefined;
+    if (lengthName) {
+      const lp = find(p.name, lengthName, 'length');
+      if (lp.kind.kind !== 'int') throw new SpecError(`length '${lengthName}' of '${p.name}' must be a plain integer parameter`, paramPlace(ctx, p.name));
+      lp.kind = { kind: 'length', of: p.name, int: lp.kind.int };
+    }
+    if (k.kind === 'buffer' && k.lengthCell) {
+      const lp = find(p.name, k.lengthCell, 'length cell');
+      if (lp.kind.kind !== 'cell') throw new SpecError(`length cell '${k.lengthCell}' of '${p.name}' must be annotated as a cell`, paramPlace(ctx, k.lengthCell));
+      lp.kind = { kind: 'lengthCell', of: p.name, cell: lp.kind.cell, cType: lp.kind.cType };
+    }
+  }
+}
+
+function classifyReturn(ctx: Ctx, params: ParamModel[], table: Map<string, { nr: number }>): ReturnModel {
+  const r = ctx.semantics.returns ?? 'number';
+  const place = ctx.sem.at(['syscalls', ctx.name, 'returns']);
+  if (r === 'number' || r === 'bigint' || r === 'void') return { kind: r };
+  if ('param' in r) {
+    const p = params.find((x) => x.name === r.param);
+    const k = p?.kind.kind;
+    if (!p || !(k === 'struct' || k === 'cell' || k === 'lengthCell')) {
+      throw new SpecError(`returns '${r.param}', which is not an out struct or cell parameter of '${ctx.name}'`, place);
+    }
+    return { kind: 'param', param: r.param };
+  }
+  const lp = params.find((x) => x.name === r.mapping.length);
+  if (!lp || (lp.kind.kind !== 'int' && lp.kind.kind !== 'length')) throw new SpecError(`mapping length '${r.mapping.length}' is not an integer parameter of '${ctx.name}'`, place);
+  // The finalizer of a mapping needs the number of the call that releases it.
+  const release = table.get(r.mapping.release);
+  if (!release) throw new SpecError(`'${ctx.name}' returns a mapping released by '${r.mapping.release}', which is not a syscall on ${ctx.target.name}`, place);
+  return { kind: 'mapping', length: r.mapping.length, releaseNr: release.nr };
+}
