@@ -113,7 +113,7 @@ function syscallView(s: SyscallModel) {
     const pv = v(p.name);
     if (k.kind === 'buffer' && k.length) {
       checks.push(
-        `if (${v(k.length)} > ${pv}_len) return sb::throwRangeError(env, "${fn}", "${k.length}", "exceeds the byteLength of '${p.name}'");`,
+        `if ((uint64_t)${v(k.length)} > ${pv}_len) return sb::throwRangeError(env, "${fn}", "${k.length}", "exceeds the byteLength of '${p.name}'");`,
       );
     } else if (k.kind === 'struct') {
       checks.push(

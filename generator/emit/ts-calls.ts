@@ -6,6 +6,7 @@
  */
 import type { IntInfo, ParamModel, SyscallModel } from '../model/syscall.js';
 import { nativeParams } from './cpp-binding.js';
+import { str } from './ts-text.js';
 
 export interface TsParam {
   name: string;
@@ -48,17 +49,17 @@ export function planCall(s: SyscallModel): CallPlan {
   const nativeArgs: string[] = [];
   const returned = s.returns.kind === 'param' ? s.returns.param : undefined;
   const byName = new Map(s.params.map((p) => [p.name, p]));
-  const fn = JSON.stringify(s.name);
+  const fn = str(s.name);
   const paths = s.params.filter((p) => p.kind.kind === 'string' && p.kind.isPath).map((p) => p.name);
   const nativeTypes: { name: string; type: string }[] = [];
 
   for (const p of nativeParams(s)) {
     const k = p.kind;
-    const q = JSON.stringify(p.name);
+    const q = str(p.name);
     switch (k.kind) {
       case 'int':
       case 'fd':
-        params.push({ name: p.name, type: intType(k.int) });
+        params.push({ name: p.name, type: intType(k.int), fallback: k.kind === 'int' && k.default !== undefined ? String(k.default) : undefined });
         nativeArgs.push(p.name);
         nativeTypes.push({ name: p.name, type: intType(k.int) });
         break;

@@ -5,13 +5,11 @@
  * those every generated target has; the type of each is the union over
  * targets (values such as O_DIRECTORY differ per arch and come from the host).
  */
-import { Project, QuoteKind } from 'ts-morph';
 import { EmitError } from '../errors.js';
+import { formatTs } from './ts-text.js';
 
 export function emitHostIndex(targets: string[], banner: string): string {
   const ident = (t: string) => t.replace(/-/g, '_');
-  const p = new Project({ useInMemoryFileSystem: true, manipulationSettings: { quoteKind: QuoteKind.Single } });
-  const f = p.createSourceFile('index.ts');
   const lines = [
     `// ${banner}`,
     ...targets.map((t) => `import * as ${ident(t)} from './${t}/index.js';`),
@@ -35,7 +33,5 @@ export function emitHostIndex(targets: string[], banner: string): string {
   } else {
     throw new EmitError(`a host index over several targets (${targets.join(', ')}) is not implemented yet`);
   }
-  f.addStatements(lines.join('\n'));
-  f.formatText({ indentSize: 2 });
-  return f.getFullText();
+  return formatTs('index.ts', lines.join('\n') + '\n');
 }

@@ -15,7 +15,7 @@ export interface IntInfo {
 
 export type ParamKind =
   /** A plain integer (flags, modes, counts not tied to a buffer). */
-  | { kind: 'int'; int: IntInfo }
+  | { kind: 'int'; int: IntInfo; default?: number }
   | { kind: 'fd'; int: IntInfo }
   | { kind: 'string'; isPath: boolean; optional: boolean }
   | { kind: 'buffer'; dir: Dir | 'range'; optional: boolean; length?: string; lengthCell?: string }

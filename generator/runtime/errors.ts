@@ -11,8 +11,8 @@ export class SyscallError extends Error {
   readonly code: string;
   readonly errno: number;
   readonly syscall: string;
-  readonly path?: string;
-  readonly dest?: string;
+  declare readonly path?: string;
+  declare readonly dest?: string;
 
   constructor(errno: number, code: string, description: string, syscall: string, path?: string, dest?: string) {
     let message = `${code}: ${description}, ${syscall}`;

@@ -90,8 +90,13 @@ export function resolveType(text: string, scope: TypeScope, seen: string[] = [])
       const def = scope.typedef(p.base);
       if (def === undefined) throw new TypeParseError(`unknown type name '${p.base}' in type '${text}'`);
       if (seen.includes(p.base)) throw new TypeParseError(`typedef cycle: ${[...seen, p.base].join(' → ')}`);
-      const inner = resolveType(def, scope, [...seen, p.base]);
-      t = inner;
+      if (/\(\s*\*\s*\)/.test(def)) {
+        t = { kind: 'pointer', to: 'function' }; // a function pointer typedef, e.g. void (*)(int)
+      } else if (/^\s*(struct|union)\s*\{/.test(def)) {
+        // An anonymous record typedef (sigset_t in the kernel): only usable behind a pointer here.
+        if (p.pointers === 0) throw new TypeParseError(`'${p.base}' is a record type that has no struct spec; pass it by pointer`);
+        t = 'void';
+      } else t = resolveType(def, scope, [...seen, p.base]);
     }
   }
   for (let i = 0; i < p.pointers; i++) t = { kind: 'pointer', to: t };

@@ -53,7 +53,7 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
   const constants = specs.constants(target);
   const typedefs = new Map<string, string>();
   for (const [name, t] of Object.entries(specs.typedefs.data.typedefs)) {
-    typedefs.set(name, t.byArch?.[target.kernelArch ?? ''] ?? t.type);
+    typedefs.set(name, t.byArch?.[target.kernelArch ?? ''] ?? t.byDataModel?.[target.dataModel] ?? t.type);
   }
   const structs = resolveStructs(specs.types, target, typedefs);
   const layouts = new Map<string, RecordLayout>();
@@ -72,7 +72,8 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
     const row = byName.get(name);
     if (!row) continue; // not a syscall on this target (e.g. poll on arm64); checkSemanticsNames reports typos
     if (!row.entry) throw new SpecError(`syscall '${name}' has no entry point on ${target.name}`, place);
-    const proto = specs.prototypes.data.prototypes[row.entry];
+    const generic = specs.prototypes.data.prototypes[row.entry];
+    const proto = generic?.byArch?.[target.kernelArch ?? ''] ?? generic;
     if (!proto) throw new SpecError(`no prototype for entry point '${row.entry}' of syscall '${name}'`, place);
     const ctx: Ctx = { name, place, sem, abi, scope, structs, layouts, semantics, target };
     const params = proto.params.map((p) => classifyParam(ctx, p.name, p.type));
@@ -157,7 +158,10 @@ function structOf(ctx: Ctx, param: string, name: string): StructModel {
 function classifyParam(ctx: Ctx, name: string, cTypeText: string): ParamModel {
   const s: ParamSemantics | undefined = ctx.semantics.params?.[name];
   const ctype = cTypeOf(ctx, name, cTypeText);
-  const isPointer = ctype.kind === 'pointer';
+  // The kernel passes some addresses as unsigned long (mmap, munmap, mprotect): a
+  // pointer-sized integer may carry any pointer-like annotation.
+  const isPointer =
+    ctype.kind === 'pointer' || (ctype.kind === 'prim' && ctype.name === 'unsigned long' && sizeAlignOf(ctype, ctx.abi).size === sizeAlignOf({ kind: 'pointer', to: 'void' }, ctx.abi).size);
   const need = (want: 'pointer' | 'integer') => {
     const ok = want === 'pointer' ? isPointer : intInfoOf(ctype, ctx.abi) !== undefined;
     if (!ok) throw new SpecError(`parameter '${name}' of '${ctx.name}' has C type '${cTypeText}', which is not ${want === 'pointer' ? 'a pointer' : 'an integer'}`, paramPlace(ctx, name));
@@ -169,10 +173,11 @@ function classifyParam(ctx: Ctx, name: string, cTypeText: string): ParamModel {
   };
   let kind: ParamKind;
   if (s === undefined) {
-    if (isPointer) throw new SpecError(`pointer parameter '${name}' (${cTypeText}) of '${ctx.name}' needs a semantics annotation`, ctx.place);
+    if (ctype.kind === 'pointer') throw new SpecError(`pointer parameter '${name}' (${cTypeText}) of '${ctx.name}' needs a semantics annotation`, ctx.place);
     kind = { kind: 'int', int: int() };
   } else if (s === 'fd') {
-    kind = { kind: 'fd', int: int() };
+    int(); // must be an integer type; an fd is a C int whatever width the prototype gives it
+    kind = { kind: 'fd', int: { bits: 32, signed: true } };
   } else if (s === 'path' || s === 'string' || 'path' in s || 'string' in s) {
     need('pointer');
     const isPath = s === 'path' || (typeof s === 'object' && 'path' in s);
@@ -195,6 +200,8 @@ function classifyParam(ctx: Ctx, name: string, cTypeText: string): ParamModel {
     const cell = intInfoOf(cTypeOf(ctx, name, s.cell), ctx.abi);
     if (!cell) throw new SpecError(`cell type '${s.cell}' of '${name}' is not an integer type`, paramPlace(ctx, name));
     kind = { kind: 'cell', cell, cType: s.cell, dir: s.dir, count: s.count ?? 1 };
+  } else if ('default' in s) {
+    kind = { kind: 'int', int: int(), default: s.default };
   } else if ('value' in s) {
     kind = { kind: 'const', value: s.value };
   } else if ('sizeof' in s) {

@@ -17,14 +17,21 @@ export interface SyscallTableFile {
   syscalls: { name: string; nr: number; abi: string; entry?: string | null }[];
 }
 
+export interface Prototype {
+  ret: string;
+  params: { name: string; type: string }[];
+  from?: string;
+  via?: string;
+}
+
 export interface PrototypesFile {
   $comment?: string;
   source: { kernel: string; files: string[] };
-  prototypes: Record<string, { ret: string; params: { name: string; type: string }[]; from: string }>;
+  prototypes: Record<string, Prototype & { byArch?: Record<string, Prototype> }>;
 }
 
 export interface KernelTypedefsFile {
-  typedefs: Record<string, { type: string; byArch?: Record<string, string> }>;
+  typedefs: Record<string, { type: string; byDataModel?: Record<string, string>; byArch?: Record<string, string> }>;
 }
 
 export interface ConstantEntry {
@@ -69,6 +76,27 @@ const tableSchema = {
   },
 } as const;
 
+const prototypeSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['ret', 'params'],
+  properties: {
+    ret: { type: 'string' },
+    from: { type: 'string' },
+    /** The entry point this prototype was found through (an arch wrapper's target). */
+    via: { type: 'string' },
+    params: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'type'],
+        properties: { name: { type: 'string' }, type: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
 const prototypesSchema = {
   type: 'object',
   additionalProperties: false,
@@ -79,21 +107,11 @@ const prototypesSchema = {
     prototypes: {
       type: 'object',
       additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['ret', 'params'],
+        ...prototypeSchema,
         properties: {
-          ret: { type: 'string' },
-          from: { type: 'string' },
-          params: {
-            type: 'array',
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['name', 'type'],
-              properties: { name: { type: 'string' }, type: { type: 'string' } },
-            },
-          },
+          ...prototypeSchema.properties,
+          /** Where an arch declares the entry point differently: kernelArch → prototype. */
+          byArch: { type: 'object', additionalProperties: prototypeSchema },
         },
       },
     },
@@ -111,7 +129,11 @@ const typedefsSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['type'],
-        properties: { type: { type: 'string' }, byArch: { type: 'object', additionalProperties: { type: 'string' } } },
+        properties: {
+          type: { type: 'string' },
+          byDataModel: { type: 'object', additionalProperties: { type: 'string' } },
+          byArch: { type: 'object', additionalProperties: { type: 'string' } },
+        },
       },
     },
   },

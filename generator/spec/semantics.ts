@@ -18,6 +18,7 @@ export type ParamSemantics =
   | { array: string; dir: Dir; length?: string; count?: number; optional?: boolean }
   | { cell: string; dir: 'out' | 'inout'; count?: number }
   | { value: number }
+  | { default: number }
   | { sizeof: string }
   | { mapping: 'release'; length: string };
 
@@ -62,6 +63,7 @@ const paramSchema = {
       properties: { cell: { type: 'string' }, dir: { enum: ['out', 'inout'] }, count: { type: 'integer', minimum: 1 } },
     },
     { type: 'object', additionalProperties: false, required: ['value'], properties: { value: { type: 'integer' } } },
+    { type: 'object', additionalProperties: false, required: ['default'], properties: { default: { type: 'integer' } } },
     { type: 'object', additionalProperties: false, required: ['sizeof'], properties: { sizeof: ident } },
     { type: 'object', additionalProperties: false, required: ['mapping', 'length'], properties: { mapping: { const: 'release' }, length: ident } },
   ],

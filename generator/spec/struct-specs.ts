@@ -276,6 +276,12 @@ export function resolveStructs(specs: TypeSpecs, target: Target, extraTypedefs: 
   }
 
   for (const name of [...specs.records.keys()].sort()) resolve(name);
+  const classes = new Map<string, StructModel>();
+  for (const s of [...out.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    const prev = classes.get(s.tsName);
+    if (prev) throw new SpecError(`records '${prev.name}' and '${s.name}' would both become the TypeScript class '${s.tsName}'; set tsName on one`, s.place);
+    classes.set(s.tsName, s);
+  }
   return out;
 }
 

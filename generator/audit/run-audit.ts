@@ -1,0 +1,88 @@
+/**
+ * `sysbind audit`: compiles each part of a target's generated audit.c with the
+ * target's real compiler and turns failed assertions into a list of
+ * mismatches (what, expected, spec place), and `#pragma message` notes into
+ * a list of items the installed headers do not know (newer than the headers).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ToolchainError } from '../errors.js';
+import type { Target } from '../spec/targets.js';
+import { compileC } from './compile-c.js';
+
+export interface Mismatch {
+  kind: string;
+  item: string;
+  expected: string;
+  place: string;
+}
+
+export interface NotInHeaders {
+  kind: string;
+  item: string;
+  expected: string;
+  place: string;
+}
+
+export interface AuditResult {
+  target: string;
+  compiler: string;
+  parts: number;
+  assertions: number;
+  mismatches: Mismatch[];
+  notInHeaders: NotInHeaders[];
+  /** Compiler errors that are not assertions (a missing header, an unknown type): the audit could not judge. */
+  errors: string[];
+}
+
+const ASSERT = /static assertion failed: "sysbind\|([^|]+)\|([^|]+)\|([^|]+)\|([^"]+)"/;
+const MISSING = /sysbind\|missing\|([^|]+)\|([^|]+)\|([^|]+)\|([^"\s]+)/;
+
+export async function auditTarget(root: string, target: Target): Promise<AuditResult> {
+  const file = join(root, 'generated', target.name, 'audit.c');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ToolchainError(`no audit for ${target.name}: ${file} is missing (run \`sysbind generate --target ${target.name}\`)`);
+  }
+  const parts = Number(/SYSBIND_PART=N audit\.c\s+\(N = 1\.\.(\d+)\)/.exec(text)?.[1] ?? 0);
+  const result: AuditResult = { target: target.name, compiler: '', parts, assertions: (text.match(/_Static_assert\(/g) ?? []).length, mismatches: [], notInHeaders: [], errors: [] };
+  // Parts are independent translation units: compile them two at a time (two cores).
+  const queue = Array.from({ length: parts }, (_, i) => i + 1);
+  const worker = async () => {
+    for (let part = queue.shift(); part !== undefined; part = queue.shift()) {
+      const r = await compileC({ target, source: text, mode: 'syntax-only', args: [`-DSYSBIND_PART=${part}`] });
+      result.compiler = `${r.compiler.command} ${r.compiler.args.join(' ')}`.trim();
+      for (const d of r.diagnostics) {
+        const a = ASSERT.exec(d.message);
+        const m = MISSING.exec(d.message);
+        if (a) result.mismatches.push({ kind: a[1]!, item: a[2]!, expected: a[3]!, place: a[4]! });
+        else if (m) result.notInHeaders.push({ kind: m[1]!, item: m[2]!, expected: m[3]!, place: m[4]! });
+        else if (d.severity === 'error') result.errors.push(`part ${part}: line ${d.line}: ${d.message}`);
+      }
+      if (!r.ok && r.diagnostics.length === 0) result.errors.push(`part ${part}: ${r.stderr.trim()}`);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  const order = (x: { place: string; item: string }, y: { place: string; item: string }) => x.place.localeCompare(y.place) || x.item.localeCompare(y.item);
+  result.mismatches.sort(order);
+  result.notInHeaders.sort(order);
+  return result;
+}
+
+/** A terminal table of an audit's findings. */
+export function formatAudit(r: AuditResult): string {
+  const lines = [`${r.target}: ${r.assertions} assertions in ${r.parts} parts, compiled with ${r.compiler}`];
+  if (r.mismatches.length === 0 && r.errors.length === 0) lines.push(`  clean: every number, constant and layout matches the headers`);
+  if (r.mismatches.length > 0) {
+    lines.push(`  ${r.mismatches.length} mismatch${r.mismatches.length === 1 ? '' : 'es'}:`);
+    const w = Math.max(...r.mismatches.map((m) => `${m.kind} ${m.item}`.length));
+    for (const m of r.mismatches) lines.push(`    ${`${m.kind} ${m.item}`.padEnd(w)}  spec says ${m.expected.padEnd(8)}  ${m.place}`);
+  }
+  if (r.notInHeaders.length > 0) {
+    lines.push(`  ${r.notInHeaders.length} not in the installed headers (newer than them, not checked): ${r.notInHeaders.map((n) => n.item).join(', ')}`);
+  }
+  for (const e of r.errors) lines.push(`  error: ${e}`);
+  return lines.join('\n');
+}
