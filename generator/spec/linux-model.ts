@@ -73,7 +73,9 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
     if (!row) continue; // not a syscall on this target (e.g. poll on arm64); checkSemanticsNames reports typos
     if (!row.entry) throw new SpecError(`syscall '${name}' has no entry point on ${target.name}`, place);
     const generic = specs.prototypes.data.prototypes[row.entry];
-    const proto = generic?.byArch?.[target.kernelArch ?? ''] ?? generic;
+    // byArch keys are a kernelArch, or kernelArch/32|64 where an arch's word sizes differ (x86).
+    const bits = target.dataModel === 'ILP32' ? 32 : 64;
+    const proto = generic?.byArch?.[`${target.kernelArch}/${bits}`] ?? generic?.byArch?.[target.kernelArch ?? ''] ?? generic;
     if (!proto) throw new SpecError(`no prototype for entry point '${row.entry}' of syscall '${name}'`, place);
     const ctx: Ctx = { name, place, sem, abi, scope, structs, layouts, semantics, target };
     const params = proto.params.map((p) => classifyParam(ctx, p.name, p.type));
