@@ -70,6 +70,12 @@ export interface AbiFacts {
   bitfields: 'gcc' | 'msvc';
   charSigned: boolean;
   endian: 'little' | 'big';
+  /**
+   * Unnamed bitfields (zero-width ones included) raise the record's alignment
+   * to their declared type's, as named ones do: the ARM AAPCS and AAPCS64 rule
+   * (GCC's TARGET_ALIGN_ANON_BITFIELD). Absent means false.
+   */
+  unnamedBitfieldAlign?: boolean;
 }
 
 export interface FieldLayout {
@@ -80,7 +86,12 @@ export interface FieldLayout {
   size: number;
   align: number;
   type: CType;
-  /** For bitfields: bit offset inside the storage unit starting at `offset`, and width. */
+  /**
+   * For bitfields: bit offset inside the storage unit starting at `offset`, and width.
+   * The unit is `size` bytes read as one integer in the target's byte order;
+   * bitOffset counts from that integer's least significant bit on every target
+   * (see generator/layout/engine.ts).
+   */
   bitOffset?: number;
   bits?: number;
 }

@@ -34,8 +34,8 @@ export interface LinuxTargetModel {
 }
 
 export function abiOf(target: Target): AbiFacts {
-  const { dataModel, int64Align, bitfields, charSigned, endian } = target;
-  return { dataModel, int64Align, bitfields, charSigned, endian };
+  const { dataModel, int64Align, bitfields, charSigned, endian, unnamedBitfieldAlign } = target;
+  return { dataModel, int64Align, bitfields, charSigned, endian, ...(unnamedBitfieldAlign ? { unnamedBitfieldAlign } : {}) };
 }
 
 export function intInfoOf(type: CType, abi: AbiFacts): IntInfo | undefined {

@@ -25,6 +25,7 @@ export interface Target {
   int64Align: 4 | 8;
   maxAlign: number;
   bitfields: 'gcc' | 'msvc';
+  unnamedBitfieldAlign?: boolean;
   kernelArch?: string;
   uapiArch?: string;
   syscallTable?: SyscallTableSource;
@@ -50,6 +51,7 @@ const targetSchema = {
     int64Align: { enum: [4, 8] },
     maxAlign: { type: 'integer', minimum: 1 },
     bitfields: { enum: ['gcc', 'msvc'] },
+    unnamedBitfieldAlign: { type: 'boolean' },
     kernelArch: { type: 'string' },
     uapiArch: { type: 'string' },
     syscallTable: {
