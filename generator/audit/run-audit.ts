@@ -8,12 +8,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolchainError } from '../errors.js';
 import type { Target } from '../spec/targets.js';
-import { compileC } from './compile-c.js';
+import { compileC, evaluateConstants, failedAssertions } from './compile-c.js';
 
 export interface Mismatch {
   kind: string;
   item: string;
+  /** What the spec (and the layout engine) say. */
   expected: string;
+  /** What the target's compiler says, where it could be asked ('?' otherwise). */
+  actual: string;
   place: string;
 }
 
@@ -35,7 +38,7 @@ export interface AuditResult {
   errors: string[];
 }
 
-const ASSERT = /static assertion failed: "sysbind\|([^|]+)\|([^|]+)\|([^|]+)\|([^"]+)"/;
+const ASSERT = /^sysbind\|([^|]+)\|([^|]+)\|([^|]+)\|([^|]+)\|(.+)$/;
 const MISSING = /sysbind\|missing\|([^|]+)\|([^|]+)\|([^|]+)\|([^"\s]+)/;
 
 export async function auditTarget(root: string, target: Target): Promise<AuditResult> {
@@ -54,12 +57,17 @@ export async function auditTarget(root: string, target: Target): Promise<AuditRe
     for (let part = queue.shift(); part !== undefined; part = queue.shift()) {
       const r = await compileC({ target, source: text, mode: 'syntax-only', args: [`-DSYSBIND_PART=${part}`] });
       result.compiler = `${r.compiler.command} ${r.compiler.args.join(' ')}`.trim();
+      const failed = failedAssertions(r.diagnostics).map((m) => ASSERT.exec(m)).filter((m) => m !== null);
+      // Ask the compiler what it thinks each failed expression is.
+      const actual = failed.length > 0 ? await evaluateConstants(target, partPrelude(text, part), failed.map((m) => m[4]!)) : [];
+      failed.forEach((m, i) => {
+        const v = actual[i];
+        result.mismatches.push({ kind: m[1]!, item: m[2]!, expected: m[3]!, actual: v === undefined || Number.isNaN(v) ? '?' : String(v), place: m[5]! });
+      });
       for (const d of r.diagnostics) {
-        const a = ASSERT.exec(d.message);
         const m = MISSING.exec(d.message);
-        if (a) result.mismatches.push({ kind: a[1]!, item: a[2]!, expected: a[3]!, place: a[4]! });
-        else if (m) result.notInHeaders.push({ kind: m[1]!, item: m[2]!, expected: m[3]!, place: m[4]! });
-        else if (d.severity === 'error') result.errors.push(`part ${part}: line ${d.line}: ${d.message}`);
+        if (m) result.notInHeaders.push({ kind: m[1]!, item: m[2]!, expected: m[3]!, place: m[4]! });
+        else if (d.severity === 'error' && !d.message.includes('sysbind|')) result.errors.push(`part ${part}: line ${d.line}: ${d.message}`);
       }
       if (!r.ok && r.diagnostics.length === 0) result.errors.push(`part ${part}: ${r.stderr.trim()}`);
     }
@@ -71,14 +79,23 @@ export async function auditTarget(root: string, target: Target): Promise<AuditRe
   return result;
 }
 
+/** The #define and #include lines that open a part: enough to evaluate its expressions. */
+function partPrelude(text: string, part: number): string {
+  const start = text.indexOf(`#if SYSBIND_PART == ${part} `);
+  const lines = text.slice(start).split('\n').slice(1);
+  const includes = lines.slice(0, lines.findIndex((l) => !l.startsWith('#include')));
+  return ['#define _GNU_SOURCE 1', ...includes].join('\n');
+}
+
 /** A terminal table of an audit's findings. */
 export function formatAudit(r: AuditResult): string {
   const lines = [`${r.target}: ${r.assertions} assertions in ${r.parts} parts, compiled with ${r.compiler}`];
   if (r.mismatches.length === 0 && r.errors.length === 0) lines.push(`  clean: every number, constant and layout matches the headers`);
   if (r.mismatches.length > 0) {
     lines.push(`  ${r.mismatches.length} mismatch${r.mismatches.length === 1 ? '' : 'es'}:`);
-    const w = Math.max(...r.mismatches.map((m) => `${m.kind} ${m.item}`.length));
-    for (const m of r.mismatches) lines.push(`    ${`${m.kind} ${m.item}`.padEnd(w)}  spec says ${m.expected.padEnd(8)}  ${m.place}`);
+    const rows = [['what', 'item', 'expected (spec)', 'actual (compiler)', 'spec'], ...r.mismatches.map((m) => [m.kind, m.item, m.expected, m.actual, m.place])];
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+    for (const row of rows) lines.push(`    ${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}`.trimEnd());
   }
   if (r.notInHeaders.length > 0) {
     lines.push(`  ${r.notInHeaders.length} not in the installed headers (newer than them, not checked): ${r.notInHeaders.map((n) => n.item).join(', ')}`);

@@ -2,9 +2,14 @@
  * The CLI's commands, each a thin wrapper around one stage module.
  */
 import type { ParseArgsConfig } from 'node:util';
+import { SysbindError } from '../errors.js';
 import { buildAddon } from '../build-addon.js';
 import { generate } from '../generate.js';
-import { hostTargetName } from '../spec/targets.js';
+import { hostTargetName, loadTargets } from '../spec/targets.js';
+import { auditTarget, formatAudit } from '../audit/run-audit.js';
+import { importLinux } from '../import/linux/import-linux.js';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 
 export interface Context {
   root: string;
@@ -52,6 +57,47 @@ export const commands: Record<string, Command> = {
       const target = (values.target as string | undefined) ?? hostTargetName();
       const out = buildAddon({ root: ctx.root, target });
       console.log(`built ${out}`);
+      return 0;
+    },
+  },
+  audit: {
+    summary: "check generated numbers, constants and layouts against each target's real compiler",
+    help: [
+      'usage: sysbind audit [--target T]... [--all] [--json]',
+      '',
+      '  --target T   audit target T (repeatable); default: every target with a generated folder',
+      '  --all        the same as the default',
+      '  --json       print the findings as JSON',
+      '',
+      'Exit status: 0 clean, 1 mismatches or compiler errors, 2 bad usage or a missing toolchain.',
+    ].join('\n'),
+    options: { target: { type: 'string', multiple: true }, all: { type: 'boolean' }, json: { type: 'boolean' } },
+    async run(values, _pos, ctx) {
+      const matrix = loadTargets(join(ctx.root, 'specs'));
+      const names = list(values.target);
+      const targets = names.length > 0 && !values.all ? names.map((n) => matrix.get(n)) : matrix.targets.filter((t) => existsSync(join(ctx.root, 'generated', t.name, 'audit.c')));
+      const results = [];
+      for (const t of targets) results.push(await auditTarget(ctx.root, t));
+      if (values.json) console.log(JSON.stringify(results, null, 2));
+      else for (const r of results) console.log(formatAudit(r));
+      return results.some((r) => r.mismatches.length > 0 || r.errors.length > 0) ? 1 : 0;
+    },
+  },
+  import: {
+    summary: 'import specs from a source: `import linux --kernel-src <dir|tarball>`',
+    help: [
+      'usage: sysbind import linux --kernel-src <dir or .tar.xz>',
+      '',
+      "  Writes specs/linux/syscalls/<target>.json and prototypes.json from the kernel tree, and",
+      "  specs/linux/constants/<target>.json from each target's installed uapi headers (compiled",
+      '  with its cross compiler). Hand-curated files (semantics.yaml, types/) are not touched.',
+    ].join('\n'),
+    options: { 'kernel-src': { type: 'string' }, 'skip-constants': { type: 'boolean' } },
+    async run(values, pos, ctx) {
+      if (pos[0] !== 'linux') throw new SysbindError(`import: unknown source '${pos[0] ?? ''}' (known: linux)`);
+      const kernelSrc = values['kernel-src'] as string | undefined;
+      if (!kernelSrc) throw new SysbindError('import linux: --kernel-src <dir or tarball> is required');
+      await importLinux({ root: ctx.root, kernelSrc, constants: !values['skip-constants'], log: (l) => console.error(l) });
       return 0;
     },
   },

@@ -20,13 +20,19 @@ export interface AuditPart {
   lines: string[];
 }
 
-/** One assertion's message: `sysbind|<kind>|<item>|<expected>|<spec place>`, parsed back by the audit. */
-export function assertionMessage(kind: string, item: string, expected: string | number, place: Place): string {
-  return `sysbind|${kind}|${item}|${expected}|${formatPlace(place)}`;
+/**
+ * One assertion's message, parsed back by the audit:
+ * `sysbind|<kind>|<item>|<expected>|<C expression>|<spec place>`. The expression
+ * lets the audit ask the compiler for the actual value when the assertion fails.
+ */
+export function assertionMessage(kind: string, item: string, expected: string | number, expr: string, place: Place): string {
+  return `sysbind|${kind}|${item}|${expected}|${expr}|${formatPlace(place)}`;
 }
 
-function assert(cond: string, kind: string, item: string, expected: string | number, place: Place): string {
-  return `_Static_assert(${cond}, "${assertionMessage(kind, item, expected, place)}");`;
+/** `_Static_assert(<expr> == <expected>)`, with the message above. */
+function assert(expr: string, expected: string | number, kind: string, item: string, place: Place): string {
+  const value = typeof expected === 'number' ? String(expected) : literal(expected);
+  return `_Static_assert(${expr} == ${value}, "${assertionMessage(kind, item, expected, expr, place)}");`;
 }
 
 function literal(v: number | string): string {
@@ -41,7 +47,7 @@ function syscallPart(specs: LinuxSpecs, model: LinuxTargetModel): AuditPart {
     const place = table.at(['syscalls', i]);
     return [
       `#ifdef __NR_${s.name}`,
-      assert(`__NR_${s.name} == ${s.nr}`, 'syscall', s.name, s.nr, place),
+      assert(`__NR_${s.name}`, s.nr, 'syscall', s.name, place),
       `#else`,
       `#pragma message "sysbind|missing|syscall|${s.name}|${s.nr}|${formatPlace(place)}"`,
       `#endif`,
@@ -59,7 +65,7 @@ function constantParts(specs: LinuxSpecs, model: LinuxTargetModel): AuditPart[] 
     lines: fam.constants.map((c, i) => {
       const place = src.at(['families', fam.name, 'constants', i]);
       const cast = String(c.value).startsWith('-') ? '(long long)' : '(unsigned long long)';
-      return assert(`${cast}(${c.name}) == ${literal(c.value)}`, 'constant', c.name, c.value, place);
+      return assert(`${cast}(${c.name})`, String(c.value), 'constant', c.name, place);
     }),
   }));
 }
@@ -68,20 +74,20 @@ function structLines(model: LinuxTargetModel, s: StructModel): string[] {
   const layout = layoutOf(model, s);
   const out: string[] = [];
   if (s.cname === null) {
-    if (s.auditSizeExpr) out.push(assert(`${layout.size} == (${s.auditSizeExpr})`, 'size', s.name, layout.size, s.place));
+    if (s.auditSizeExpr) out.push(assert(`(${s.auditSizeExpr})`, layout.size, 'size', s.name, s.place));
     return out;
   }
   if (s.auditSize) {
-    out.push(assert(`sizeof(${s.cname}) == ${layout.size}`, 'size', s.name, layout.size, s.place));
-    out.push(assert(`_Alignof(${s.cname}) == ${layout.align}`, 'align', s.name, layout.align, s.place));
+    out.push(assert(`sizeof(${s.cname})`, layout.size, 'size', s.name, s.place));
+    out.push(assert(`_Alignof(${s.cname})`, layout.align, 'align', s.name, s.place));
   }
   for (const f of layout.fields as FieldLayout[]) {
     if (f.bits !== undefined) continue; // offsetof cannot name a bitfield
     const place = s.fields.get(f.name)?.place ?? s.place;
-    out.push(assert(`__builtin_offsetof(${s.cname}, ${f.name}) == ${f.offset}`, 'offset', `${s.name}.${f.name}`, f.offset, place));
+    out.push(assert(`__builtin_offsetof(${s.cname}, ${f.name})`, f.offset, 'offset', `${s.name}.${f.name}`, place));
     // A flexible array member has no size of its own to compare.
     if (!(f.type.kind === 'array' && f.type.length === null)) {
-      out.push(assert(`sizeof(((${s.cname} *)0)->${f.name}) == ${f.size}`, 'fieldsize', `${s.name}.${f.name}`, f.size, place));
+      out.push(assert(`sizeof(((${s.cname} *)0)->${f.name})`, f.size, 'fieldsize', `${s.name}.${f.name}`, place));
     }
   }
   return out;
