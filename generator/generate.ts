@@ -10,9 +10,9 @@ import { SysbindError } from './errors.js';
 import { emitAuditC } from './emit/audit-c.js';
 import { makeBanner } from './emit/banner.js';
 import { emitCppBinding } from './emit/cpp-binding.js';
-import { emitHostIndex } from './emit/ts-host-index.js';
+import { emitHostIndex, type TargetExports } from './emit/ts-host-index.js';
 import { emitTsApi } from './emit/ts-api.js';
-import { buildLinuxModel, checkSemanticsNames } from './spec/linux-model.js';
+import { buildLinuxModel, checkSemanticsNames, type LinuxTargetModel } from './spec/linux-model.js';
 import { loadLinuxSpecs } from './spec/linux-specs.js';
 import { loadTargets, type Target } from './spec/targets.js';
 
@@ -27,8 +27,24 @@ export interface GenerateResult {
   target: string;
   files: string[];
   syscalls: number;
+  /** Semantics entries not bound on this target (each with a reason in the model). */
+  skipped: number;
   constants: number;
   structs: number;
+  exports: TargetExports;
+}
+
+/** The names a target's index.ts exports (see emit/ts-api.ts indexFile). */
+function exportsOf(model: LinuxTargetModel): TargetExports {
+  const classes = model.structs.map((s) => s.tsName);
+  const values = [
+    'target', 'errnoTable', 'SyscallError', 'Struct', 'StructArray', 'unsafe_syscall',
+    ...model.constants.flatMap((f) => f.constants.map((c) => c.name)),
+    ...classes,
+    ...model.syscalls.map((s) => s.name),
+    ...model.syscalls.flatMap((s) => (s.alias ? [s.alias] : [])),
+  ];
+  return { target: model.target.name, values, classes };
 }
 
 export function packageVersion(root: string): string {
@@ -51,6 +67,8 @@ export function renderTarget(root: string, target: Target, specs = loadLinuxSpec
       target: target.name,
       files: [...files.keys()].sort(),
       syscalls: model.syscalls.length,
+      skipped: model.skipped.length,
+      exports: exportsOf(model),
       constants: model.constants.reduce((n, f) => n + f.constants.length, 0),
       structs: model.structs.length,
     },
@@ -66,10 +84,11 @@ export function generate(opts: GenerateOptions): GenerateResult[] {
   checkSemanticsNames(specs, matrix.targets.filter((t) => t.platform === 'linux'));
 
   // Render everything before touching the disk.
-  const rendered = wanted.map((t) => {
+  const rendered = wanted.map((t, i) => {
     const started = Date.now();
     const r = renderTarget(root, t, specs);
-    log(`${t.name}: ${r.result.syscalls} syscalls, ${r.result.constants} constants, ${r.result.structs} structs (${Date.now() - started} ms)`);
+    const { syscalls, skipped, constants, structs } = r.result;
+    log(`[${i + 1}/${wanted.length}] ${t.name}: ${syscalls} syscalls (${skipped} skipped by spec), ${constants} constants, ${structs} structs (${Date.now() - started} ms)`);
     return r;
   });
 
@@ -82,12 +101,12 @@ export function generate(opts: GenerateOptions): GenerateResult[] {
       mkdirSync(dir, { recursive: true });
       for (const [name, text] of r.files) writeFileSync(join(dir, name), text);
     }
-    const present = new Set([
-      ...rendered.map((r) => r.result.target),
-      ...(existsSync(outDir) ? readdirSync(outDir).filter((d) => matrix.targets.some((t) => t.name === d)) : []),
-    ]);
+    // The package index covers every target in generated/ after this run, re-rendered or not.
+    const exports = new Map(rendered.map((r) => [r.result.target, r.result.exports]));
+    const kept = existsSync(outDir) ? readdirSync(outDir).filter((d) => !exports.has(d) && matrix.targets.some((t) => t.name === d)) : [];
+    for (const name of kept) exports.set(name, exportsOf(buildLinuxModel(specs, matrix.get(name))));
     const banner = makeBanner({ version: packageVersion(root), command: 'sysbind generate', inputs: [join(root, 'specs', 'targets.yaml')], root }).line;
-    writeFileSync(join(staging, 'index.ts'), emitHostIndex([...present].sort(), banner));
+    writeFileSync(join(staging, 'index.ts'), emitHostIndex([...exports.values()].sort((a, b) => a.target.localeCompare(b.target)), matrix.typesFrom, banner));
     // Swap in: each target folder is replaced by a rename, the old one removed after.
     for (const r of rendered) {
       const dest = join(outDir, r.result.target);

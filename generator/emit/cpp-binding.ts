@@ -33,6 +33,9 @@ function intBounds(int: IntInfo): { partial: string; lo?: string; hi: string } {
     return { partial: 'arg-int', lo: `-${max}LL`, hi: `${max - 1}LL` };
   }
   if (int.bits === 64) return { partial: 'arg-uint', hi: 'UINT64_MAX' };
+  // An unsigned 32-bit argument also takes the negative int32 that JS bitwise
+  // operators produce for flags with the top bit set; C receives the same bits.
+  if (int.bits === 32) return { partial: 'arg-int', lo: '-2147483648LL', hi: '4294967295LL' };
   return { partial: 'arg-uint', hi: `${2 ** int.bits - 1}ULL` };
 }
 
@@ -47,7 +50,23 @@ function isMappingLength(s: SyscallModel, p: ParamModel): boolean {
   return owner?.kind.kind === 'mapping';
 }
 
-function syscallView(s: SyscallModel) {
+/**
+ * The syscall() arguments an integer takes. On a 32-bit target a 64-bit value
+ * (loff_t) takes two registers, low word first on little-endian; where the ABI
+ * puts such pairs in an even/odd register pair (arm EABI), a padding register
+ * comes first when the pair would start on an odd one.
+ */
+function registers(model: LinuxTargetModel, v: string, int: IntInfo, used: number): CallArg[] {
+  const t = model.target;
+  if (!(int.bits === 64 && t.dataModel === 'ILP32')) return [{ sync: `(long)${v}`, async: `(long)${v}` }];
+  const lo = `(long)(uint32_t)(uint64_t)${v}`;
+  const hi = `(long)(uint32_t)((uint64_t)${v} >> 32)`;
+  const pair = t.endian === 'little' ? [lo, hi] : [hi, lo];
+  const pad = t.syscallPairAlign === 'even' && used % 2 === 1 ? ['0L'] : [];
+  return [...pad, ...pair].map((x) => ({ sync: x, async: x }));
+}
+
+function syscallView(model: LinuxTargetModel, s: SyscallModel) {
   const natives = nativeParams(s);
   const vars = new Map<string, string>();
   s.params.forEach((p, i) => vars.set(p.name, `a${i}`));
@@ -63,11 +82,21 @@ function syscallView(s: SyscallModel) {
     const index = natives.indexOf(p);
     const base = { index, name: p.name, var: v(p.name) };
     switch (k.kind) {
+      case 'length':
+        if (isMappingLength(s, p)) {
+          // A mapping's length is not a JS argument: C++ reads it from the mapping itself.
+          const len = `(long)${v(k.of)}->len`;
+          callArgs.push({ sync: len, async: len });
+          break;
+        }
+        args.push({ ...base, ...intBounds(k.int) });
+        callArgs.push(...registers(model, base.var, k.int, callArgs.length));
+        break;
       case 'int':
       case 'fd':
-      case 'length':
+      case 'half':
         args.push({ ...base, ...intBounds(k.int) });
-        callArgs.push({ sync: `(long)${base.var}`, async: `(long)${base.var}` });
+        callArgs.push(...registers(model, base.var, k.int, callArgs.length));
         break;
       case 'string':
         args.push({ ...base, partial: 'arg-string', nullable: k.optional });
@@ -98,15 +127,6 @@ function syscallView(s: SyscallModel) {
       }
     }
   }
-  // Fix up derived lengths of mappings: C++ reads them from the mapping itself.
-  for (const p of s.params) {
-    if (isMappingLength(s, p)) {
-      const owner = (p.kind as { of: string }).of;
-      const i = s.params.indexOf(p);
-      args.splice(args.findIndex((a) => a.name === p.name), 1);
-      callArgs[i] = { sync: `(long)${v(owner)}->len`, async: `(long)${v(owner)}->len` };
-    }
-  }
   // Cross-argument checks: a length may not exceed its buffer; a struct pointer must hold the struct.
   for (const p of s.params) {
     const k = p.kind;
@@ -135,6 +155,7 @@ function syscallView(s: SyscallModel) {
       checks.push(`if (${pv}_len < ${bytes}) return sb::throwRangeError(env, "${fn}", "${p.name}", "must hold ${bytes} bytes");`);
     }
   }
+  if (callArgs.length > 6) throw new EmitError(`'${s.name}' needs ${callArgs.length} registers on ${model.target.name}; syscalls take at most 6`, s.place);
   const argc = natives.length;
   const modes = [{ fnName: `sys_${s.name}`, jsName: s.name, async: false }];
   if (s.blocking) modes.push({ fnName: `sys_${s.name}_async`, jsName: `${s.name}_async`, async: true });
@@ -175,7 +196,7 @@ export function emitCppBinding(model: LinuxTargetModel, banner: string): string 
     target: model.target.name,
     archCheck: archMacroCheck(model),
     munmapNr: [...releaseNrs][0] ?? -1,
-    syscalls: model.syscalls.map(syscallView),
+    syscalls: model.syscalls.map((s) => syscallView(model, s)),
   });
 }
 

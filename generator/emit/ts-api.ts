@@ -156,11 +156,13 @@ function wrappersFile(model: LinuxTargetModel, isAsync: boolean): string {
       '}',
     );
   }
+  const aliases = model.syscalls.filter((x) => x.alias && (!isAsync || x.blocking)).map((x) => `${x.name} as ${x.alias}`);
+  if (aliases.length > 0) body.push('', doc(['Portable names: the variant this target binds under the name other targets use.']), `export { ${aliases.join(', ')} };`);
   const text = body.join('\n');
   return [
     `import { native } from './native.js';`,
     `import { syscallError } from './errno.js';`,
-    importUsed(['arrayBytes', 'structBytes'], `${RUNTIME}/args.js`, text),
+    importUsed(['arrayBytes', 'structBytes', 'splitInt64'], `${RUNTIME}/args.js`, text),
     importUsed(['Bytes'], `${RUNTIME}/args.js`, text, true),
     importUsed(['StructArray'], `${RUNTIME}/struct.js`, text, true),
     importUsed(model.structs.map((s) => s.tsName), './structs.js', text),

@@ -120,6 +120,16 @@ export function planCall(s: SyscallModel): CallPlan {
         nativeArgs.push(p.name);
         nativeTypes.push({ name: p.name, type: 'Bytes' });
         break;
+      case 'half': {
+        // The first half seen declares the whole value as one JS parameter and splits it once.
+        if (!params.some((x) => x.name === k.of)) {
+          params.push({ name: k.of, type: 'number | bigint' });
+          prelude.push(`const [${k.of}_low, ${k.of}_high] = splitInt64(${k.of}, ${fn}, ${str(k.of)});`);
+        }
+        nativeArgs.push(`${k.of}_${k.half}`);
+        nativeTypes.push({ name: p.name, type: 'number' });
+        break;
+      }
       case 'const':
         break;
       default: {

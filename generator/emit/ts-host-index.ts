@@ -1,37 +1,55 @@
 /**
- * Emits generated/index.ts, the package entry: it imports every generated
- * target's API and re-exports the host's under one set of names, so
- * `import * as sys from 'sysbind'` works on any supported machine. Names are
- * those every generated target has; the type of each is the union over
- * targets (values such as O_DIRECTORY differ per arch and come from the host).
+ * Emits generated/index.ts, the package entry: `import * as sys from 'sysbind'`
+ * gives the host's API on any generated target.
+ *
+ * Types: a module's exports need one static type, but targets differ (st_size is
+ * a bigint on 64-bit targets and a number on 32-bit ones; poll does not exist on
+ * arm64). Unions of every target's types make struct classes and functions
+ * taking them unusable, so the entry is typed as one reference target's API
+ * (specs/targets.yaml `typesFrom`), while every value comes from the host at run
+ * time. A name the host lacks is a function that throws, naming the target.
+ * Exact types for any target: `import * as arm64 from 'sysbind/linux-arm64'`.
  */
-import { EmitError } from '../errors.js';
-import { formatTs } from './ts-text.js';
+import { formatTs, str } from './ts-text.js';
 
-export function emitHostIndex(targets: string[], banner: string): string {
-  const ident = (t: string) => t.replace(/-/g, '_');
+export interface TargetExports {
+  target: string;
+  /** Value names the target's index exports (functions, constants, classes). */
+  values: string[];
+  /** Names that are classes: exported as both a value and an instance type. */
+  classes: string[];
+}
+
+const ident = (t: string) => t.replace(/-/g, '_');
+
+export function emitHostIndex(targets: TargetExports[], reference: string, banner: string): string {
+  const names = targets.map((t) => t.target);
+  const ref = targets.find((t) => t.target === reference) ?? targets[0]!;
+  const refId = ident(ref.target);
   const lines = [
     `// ${banner}`,
-    ...targets.map((t) => `import * as ${ident(t)} from './${t}/index.js';`),
+    ...names.map((t) => `import * as ${ident(t)} from ${str(`./${t}/index.js`)};`),
+    `import { missingOnHost } from ${str('../generator/runtime/native-loader.js')};`,
     '',
     `/** Every target this package was generated for. */`,
-    `export const targets = { ${targets.map((t) => `'${t}': ${ident(t)}`).join(', ')} } as const;`,
+    `export const targets = { ${names.map((t) => `${str(t)}: ${ident(t)}`).join(', ')} } as const;`,
     `export type TargetName = keyof typeof targets;`,
-    `type Api = ${targets.map((t) => `typeof ${ident(t)}`).join(' | ')};`,
     '',
     `const host = \`\${process.platform}-\${process.arch}\`;`,
-    `if (!(host in targets)) {`,
-    `  throw new Error(\`sysbind: no binding was generated for \${host}; generated: ${targets.join(', ')}\`);`,
+    `if (!Object.hasOwn(targets, host)) {`,
+    `  throw new Error(\`sysbind: no binding was generated for \${host}; generated: ${names.join(', ')}\`);`,
     `}`,
-    `/** The host's API (also available per target as \`targets['linux-x64']\`). */`,
-    `export const sys: Api = targets[host as TargetName];`,
+    `/** The host's whole API, typed as any target's (check \`sys.target\` before using a target-only name). */`,
+    `export const sys = targets[host as TargetName] as ${names.map((t) => `typeof ${ident(t)}`).join(' | ')};`,
+    `const api = sys as unknown as Record<string, unknown>;`,
+    `const pick = <T>(name: string): T => (api[name] ?? missingOnHost(name, host)) as T;`,
+    '',
+    `// Typed as ${ref.target}; values are the host's.`,
+    `export const async: typeof ${refId}.async = pick('async');`,
+    ...ref.values.map((n) => `export const ${n}: typeof ${refId}.${n} = pick(${str(n)});`),
+    ...ref.classes.map((n) => `export type ${n} = ${refId}.${n};`),
+    `export type SyscallError = ${refId}.SyscallError;`,
+    `export type Struct = ${refId}.Struct;`,
   ];
-  if (targets.length === 1) {
-    // With one target the host API is that target's module: re-export it whole,
-    // so value and type names (struct classes) keep their exact types.
-    lines.push(`export * from './${targets[0]}/index.js';`);
-  } else {
-    throw new EmitError(`a host index over several targets (${targets.join(', ')}) is not implemented yet`);
-  }
   return formatTs('index.ts', lines.join('\n') + '\n');
 }

@@ -103,6 +103,10 @@ export function fieldAccessor(model: LinuxTargetModel, s: StructModel, f: FieldL
     }
     case 'array': {
       const el = t.of;
+      if (el.kind === 'prim' && (el.name === 'char' || el.name === 'signed char') && t.length === null) {
+        // A flexible char array (d_name[]): the string runs on past the struct's fixed size.
+        return { tsType: 'string', get: `return readCString(this.whole, ${o}, this.whole.byteLength - ${o});` };
+      }
       if (el.kind === 'prim' && (el.name === 'char' || el.name === 'signed char') && t.length !== null) {
         return {
           tsType: 'string',

@@ -28,6 +28,8 @@ export type ParamKind =
   | { kind: 'mapping'; length: string }
   /** An integer derived from another parameter (a buffer's or array's length); optional in JS. */
   | { kind: 'length'; of: string; int: IntInfo }
+  /** One 32-bit half of a 64-bit JS argument `of` that the prototype takes as two registers. */
+  | { kind: 'half'; of: string; half: 'low' | 'high'; int: IntInfo }
   /** An integer cell holding a buffer's capacity in, used length out (socklen_t *). */
   | { kind: 'lengthCell'; of: string; cell: IntInfo; cType: string };
 
@@ -53,6 +55,8 @@ export interface SyscallModel {
   params: ParamModel[];
   returns: ReturnModel;
   blocking: boolean;
+  /** Another name this call is exported under on this target (the portable name of a time64/uid32 variant). */
+  alias?: string;
   doc?: string;
   /** Where the semantics entry is, for error messages and generated comments. */
   place: Place;

@@ -62,3 +62,10 @@ export function loadNative<T extends object>(target: string): T {
   }
   throw new Error(`sysbind: no compiled addon for ${target}; run \`npm run build\`. Looked in: ${tried.join(', ')}`);
 }
+
+/** Stands in for a name the host's target does not have (poll on arm64): calling it says so. */
+export function missingOnHost(name: string, host: string): () => never {
+  return () => {
+    throw new Error(`sysbind: '${name}' does not exist on ${host}; see the per-target module (sysbind/${host}) for what it has`);
+  };
+}

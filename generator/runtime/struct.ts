@@ -17,6 +17,8 @@ export abstract class Struct {
   /** The struct's bytes (exactly `size` bytes; a view into a larger buffer when nested or in an array). */
   readonly bytes: Uint8Array;
   protected readonly view: DataView;
+  /** Every byte given to the constructor: a flexible array member (d_name[]) runs past `size` into these. */
+  protected readonly whole: Uint8Array;
   /** JS buffers referenced by pointer fields, kept alive as long as the struct. */
   protected refs?: Map<string, unknown>;
 
@@ -24,6 +26,7 @@ export abstract class Struct {
     if (bytes === undefined) bytes = new Uint8Array(size);
     else if (!(bytes instanceof Uint8Array)) throw argTypeError(new.target.name, 'bytes', 'a Uint8Array', bytes);
     else if (bytes.byteLength < size) throw argRangeError(new.target.name, 'bytes', `must hold at least ${size} bytes, has ${bytes.byteLength}`);
+    this.whole = bytes;
     this.bytes = bytes.byteLength === size ? bytes : bytes.subarray(0, size);
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, size);
   }
@@ -71,12 +74,17 @@ export class StructArray<T extends Struct> {
 
 // ---- value checks used by generated setters ----
 
+/**
+ * An integer for a `bits`-wide field. An unsigned 32-bit field also takes the
+ * negative int32 that JavaScript's bitwise operators produce (EPOLLIN | EPOLLET),
+ * stored as the same bit pattern.
+ */
 export function checkInt(v: unknown, field: string, bits: number, signed: boolean): number {
   if (typeof v !== 'number') throw argTypeError('set', field, 'a number', v);
-  const min = signed ? -(2 ** (bits - 1)) : 0;
+  const min = signed ? -(2 ** (bits - 1)) : bits === 32 ? -(2 ** 31) : 0;
   const max = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
   if (!Number.isInteger(v) || v < min || v > max) throw argRangeError('set', field, `must be an integer in [${min}, ${max}], got ${v}`);
-  return v;
+  return !signed && v < 0 ? v >>> 0 : v;
 }
 
 export function checkBigInt(v: unknown, field: string, signed: boolean): bigint {

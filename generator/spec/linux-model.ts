@@ -25,6 +25,8 @@ export interface LinuxTargetModel {
   target: Target;
   abi: AbiFacts;
   syscalls: SyscallModel[];
+  /** Semantics entries not bound on this target, with why. */
+  skipped: SkippedSyscall[];
   structs: StructModel[];
   layouts: Map<string, RecordLayout>;
   constants: ConstantFamilyModel[];
@@ -47,6 +49,23 @@ export function intInfoOf(type: CType, abi: AbiFacts): IntInfo | undefined {
   return { bits, signed };
 }
 
+/** The selectors a `skip:` or `byArch:` key may use to name this target, most specific first. */
+export function targetSelectors(target: Target): string[] {
+  const bits = target.dataModel === 'ILP32' ? 32 : 64;
+  return [target.name, `${target.kernelArch}/${bits}`, target.kernelArch ?? '', target.dataModel].filter(Boolean);
+}
+
+function pick<T>(map: Record<string, T> | undefined, target: Target): T | undefined {
+  if (!map) return undefined;
+  for (const k of targetSelectors(target)) if (k in map) return map[k];
+  return undefined;
+}
+
+export interface SkippedSyscall {
+  name: string;
+  reason: string;
+}
+
 export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetModel {
   const abi = abiOf(target);
   const table = specs.table(target);
@@ -67,23 +86,35 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
   const sem = specs.semantics;
 
   const syscalls: SyscallModel[] = [];
-  for (const [name, semantics] of Object.entries(sem.data.syscalls)) {
+  const skipped: SkippedSyscall[] = [];
+  for (const [name, entrySemantics] of Object.entries(sem.data.syscalls)) {
     const place = sem.at(['syscalls', name]);
     const row = byName.get(name);
     if (!row) continue; // not a syscall on this target (e.g. poll on arm64); checkSemanticsNames reports typos
-    if (!row.entry) throw new SpecError(`syscall '${name}' has no entry point on ${target.name}`, place);
+    const skipReason = pick(entrySemantics.skip, target);
+    if (skipReason) {
+      skipped.push({ name, reason: skipReason });
+      continue;
+    }
+    if (!row.entry || row.entry === 'sys_ni_syscall') {
+      skipped.push({ name, reason: `not implemented on ${target.name} (no entry point, or sys_ni_syscall)` });
+      continue;
+    }
+    const archParams = pick(entrySemantics.byArch, target)?.params;
+    const semantics: SyscallSemantics = archParams ? { ...entrySemantics, params: archParams } : entrySemantics;
     const generic = specs.prototypes.data.prototypes[row.entry];
     // byArch keys are a kernelArch, or kernelArch/32|64 where an arch's word sizes differ (x86).
     const bits = target.dataModel === 'ILP32' ? 32 : 64;
     const proto = generic?.byArch?.[`${target.kernelArch}/${bits}`] ?? generic?.byArch?.[target.kernelArch ?? ''] ?? generic;
     if (!proto) throw new SpecError(`no prototype for entry point '${row.entry}' of syscall '${name}'`, place);
-    const ctx: Ctx = { name, place, sem, abi, scope, structs, layouts, semantics, target };
+    const paramsPath = archParams ? ['syscalls', name, 'byArch', targetSelectors(target).find((k) => entrySemantics.byArch?.[k])!, 'params'] : ['syscalls', name, 'params'];
+    const ctx: Ctx = { name, place, sem, abi, scope, structs, layouts, semantics, target, paramsPath };
     const params = proto.params.map((p) => classifyParam(ctx, p.name, p.type));
     for (const key of Object.keys(semantics.params ?? {})) {
       if (!proto.params.some((p) => p.name === key)) {
         throw new SpecError(
           `syscall '${name}' has no parameter '${key}' (prototype ${row.entry}(${proto.params.map((p) => p.name).join(', ')}))`,
-          sem.at(['syscalls', name, 'params', key]),
+          sem.at([...paramsPath, key]),
         );
       }
     }
@@ -101,6 +132,12 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
     });
   }
   syscalls.sort((a, b) => a.name.localeCompare(b.name));
+  // A variant is exported under its portable name only where that name is not bound itself.
+  const bound = new Set(syscalls.map((s) => s.name));
+  for (const s of syscalls) {
+    const as = sem.data.syscalls[s.name]?.exportAs;
+    if (as && !bound.has(as)) s.alias = as;
+  }
 
   const families = Object.entries(constants.data.families).map(([name, f]) => ({ name, ...f }));
   return {
@@ -110,6 +147,7 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
     structs: [...structs.values()].sort((a, b) => a.name.localeCompare(b.name)),
     layouts,
     constants: families,
+    skipped,
     inputs: [table.file, specs.prototypes.file, specs.typedefs.file, sem.file, constants.file, ...specs.types.files],
     kernel: table.data.source.kernel,
   };
@@ -136,10 +174,12 @@ interface Ctx {
   layouts: Map<string, RecordLayout>;
   semantics: SyscallSemantics;
   target: Target;
+  /** Path of the params map in semantics.yaml in force for this target (the byArch one where given). */
+  paramsPath: (string | number)[];
 }
 
 function paramPlace(ctx: Ctx, param: string): Place {
-  return ctx.sem.at(['syscalls', ctx.name, 'params', param]);
+  return ctx.sem.at([...ctx.paramsPath, param]);
 }
 
 function cTypeOf(ctx: Ctx, param: string, text: string): CType {
@@ -191,10 +231,12 @@ function classifyParam(ctx: Ctx, name: string, cTypeText: string): ParamModel {
   } else if ('struct' in s) {
     need('pointer');
     const st = structOf(ctx, name, s.struct);
+    checkPointee(ctx, name, cTypeText, st);
     kind = { kind: 'struct', struct: st, size: ctx.layouts.get(st.name)!.size, dir: s.dir, optional: s.optional ?? false };
   } else if ('array' in s) {
     need('pointer');
     const st = structOf(ctx, name, s.array);
+    checkPointee(ctx, name, cTypeText, st);
     if (!s.length === !s.count) throw new SpecError(`array '${name}' needs exactly one of 'length' or 'count'`, paramPlace(ctx, name));
     kind = { kind: 'array', struct: st, elemSize: ctx.layouts.get(st.name)!.size, dir: s.dir, optional: s.optional ?? false, length: s.length, count: s.count };
   } else if ('cell' in s) {
@@ -202,6 +244,10 @@ function classifyParam(ctx: Ctx, name: string, cTypeText: string): ParamModel {
     const cell = intInfoOf(cTypeOf(ctx, name, s.cell), ctx.abi);
     if (!cell) throw new SpecError(`cell type '${s.cell}' of '${name}' is not an integer type`, paramPlace(ctx, name));
     kind = { kind: 'cell', cell, cType: s.cell, dir: s.dir, count: s.count ?? 1 };
+  } else if ('low' in s || 'high' in s) {
+    const info = int();
+    if (info.bits !== 32) throw new SpecError(`'${name}' is marked as half of a 64-bit value but is ${info.bits}-bit`, paramPlace(ctx, name));
+    kind = 'low' in s ? { kind: 'half', of: s.low, half: 'low', int: info } : { kind: 'half', of: s.high, half: 'high', int: info };
   } else if ('default' in s) {
     kind = { kind: 'int', int: int(), default: s.default };
   } else if ('value' in s) {
@@ -214,6 +260,24 @@ function classifyParam(ctx: Ctx, name: string, cTypeText: string): ParamModel {
     kind = { kind: 'mapping', length: s.length };
   }
   return { name, cType: cTypeText, kind };
+}
+
+/**
+ * A struct annotation must agree with the prototype's pointee where the
+ * prototype names a struct: this is what catches a 32-bit target's time32
+ * entry point (struct old_timespec32 *) annotated with the 64-bit timespec.
+ */
+function checkPointee(ctx: Ctx, param: string, cTypeText: string, st: StructModel): void {
+  const tag = /\bstruct\s+(\w+)/.exec(cTypeText)?.[1];
+  if (!tag) return;
+  const names = new Set([st.name, ...(st.cname ? [/\bstruct\s+(\w+)/.exec(st.cname)?.[1] ?? st.cname] : []), ...st.kernelNames]);
+  if (!names.has(tag)) {
+    throw new SpecError(
+      `parameter '${param}' of '${ctx.name}' on ${ctx.target.name} points to struct ${tag}, but is annotated as struct ${st.name} (${st.cname ?? 'no C name'}); ` +
+        `give this target its own annotation (byArch) or skip it with a reason`,
+      paramPlace(ctx, param),
+    );
+  }
 }
 
 /** Turns the integer parameters that buffers/arrays/mappings name as their length into derived `length` params. */

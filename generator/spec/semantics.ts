@@ -19,6 +19,9 @@ export type ParamSemantics =
   | { cell: string; dir: 'out' | 'inout'; count?: number }
   | { value: number }
   | { default: number }
+  /** One half of a 64-bit value the prototype splits in two (ia32's poslo/poshi): JS passes it whole as `of`. */
+  | { low: string }
+  | { high: string }
   | { sizeof: string }
   | { mapping: 'release'; length: string };
 
@@ -29,6 +32,12 @@ export interface SyscallSemantics {
   doc?: string;
   params?: Record<string, ParamSemantics>;
   returns?: ReturnSemantics;
+  /** Also export this call under that name on targets where that name is not bound (clock_gettime64 → clock_gettime). */
+  exportAs?: string;
+  /** Targets where this entry does not apply, selector → reason (selector: kernelArch, kernelArch/32|64, or a data model). */
+  skip?: Record<string, string>;
+  /** Parameter annotations for targets whose prototype differs (same selectors); replaces `params` there. */
+  byArch?: Record<string, { params: Record<string, ParamSemantics> }>;
 }
 
 export interface SemanticsFile {
@@ -64,6 +73,8 @@ const paramSchema = {
     },
     { type: 'object', additionalProperties: false, required: ['value'], properties: { value: { type: 'integer' } } },
     { type: 'object', additionalProperties: false, required: ['default'], properties: { default: { type: 'integer' } } },
+    { type: 'object', additionalProperties: false, required: ['low'], properties: { low: ident } },
+    { type: 'object', additionalProperties: false, required: ['high'], properties: { high: ident } },
     { type: 'object', additionalProperties: false, required: ['sizeof'], properties: { sizeof: ident } },
     { type: 'object', additionalProperties: false, required: ['mapping', 'length'], properties: { mapping: { const: 'release' }, length: ident } },
   ],
@@ -83,6 +94,17 @@ const schema = {
           blocking: { type: 'boolean' },
           doc: { type: 'string' },
           params: { type: 'object', additionalProperties: paramSchema },
+          skip: { type: 'object', additionalProperties: { type: 'string', minLength: 3 } },
+          exportAs: ident,
+          byArch: {
+            type: 'object',
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['params'],
+              properties: { params: { type: 'object', additionalProperties: paramSchema } },
+            },
+          },
           returns: {
             anyOf: [
               { enum: ['number', 'bigint', 'void'] },

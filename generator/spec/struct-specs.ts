@@ -71,6 +71,8 @@ const recordSchema = {
     cname: { type: ['string', 'null'] },
     header: { type: 'string' },
     tsName: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*$' },
+    /** Other struct tags the kernel's prototypes use for the same layout (user_msghdr for msghdr). */
+    kernelNames: { type: 'array', items: { type: 'string' } },
     auditSize: { type: 'boolean' },
     auditSizeExpr: { type: 'string' },
     doc: { type: 'string' },
@@ -126,6 +128,7 @@ interface RecordSpec extends Partial<Body> {
   cname: string | null;
   header: string;
   tsName?: string;
+  kernelNames?: string[];
   auditSize?: boolean;
   auditSizeExpr?: string;
   doc?: string;
@@ -152,6 +155,8 @@ export interface StructModel {
   name: string;
   tsName: string;
   kind: 'struct' | 'union';
+  /** Struct tags the kernel's prototypes use for it besides cname's. */
+  kernelNames: string[];
   /** The C spelling to audit against, or null where no header declares it. */
   cname: string | null;
   header: string;
@@ -260,6 +265,7 @@ export function resolveStructs(specs: TypeSpecs, target: Target, extraTypedefs: 
     const model: StructModel = {
       name,
       tsName: spec.tsName ?? pascalCase(name),
+      kernelNames: spec.kernelNames ?? [],
       kind: entry.kind,
       cname: spec.cname,
       header: spec.header,

@@ -26,6 +26,8 @@ export interface Target {
   maxAlign: number;
   bitfields: 'gcc' | 'msvc';
   unnamedBitfieldAlign?: boolean;
+  /** Where a 64-bit syscall argument on a 32-bit target must start: `even` register (arm EABI) or `any`. */
+  syscallPairAlign?: 'even' | 'any';
   kernelArch?: string;
   uapiArch?: string;
   syscallTable?: SyscallTableSource;
@@ -52,6 +54,7 @@ const targetSchema = {
     maxAlign: { type: 'integer', minimum: 1 },
     bitfields: { enum: ['gcc', 'msvc'] },
     unnamedBitfieldAlign: { type: 'boolean' },
+    syscallPairAlign: { enum: ['even', 'any'] },
     kernelArch: { type: 'string' },
     uapiArch: { type: 'string' },
     syscallTable: {
@@ -86,18 +89,20 @@ const targetSchema = {
 const fileSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['targets'],
-  properties: { targets: { type: 'object', additionalProperties: targetSchema } },
+  required: ['typesFrom', 'targets'],
+  properties: { typesFrom: { type: 'string' }, targets: { type: 'object', additionalProperties: targetSchema } },
 } as const;
 
 export interface TargetMatrix {
-  source: SourceFile<{ targets: Record<string, Omit<Target, 'name'>> }>;
+  source: SourceFile<{ typesFrom: string; targets: Record<string, Omit<Target, 'name'>> }>;
+  /** The target whose types the package entry (generated/index.ts) carries. */
+  typesFrom: string;
   targets: Target[];
   get(name: string): Target;
 }
 
 export function loadTargets(specsDir: string): TargetMatrix {
-  const source = loadSpecFile<{ targets: Record<string, Omit<Target, 'name'>> }>(join(specsDir, 'targets.yaml'), fileSchema);
+  const source = loadSpecFile<{ typesFrom: string; targets: Record<string, Omit<Target, 'name'>> }>(join(specsDir, 'targets.yaml'), fileSchema);
   const targets: Target[] = [];
   for (const [name, t] of Object.entries(source.data.targets)) {
     if (name !== `${t.platform}-${t.arch}`) {
@@ -109,8 +114,10 @@ export function loadTargets(specsDir: string): TargetMatrix {
     targets.push({ name, ...t });
   }
   targets.sort((a, b) => a.name.localeCompare(b.name));
+  if (!targets.some((t) => t.name === source.data.typesFrom)) throw new SpecError(`typesFrom names unknown target '${source.data.typesFrom}'`, source.at(['typesFrom']));
   return {
     source,
+    typesFrom: source.data.typesFrom,
     targets,
     get(name: string): Target {
       const t = targets.find((x) => x.name === name);

@@ -124,8 +124,12 @@ describe('every generated function rejects bad input by argument name', () => {
 describe('struct setters check values', () => {
   it('rejects out-of-range and wrongly typed field values by field name', () => {
     const st = new api.Stat();
-    expect(() => (st.st_mode = -1)).toThrow(RangeError);
+    expect(() => (st.st_mode = -(2 ** 31) - 1)).toThrow(RangeError);
     expect(() => (st.st_mode = 2 ** 32)).toThrow(/st_mode/);
+    expect(() => (st.st_mode = 1.5)).toThrow(RangeError);
+    // JS bitwise operators give negative int32s for flags with the top bit set: same bits.
+    st.st_mode = 0x80000000 | 1;
+    expect(st.st_mode).toBe(0x80000001);
     expect(() => ((st as unknown as { st_size: unknown }).st_size = 'x')).toThrow(TypeError);
     expect(() => (st.st_size = 2n ** 63n)).toThrow(/st_size/);
     const u = new api.Utsname();

@@ -1,0 +1,80 @@
+/**
+ * `sysbind layout <struct>`: one record of specs/linux/types on several Linux
+ * targets side by side, as a terminal table (pahole-like: offsets, sizes,
+ * holes, padding, totals) and, on request, as an SVG picture or HTML page.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SysbindError } from '../errors.js';
+import type { TargetLayout } from '../layout/layout-compare.js';
+import { layoutView } from '../layout/layout-view.js';
+import { renderLayoutHtml } from '../layout/render-html.js';
+import { renderLayoutSvg } from '../layout/render-svg.js';
+import { renderLayoutTable, type RecordTitle } from '../layout/render-table.js';
+import { resolveTargetStructs } from '../layout/target-structs.js';
+import { abiOf } from '../spec/linux-model.js';
+import { loadLinuxSpecs } from '../spec/linux-specs.js';
+import { loadTargets, type Target } from '../spec/targets.js';
+import type { Command } from './commands.js';
+
+export const layoutCommand: Command = {
+  summary: "show a struct's layout per target side by side (offsets, holes, padding), or draw it",
+  help: [
+    'usage: sysbind layout <struct> [--targets a,b,c] [--expand] [--svg FILE] [--html FILE]',
+    '',
+    '  <struct>       a record of specs/linux/types, by its spec name (stat, epoll_event, ...)',
+    '  --targets T    Linux targets to compare (comma-separated or repeated); default: every Linux',
+    '                 target a variant of the record applies to',
+    '  --expand       show the members of nested structs instead of one row per nested struct',
+    '  --svg FILE     also draw the layouts: a band of boxes per target, holes and padding hatched',
+    '  --html FILE    also write an HTML page with the picture and the table',
+    '',
+    'Rows are field paths as `sysbind audit` names them after `<struct>.`. Cells that differ from',
+    'most targets are marked `*` (and shown in red on a terminal; set NO_COLOR to turn that off).',
+  ].join('\n'),
+  options: { targets: { type: 'string', multiple: true }, expand: { type: 'boolean' }, svg: { type: 'string' }, html: { type: 'string' } },
+  async run(values, positionals, ctx) {
+    const [name, ...extra] = positionals;
+    if (name === undefined || extra.length > 0) throw new SysbindError(`layout: give exactly one struct name (got ${positionals.length})`);
+    const specsDir = join(ctx.root, 'specs');
+    const specs = loadLinuxSpecs(specsDir);
+    const entry = specs.types.records.get(name);
+    if (!entry) throw new SysbindError(`layout: no record '${name}' in specs/linux/types (known: ${[...specs.types.records.keys()].sort().join(', ')})`);
+
+    const requested = targetList(values.targets);
+    const matrix = loadTargets(specsDir);
+    const targets = requested.length > 0 ? requested.map((t) => linuxTarget(matrix.get(t))) : matrix.targets.filter((t) => t.platform === 'linux');
+    const all: TargetLayout[] = targets.map((target) => {
+      const s = resolveTargetStructs(specs, target).structs.get(name);
+      return { target: target.name, view: s ? layoutView(s.decl, abiOf(target), { expand: values.expand === true }) : null };
+    });
+    // By default only targets with a variant get a column; the others are named below the table.
+    const shown = requested.length > 0 ? all : all.filter((l) => l.view !== null);
+    const missing = all.filter((l) => l.view === null).map((l) => l.target);
+    if (shown.length === 0) throw new SysbindError(`layout: no variant of '${name}' applies to ${missing.join(', ')}`);
+
+    const title: RecordTitle = { name, cname: entry.spec.cname, header: entry.spec.header };
+    const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+    console.log(renderLayoutTable(title, shown, { color }));
+    if (missing.length > 0) console.log(`no variant of ${name} for ${missing.join(', ')}`);
+    for (const [file, render] of [
+      [values.svg, renderLayoutSvg],
+      [values.html, renderLayoutHtml],
+    ] as const) {
+      if (typeof file !== 'string') continue;
+      writeFileSync(file, render(title, shown));
+      console.log(`wrote ${file}`);
+    }
+    return 0;
+  },
+};
+
+function targetList(v: unknown): string[] {
+  const items = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return items.flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean);
+}
+
+function linuxTarget(t: Target): Target {
+  if (t.platform !== 'linux') throw new SysbindError(`layout: ${t.name} is not a Linux target; the records of specs/linux/types are Linux's`);
+  return t;
+}

@@ -1,0 +1,142 @@
+/**
+ * The terminal view of `sysbind layout`: one record on several targets side by
+ * side, pahole-style. A row per member, hole and tail padding (rows line up by
+ * field path across targets), offset and size columns per target (and the
+ * target's type where targets use different types), then the totals. Rows
+ * where targets disagree are marked `*`; with `color` the differing cells are
+ * also bold red (for a TTY).
+ */
+import { compareLayouts, outliers, rowDiffers, type ComparedRow, type TargetLayout } from './layout-compare.js';
+import { describeBits, type LayoutRow, type LayoutView } from './layout-view.js';
+
+export interface TableOptions {
+  /** Use ANSI colours: differing cells bold red, targets without a variant dim. */
+  color: boolean;
+}
+
+export interface RecordTitle {
+  /** The spec's name for the record (what the audit names it by). */
+  name: string;
+  /** The C spelling and header the audit checks it against, if any. */
+  cname: string | null;
+  header: string;
+}
+
+const RED = '\x1b[1;31m';
+const DIM = '\x1b[2m';
+const RESET = '\x1b[0m';
+
+interface Cell {
+  text: string;
+  /** ANSI style for the padded text when colours are on. */
+  style?: string;
+}
+
+/** A target's columns: offset, size and, where types vary, type. */
+type Group = Cell[];
+
+interface Line {
+  mark: string;
+  label: string;
+  type: string;
+  groups: Group[];
+}
+
+export function renderLayoutTable(title: RecordTitle, layouts: readonly TargetLayout[], options: TableOptions): string {
+  const rows = compareLayouts(layouts);
+  const withTypes = rows.some(typesVary);
+  const body = rows.map((row) => memberLine(row, withTypes));
+  const totals = totalLines(layouts, withTypes);
+  const lines = [...body, ...totals];
+
+  const groupSize = withTypes ? 3 : 2;
+  const subWidths = layouts.map((l, t) =>
+    Array.from({ length: groupSize }, (_, c) => Math.max(c === 0 ? 6 : c === 1 ? 4 : 4, ...lines.map((line) => line.groups[t]![c]!.text.length))),
+  );
+  const groupWidth = (t: number) => Math.max(subWidths[t]!.reduce((a, b) => a + b + 1, -1), layouts[t]!.target.length, 10);
+  const markWidth = 1;
+  const labelWidth = Math.max(title.name.length, ...lines.map((l) => l.label.length));
+  const typeWidth = Math.max(4, ...lines.map((l) => l.type.length));
+  const paint = (cell: Cell, padded: string) => (options.color && cell.style ? `${cell.style}${padded}${RESET}` : padded);
+  const renderGroup = (group: Group, t: number) => {
+    const w = subWidths[t]!;
+    const parts = group.map((cell, c) => paint(cell, c < 2 ? cell.text.padStart(w[c]!) : cell.text.padEnd(w[c]!)));
+    const used = w.reduce((a, b) => a + b + 1, -1);
+    return parts.join(' ') + ' '.repeat(groupWidth(t) - used);
+  };
+  const render = (line: Line) =>
+    [line.mark.padEnd(markWidth), line.label.padEnd(labelWidth), line.type.padEnd(typeWidth), ...line.groups.map(renderGroup)].join('  ').trimEnd();
+  const head = (texts: Cell[]) =>
+    [' '.repeat(markWidth), (texts === names ? title.name : '').padEnd(labelWidth), (texts === names ? 'type' : '').padEnd(typeWidth), ...texts.map((c, t) => paint(c, c.text.padEnd(groupWidth(t))))].join('  ').trimEnd();
+  const names = layouts.map((l): Cell => ({ text: l.target }));
+  const units = layouts.map((l): Cell => (l.view ? { text: withTypes ? 'offset size type' : 'offset size' } : { text: 'no variant', style: DIM }));
+  const width = markWidth + labelWidth + typeWidth + layouts.reduce((a, _, t) => a + groupWidth(t) + 2, 4);
+  const rule = '-'.repeat(width);
+
+  return [
+    `${title.name}: ${title.cname ?? 'no C declaration'} (<${title.header}>)`,
+    head(names),
+    head(units),
+    rule,
+    ...body.map(render),
+    rule,
+    ...totals.map(render),
+    '',
+    'offset, size: bytes; a:b = bit b of byte a (memory order); Nb = N bits; * = targets differ',
+  ].join('\n');
+}
+
+function typesVary(row: ComparedRow): boolean {
+  return new Set(row.cells.flatMap((c) => (c?.kind === 'member' ? [c.type] : []))).size > 1;
+}
+
+function memberLine(row: ComparedRow, withTypes: boolean): Line {
+  const indent = '  '.repeat(row.depth);
+  const label = row.kind === 'member' ? indent + row.key : `${indent}/* XXX ${row.kind === 'hole' ? 'hole' : row.key} */`;
+  const vary = typesVary(row);
+  const first = row.cells.find((c) => c !== undefined);
+  const type = first?.kind !== 'member' ? '' : vary ? '(varies)' : first.type;
+  const groups = row.cells.map((c, t): Group => {
+    const style = row.differs[t] ? { style: RED } : {};
+    const cells = c === undefined ? [{ text: '' }, { text: '-', ...style }] : [{ text: position(c), ...style }, { text: amount(c), ...style }];
+    if (withTypes) cells.push({ text: vary && c?.kind === 'member' ? shortType(c.type) : '' });
+    return cells;
+  });
+  return { mark: rowDiffers(row) ? '*' : '', label, type, groups };
+}
+
+/** Byte offset, or `byte:bit` for positions inside a byte. */
+function position(row: LayoutRow): string {
+  const byte = Math.floor(row.startBit / 8);
+  const bit = row.startBit % 8;
+  return bit === 0 && (row.kind !== 'member' || row.bits === undefined) ? String(byte) : `${byte}:${bit}`;
+}
+
+/** Bytes, or `Nb` for bitfields and gaps that are not whole bytes. */
+function amount(row: LayoutRow): string {
+  if (row.kind === 'member') return row.bits === undefined ? String(row.size) : `${row.bits.width}b`;
+  return row.bits % 8 === 0 && row.startBit % 8 === 0 ? String(row.bits / 8) : `${row.bits}b`;
+}
+
+/** `unsigned long` → `ulong`, `long long` → `llong`: types short enough for a column per target. */
+function shortType(type: string): string {
+  return type.replace(/unsigned /g, 'u').replace(/long long/g, 'llong').replace(/^struct /, '');
+}
+
+function totalLines(layouts: readonly TargetLayout[], withTypes: boolean): Line[] {
+  const each = (label: string, f: (v: LayoutView) => string): Line => {
+    const values = layouts.map((l) => (l.view ? f(l.view) : undefined));
+    const differs = outliers(values);
+    const groups = values.map((v, t): Group => {
+      const cells = [{ text: '' }, { text: v ?? '', ...(differs[t] ? { style: RED } : {}) }];
+      return withTypes ? [...cells, { text: '' }] : cells;
+    });
+    return { mark: differs.some(Boolean) ? '*' : '', label, type: '', groups };
+  };
+  return [
+    each('size', (v) => String(v.size)),
+    each('align', (v) => String(v.align)),
+    each('holes', (v) => (v.holes.count === 0 ? '0' : `${v.holes.count}: ${describeBits(v.holes.bits)}`)),
+    each('padding', (v) => (v.paddingBits === 0 ? '0' : describeBits(v.paddingBits))),
+  ];
+}
