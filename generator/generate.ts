@@ -10,6 +10,7 @@ import { SysbindError } from './errors.js';
 import { emitAuditC } from './emit/audit-c.js';
 import { makeBanner } from './emit/banner.js';
 import { emitCppBinding } from './emit/cpp-binding.js';
+import { emitSmokeC } from './emit/smoke-c.js';
 import { emitHostIndex, type TargetExports } from './emit/ts-host-index.js';
 import { emitTsApi } from './emit/ts-api.js';
 import { buildLinuxModel, checkSemanticsNames, type LinuxTargetModel } from './spec/linux-model.js';
@@ -60,6 +61,7 @@ export function renderTarget(root: string, target: Target, specs = loadLinuxSpec
   const files = new Map<string, string>();
   files.set('binding.cc', emitCppBinding(model, banner));
   files.set('audit.c', emitAuditC(specs, model, banner));
+  files.set('smoke.c', emitSmokeC(specs, model, banner));
   for (const f of emitTsApi(model, banner)) files.set(f.name, f.text);
   return {
     files,
