@@ -8,6 +8,8 @@ import { generate } from '../generate.js';
 import { hostTargetName, loadTargets } from '../spec/targets.js';
 import { auditTarget, formatAudit } from '../audit/run-audit.js';
 import { importLinux } from '../import/linux/import-linux.js';
+import { runDiff } from '../diff/diff-command.js';
+import { layoutCommand } from './layout-command.js';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 
@@ -101,4 +103,23 @@ export const commands: Record<string, Command> = {
       return 0;
     },
   },
+  diff: {
+    summary: 'what changed between two specs folders or kernel trees, per target',
+    help: [
+      'usage: sysbind diff <old> <new> [--markdown]',
+      '',
+      '  <old>, <new>  a specs folder (holding targets.yaml), or a kernel source tree or tarball',
+      '                (imported into a scratch copy of specs/ first)',
+      '  --markdown    print Markdown instead of the terminal report',
+      '',
+      'Per target: syscalls added, removed, renumbered, with changed prototypes; constants added/removed/changed.',
+    ].join('\n'),
+    options: { markdown: { type: 'boolean' } },
+    async run(values, pos, ctx) {
+      if (pos.length !== 2) throw new SysbindError('diff: give exactly two sides: <old> <new>');
+      console.log(await runDiff(ctx.root, pos[0]!, pos[1]!, !!values.markdown, (l) => console.error(l)));
+      return 0;
+    },
+  },
+  layout: layoutCommand,
 };
