@@ -1,0 +1,214 @@
+/**
+ * Process identity, limits, usage, uname and scheduling, each compared with
+ * Node's process/os, /proc, or a shell command.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import * as sys from '../../generated/index.js';
+import { exited, procFields, procStat, runChild, sh, spawned } from './helpers.js';
+
+describe('process ids', () => {
+  it('getpid is process.pid', () => {
+    expect(sys.getpid()).toBe(process.pid);
+  });
+
+  it('getppid is process.ppid, and in a child it is our pid', () => {
+    expect(sys.getppid()).toBe(process.ppid);
+    expect(sys.getppid()).toBe(Number(procStat('self')[1]));
+    const child = runChild('ids');
+    expect(child.ppid).toBe(process.pid);
+  });
+
+  it('gettid is listed in /proc/self/task, and on the main thread equals the pid', () => {
+    const tid = sys.gettid();
+    expect(fs.readdirSync('/proc/self/task')).toContain(String(tid));
+    expect(tid).toBe(process.pid);
+    expect(procFields(`/proc/self/task/${tid}/status`).get('Pid')).toBe(String(tid));
+  });
+
+  it('getuid/geteuid/getgid/getegid match process.* and /proc/self/status', () => {
+    expect(sys.getuid()).toBe(process.getuid!());
+    expect(sys.geteuid()).toBe(process.geteuid!());
+    expect(sys.getgid()).toBe(process.getgid!());
+    expect(sys.getegid()).toBe(process.getegid!());
+    const status = procFields('/proc/self/status');
+    const [ruid, euid] = status.get('Uid')!.split(/\s+/).map(Number);
+    const [rgid, egid] = status.get('Gid')!.split(/\s+/).map(Number);
+    expect([sys.getuid(), sys.geteuid(), sys.getgid(), sys.getegid()]).toEqual([ruid, euid, rgid, egid]);
+    expect(sys.getuid()).toBe(Number(sh('id -u')));
+    expect(sys.getgid()).toBe(Number(sh('id -g')));
+  });
+});
+
+describe('process groups and sessions', () => {
+  it('getpgid(0) and getpgid(pid) are the pgrp in /proc/self/stat', () => {
+    const pgrp = Number(procStat('self')[2]);
+    expect(sys.getpgid(0)).toBe(pgrp);
+    expect(sys.getpgid(process.pid)).toBe(pgrp);
+  });
+
+  it('getpgid of a detached child (its own group, made by Node) is the child pid', async () => {
+    const child = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    await spawned(child);
+    try {
+      expect(sys.getpgid(child.pid!)).toBe(child.pid);
+      expect(sys.getpgid(child.pid!)).toBe(Number(procStat(child.pid!)[2]));
+    } finally {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+  });
+
+  it('getpgid of a pid that does not exist fails with ESRCH', () => {
+    const maxPid = Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+    expect(() => sys.getpgid(maxPid + 1)).toThrow(expect.objectContaining({ code: 'ESRCH', syscall: 'getpgid' }));
+  });
+
+  it('setsid in a child: returns the new session id = its pid, /proc agrees, a second call is EPERM', () => {
+    const out = runChild('setsid');
+    expect(out.sid).toBe(out.pid);
+    expect(out.statSessionAfter).toBe(out.pid);
+    expect(out.statPgrpAfter).toBe(out.pid);
+    expect(out.pgidAfter).toBe(out.pid);
+    expect(out.statSessionBefore).not.toBe(out.pid);
+    expect(out.pgidBefore).toBe(out.statPgrpBefore);
+    expect(out.again).toBe('EPERM');
+  });
+});
+
+describe('resource limits', () => {
+  const ulimit = (flag: string) => {
+    const v = sh(`ulimit ${flag}`);
+    return v === 'unlimited' ? 2n ** 64n - 1n : BigInt(v);
+  };
+
+  it('getrlimit(RLIMIT_NOFILE) is what `ulimit -n` / `ulimit -Hn` print', () => {
+    const r = sys.getrlimit(sys.RLIMIT_NOFILE);
+    expect(r.rlim_cur).toBe(ulimit('-n'));
+    expect(r.rlim_max).toBe(ulimit('-Hn'));
+  });
+
+  it('getrlimit(RLIMIT_STACK) is `ulimit -s` KiB (or unlimited)', () => {
+    const r = sys.getrlimit(sys.RLIMIT_STACK);
+    const s = sh('ulimit -s');
+    expect(s === 'unlimited' ? r.rlim_cur === 2n ** 64n - 1n : r.rlim_cur === BigInt(s) * 1024n).toBe(true);
+  });
+
+  it('prlimit64 reading our own limits agrees with getrlimit and /proc/self/limits', () => {
+    const old = new sys.Rlimit64();
+    sys.prlimit64(0, sys.RLIMIT_NOFILE, null, old);
+    const r = sys.getrlimit(sys.RLIMIT_NOFILE);
+    expect([old.rlim_cur, old.rlim_max]).toEqual([r.rlim_cur, r.rlim_max]);
+    const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'))!;
+    const [soft, hard] = line.slice('Max open files'.length).trim().split(/\s+/);
+    expect([old.rlim_cur, old.rlim_max]).toEqual([BigInt(soft!), BigInt(hard!)]);
+  });
+
+  it('prlimit64 sets another process’s limit (seen in /proc/<pid>/limits) and returns the old one', async () => {
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    await spawned(child);
+    try {
+      const pid = child.pid!;
+      const limitsLine = () =>
+        fs.readFileSync(`/proc/${pid}/limits`, 'utf8').split('\n').find((l) => l.startsWith('Max open files'))!.slice('Max open files'.length).trim().split(/\s+/);
+      const [soft0, hard0] = limitsLine();
+      const old = new sys.Rlimit64();
+      sys.prlimit64(pid, sys.RLIMIT_NOFILE, sys.Rlimit64.of({ rlim_cur: 123n, rlim_max: 456n }), old);
+      expect([old.rlim_cur, old.rlim_max]).toEqual([BigInt(soft0!), BigInt(hard0!)]);
+      expect(limitsLine().slice(0, 2)).toEqual(['123', '456']);
+      // soft > hard is refused
+      expect(() => sys.prlimit64(pid, sys.RLIMIT_NOFILE, sys.Rlimit64.of({ rlim_cur: 500n, rlim_max: 400n }))).toThrow(
+        expect.objectContaining({ code: 'EINVAL', syscall: 'prlimit64' }),
+      );
+    } finally {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+  });
+});
+
+describe('getrusage', () => {
+  it('RUSAGE_SELF agrees with process.resourceUsage()/cpuUsage()', () => {
+    let x = 0;
+    for (let i = 0; i < 2e6; i++) x += i % 7; // some user CPU time
+    expect(x).toBeGreaterThan(0);
+    const before = process.cpuUsage();
+    const ru = sys.getrusage(sys.RUSAGE_SELF);
+    const after = process.cpuUsage();
+    const usage = process.resourceUsage();
+    const utime = Number(ru.ru_utime.tv_sec) * 1e6 + Number(ru.ru_utime.tv_usec);
+    const stime = Number(ru.ru_stime.tv_sec) * 1e6 + Number(ru.ru_stime.tv_usec);
+    expect(ru.ru_utime.tv_usec).toBeLessThan(1_000_000n);
+    expect(utime).toBeGreaterThanOrEqual(before.user - 10_000);
+    expect(utime).toBeLessThanOrEqual(after.user + 10_000);
+    expect(stime).toBeGreaterThanOrEqual(before.system - 10_000);
+    expect(stime).toBeLessThanOrEqual(after.system + 10_000);
+    // maxRSS is in KiB in both; it only grows, so the later reading is >= ours, and close.
+    const maxrss = Number(ru.ru_maxrss);
+    expect(maxrss).toBeGreaterThan(1024);
+    expect(usage.maxRSS).toBeGreaterThanOrEqual(maxrss);
+    expect(usage.maxRSS).toBeLessThan(maxrss * 2);
+    expect(Number(ru.ru_minflt)).toBeGreaterThan(0);
+    expect(Number(ru.ru_minflt)).toBeLessThanOrEqual(usage.minorPageFault);
+    expect(Number(ru.ru_nvcsw)).toBeLessThanOrEqual(usage.voluntaryContextSwitches);
+  });
+
+  it('RUSAGE_CHILDREN counts a waited-for child that burned CPU', () => {
+    const before = sys.getrusage(sys.RUSAGE_CHILDREN);
+    sh('i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done');
+    const after = sys.getrusage(sys.RUSAGE_CHILDREN);
+    const us = (r: sys.Rusage) => Number(r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1e6 + Number(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
+    expect(us(after)).toBeGreaterThan(us(before));
+  });
+
+  it('an invalid who fails with EINVAL', () => {
+    expect(() => sys.getrusage(12345)).toThrow(expect.objectContaining({ code: 'EINVAL', syscall: 'getrusage' }));
+  });
+});
+
+describe('uname', () => {
+  it('matches os.type/release/version/hostname/machine and `uname`', () => {
+    const u = sys.uname();
+    expect(u.sysname).toBe(os.type());
+    expect(u.release).toBe(os.release());
+    expect(u.version).toBe(os.version());
+    expect(u.nodename).toBe(os.hostname());
+    expect(u.machine).toBe(os.machine());
+    expect(u.release).toBe(sh('uname -r'));
+    expect(u.domainname).toBe(fs.readFileSync('/proc/sys/kernel/domainname', 'utf8').trim());
+  });
+});
+
+describe('sched_getaffinity and sched_yield', () => {
+  /** CPUs in a list like "0-3,6". */
+  const cpuList = (s: string) =>
+    s.split(',').flatMap((part) => {
+      const [a, b] = part.split('-').map(Number);
+      return b === undefined ? [a!] : Array.from({ length: b - a! + 1 }, (_, i) => a! + i);
+    });
+
+  it('the mask has exactly the CPUs of Cpus_allowed_list, `nproc` and os.availableParallelism()', () => {
+    const mask = new Uint8Array(128);
+    const r = sys.sched_getaffinity(0, undefined, mask);
+    expect(r).toBeGreaterThan(0);
+    expect(r % 8).toBe(0); // the kernel copies whole longs
+    const cpus: number[] = [];
+    for (let i = 0; i < r * 8; i++) if (mask[i >> 3]! & (1 << (i & 7))) cpus.push(i);
+    expect(cpus).toEqual(cpuList(procFields('/proc/self/status').get('Cpus_allowed_list')!));
+    expect(cpus.length).toBe(Number(sh('nproc')));
+    expect(cpus.length).toBe(os.availableParallelism());
+  });
+
+  it('a mask too small for the kernel’s cpumask fails with EINVAL', () => {
+    expect(() => sys.sched_getaffinity(0, 1, new Uint8Array(1))).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+  });
+
+  it('sched_yield returns and lets time pass; the thread is still runnable (/proc state)', () => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < 1000; i++) expect(sys.sched_yield()).toBeUndefined();
+    expect(process.hrtime.bigint()).toBeGreaterThan(t0);
+    expect(['R', 'S']).toContain(procStat('self')[0]);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * kill, tgkill, rt_sigprocmask: deliveries observed through Node (a child's
+ * 'exit' signal, a process.on handler) and masks through /proc/<tid>/status.
+ */
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import * as sys from '../../generated/index.js';
+import { delay, exited, procFields, spawned } from './helpers.js';
+
+/** The bit a signal has in a kernel sigset (and in /proc's SigBlk/SigPnd hex masks). */
+const bit = (name: keyof typeof os.constants.signals) => 1n << BigInt(os.constants.signals[name] - 1);
+/** This thread's mask field (SigBlk, ShdPnd, SigPnd, SigCgt…) from /proc. */
+const procMask = (field: string) => BigInt(`0x${procFields(`/proc/self/task/${process.pid}/status`).get(field)}`);
+
+describe('kill', () => {
+  it('delivers SIGTERM to a child; Node reports the child killed by SIGTERM', async () => {
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    await spawned(child);
+    const done = exited(child);
+    expect(sys.kill(child.pid!, 0)).toBeUndefined(); // signal 0: the process exists
+    sys.kill(child.pid!, sys.SIGTERM);
+    expect(await done).toEqual({ code: null, signal: 'SIGTERM' });
+    // Reaped: no such process any more.
+    expect(() => sys.kill(child.pid!, 0)).toThrow(expect.objectContaining({ code: 'ESRCH', errno: os.constants.errno.ESRCH, syscall: 'kill' }));
+  });
+
+  it('the signal number reaches the kernel unchanged (SIGKILL vs SIGINT)', async () => {
+    for (const [num, name] of [
+      [sys.SIGKILL, 'SIGKILL'],
+      [sys.SIGINT, 'SIGINT'],
+    ] as const) {
+      const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+      await spawned(child);
+      const done = exited(child);
+      sys.kill(child.pid!, num);
+      expect((await done).signal).toBe(name);
+    }
+  });
+
+  it('an invalid signal number fails with EINVAL', () => {
+    expect(() => sys.kill(process.pid, 1000)).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+  });
+});
+
+describe('tgkill', () => {
+  it('delivers SIGUSR2 to our own main thread; the process.on handler runs', async () => {
+    let got: string | null = null;
+    const received = new Promise<void>((resolve) => {
+      process.once('SIGUSR2', (s) => {
+        got = s;
+        resolve();
+      });
+    });
+    sys.tgkill(process.pid, sys.gettid(), sys.SIGUSR2);
+    await Promise.race([received, delay(2000)]);
+    expect(got).toBe('SIGUSR2');
+  });
+
+  it('fails with ESRCH when the thread is not in the given thread group', () => {
+    expect(() => sys.tgkill(1, process.pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH', syscall: 'tgkill' }));
+    expect(() => sys.tgkill(process.pid, process.pid, 0)).not.toThrow();
+  });
+});
+
+describe('rt_sigprocmask', () => {
+  it('reads the current mask: the same bits /proc shows as SigBlk', () => {
+    const cur = new sys.Sigset();
+    sys.rt_sigprocmask(sys.SIG_BLOCK, null, cur);
+    expect(cur.sig[0]).toBe(procMask('SigBlk'));
+  });
+
+  it('blocks SIGUSR1 (visible in /proc), returns the old mask, and restores it', () => {
+    const original = new sys.Sigset();
+    sys.rt_sigprocmask(sys.SIG_BLOCK, null, original);
+    expect(original.sig[0]! & bit('SIGUSR1')).toBe(0n);
+    const old = new sys.Sigset();
+    sys.rt_sigprocmask(sys.SIG_BLOCK, sys.Sigset.of({ sig: [bit('SIGUSR1')] }), old);
+    try {
+      expect(old.sig[0]).toBe(original.sig[0]);
+      expect(procMask('SigBlk')).toBe(original.sig[0]! | bit('SIGUSR1'));
+    } finally {
+      const during = new sys.Sigset();
+      sys.rt_sigprocmask(sys.SIG_SETMASK, original, during);
+      // The mask handed back on restore is the one with SIGUSR1 blocked.
+      expect(during.sig[0]! & bit('SIGUSR1')).toBe(bit('SIGUSR1'));
+    }
+    expect(procMask('SigBlk')).toBe(original.sig[0]);
+  });
+
+  it('a blocked signal stays pending (SigPnd) and is delivered once unblocked', async () => {
+    const original = new sys.Sigset();
+    let calls = 0;
+    const handler = () => calls++;
+    process.on('SIGUSR2', handler);
+    try {
+      sys.rt_sigprocmask(sys.SIG_BLOCK, sys.Sigset.of({ sig: [bit('SIGUSR2')] }), original);
+      try {
+        sys.tgkill(process.pid, sys.gettid(), sys.SIGUSR2);
+        await delay(30);
+        expect(calls).toBe(0);
+        expect(procMask('SigPnd') & bit('SIGUSR2')).toBe(bit('SIGUSR2'));
+      } finally {
+        sys.rt_sigprocmask(sys.SIG_UNBLOCK, sys.Sigset.of({ sig: [bit('SIGUSR2')] }), null);
+      }
+      expect(procMask('SigPnd') & bit('SIGUSR2')).toBe(0n);
+      for (let i = 0; i < 100 && calls === 0; i++) await delay(10);
+      expect(calls).toBe(1);
+    } finally {
+      process.off('SIGUSR2', handler);
+      sys.rt_sigprocmask(sys.SIG_SETMASK, original, null);
+    }
+  });
+
+  it('an invalid how fails with EINVAL and leaves the mask alone', () => {
+    const before = procMask('SigBlk');
+    expect(() => sys.rt_sigprocmask(99, sys.Sigset.of({ sig: [bit('SIGUSR1')] }), null)).toThrow(
+      expect.objectContaining({ code: 'EINVAL', syscall: 'rt_sigprocmask' }),
+    );
+    expect(procMask('SigBlk')).toBe(before);
+  });
+});
