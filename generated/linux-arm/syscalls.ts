@@ -21,6 +21,26 @@ export function accept4(fd: number, upeer_sockaddr?: Bytes | null, flags?: numbe
 }
 
 /**
+ * arm_fadvise64_64(2): syscall 270 on linux-arm (kernel entry sys_arm_fadvise64_64).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function arm_fadvise64_64(fd: number, advice: number, offset: number | bigint, len: number | bigint): number {
+  const r = native.arm_fadvise64_64(fd, advice, offset, len);
+  if (r < 0) throw syscallError(-r, 'arm_fadvise64_64');
+  return r;
+}
+
+/**
+ * arm_sync_file_range(2): syscall 341 on linux-arm (kernel entry sys_sync_file_range2).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function arm_sync_file_range(fd: number, flags: number, offset: number | bigint, nbytes: number | bigint): number {
+  const r = native.arm_sync_file_range(fd, flags, offset, nbytes);
+  if (r < 0) throw syscallError(-r, 'arm_sync_file_range');
+  return r;
+}
+
+/**
  * bind(2): syscall 282 on linux-arm (kernel entry sys_bind).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -28,6 +48,16 @@ export function bind(fd: number, umyaddr: Bytes, addrlen?: number): void {
   addrlen ??= umyaddr?.byteLength;
   const r = native.bind(fd, umyaddr, addrlen);
   if (r < 0) throw syscallError(-r, 'bind');
+}
+
+/**
+ * brk(2): syscall 45 on linux-arm (kernel entry sys_brk).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function brk(brk: number): number {
+  const r = native.brk(brk);
+  if (r < 0) throw syscallError(-r, 'brk');
+  return r;
 }
 
 /**
@@ -73,6 +103,16 @@ export function close(fd: number): void {
 }
 
 /**
+ * close_range(2): syscall 436 on linux-arm (kernel entry sys_close_range).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function close_range(fd: number, max_fd: number, flags: number): number {
+  const r = native.close_range(fd, max_fd, flags);
+  if (r < 0) throw syscallError(-r, 'close_range');
+  return r;
+}
+
+/**
  * connect(2): syscall 283 on linux-arm (kernel entry sys_connect).
  * Blocking: `async.connect` runs it on the libuv thread pool.
  * @throws SyscallError when the kernel returns an error.
@@ -84,6 +124,26 @@ export function connect(fd: number, uservaddr: Bytes, addrlen?: number): void {
 }
 
 /**
+ * dup(2): syscall 41 on linux-arm (kernel entry sys_dup).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function dup(fildes: number): number {
+  const r = native.dup(fildes);
+  if (r < 0) throw syscallError(-r, 'dup');
+  return r;
+}
+
+/**
+ * dup2(2): syscall 63 on linux-arm (kernel entry sys_dup2).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function dup2(oldfd: number, newfd: number): number {
+  const r = native.dup2(oldfd, newfd);
+  if (r < 0) throw syscallError(-r, 'dup2');
+  return r;
+}
+
+/**
  * dup3(2): syscall 358 on linux-arm (kernel entry sys_dup3).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -91,6 +151,16 @@ export function dup3(oldfd: number, newfd: number, flags?: number): number {
   flags ??= 0;
   const r = native.dup3(oldfd, newfd, flags);
   if (r < 0) throw syscallError(-r, 'dup3');
+  return r;
+}
+
+/**
+ * epoll_create(2): syscall 250 on linux-arm (kernel entry sys_epoll_create).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function epoll_create(size: number): number {
+  const r = native.epoll_create(size);
+  if (r < 0) throw syscallError(-r, 'epoll_create');
   return r;
 }
 
@@ -129,6 +199,16 @@ export function epoll_pwait(epfd: number, events: StructArray<EpollEvent>, maxev
 }
 
 /**
+ * eventfd(2): syscall 351 on linux-arm (kernel entry sys_eventfd).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function eventfd(count: number): number {
+  const r = native.eventfd(count);
+  if (r < 0) throw syscallError(-r, 'eventfd');
+  return r;
+}
+
+/**
  * eventfd2(2): syscall 356 on linux-arm (kernel entry sys_eventfd2).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -140,6 +220,26 @@ export function eventfd2(count: number, flags?: number): number {
 }
 
 /**
+ * exit(2): syscall 1 on linux-arm (kernel entry sys_exit).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function exit(error_code: number): number {
+  const r = native.exit(error_code);
+  if (r < 0) throw syscallError(-r, 'exit');
+  return r;
+}
+
+/**
+ * exit_group(2): syscall 248 on linux-arm (kernel entry sys_exit_group).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function exit_group(error_code: number): number {
+  const r = native.exit_group(error_code);
+  if (r < 0) throw syscallError(-r, 'exit_group');
+  return r;
+}
+
+/**
  * fallocate(2): syscall 352 on linux-arm (kernel entry sys_fallocate).
  * Blocking: `async.fallocate` runs it on the libuv thread pool.
  * @throws SyscallError when the kernel returns an error.
@@ -147,6 +247,16 @@ export function eventfd2(count: number, flags?: number): number {
 export function fallocate(fd: number, mode: number, offset: number | bigint, len: number | bigint): void {
   const r = native.fallocate(fd, mode, offset, len);
   if (r < 0) throw syscallError(-r, 'fallocate');
+}
+
+/**
+ * fanotify_init(2): syscall 367 on linux-arm (kernel entry sys_fanotify_init).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function fanotify_init(flags: number, event_f_flags: number): number {
+  const r = native.fanotify_init(flags, event_f_flags);
+  if (r < 0) throw syscallError(-r, 'fanotify_init');
+  return r;
 }
 
 /**
@@ -187,6 +297,16 @@ export function fcntl(fd: number, cmd: number, arg: number): number {
 }
 
 /**
+ * fcntl64(2): syscall 221 on linux-arm (kernel entry sys_fcntl64).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function fcntl64(fd: number, cmd: number, arg: number): number {
+  const r = native.fcntl64(fd, cmd, arg);
+  if (r < 0) throw syscallError(-r, 'fcntl64');
+  return r;
+}
+
+/**
  * fdatasync(2): syscall 148 on linux-arm (kernel entry sys_fdatasync).
  * Blocking: `async.fdatasync` runs it on the libuv thread pool.
  * @throws SyscallError when the kernel returns an error.
@@ -194,6 +314,36 @@ export function fcntl(fd: number, cmd: number, arg: number): number {
 export function fdatasync(fd: number): void {
   const r = native.fdatasync(fd);
   if (r < 0) throw syscallError(-r, 'fdatasync');
+}
+
+/**
+ * flock(2): syscall 143 on linux-arm (kernel entry sys_flock).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function flock(fd: number, cmd: number): number {
+  const r = native.flock(fd, cmd);
+  if (r < 0) throw syscallError(-r, 'flock');
+  return r;
+}
+
+/**
+ * fork(2): syscall 2 on linux-arm (kernel entry sys_fork).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function fork(): number {
+  const r = native.fork();
+  if (r < 0) throw syscallError(-r, 'fork');
+  return r;
+}
+
+/**
+ * fsmount(2): syscall 432 on linux-arm (kernel entry sys_fsmount).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function fsmount(fs_fd: number, flags: number, attr_flags: number): number {
+  const r = native.fsmount(fs_fd, flags, attr_flags);
+  if (r < 0) throw syscallError(-r, 'fsmount');
+  return r;
 }
 
 /**
@@ -225,6 +375,16 @@ export function fsync(fd: number): void {
 export function ftruncate(fd: number, length: number): void {
   const r = native.ftruncate(fd, length);
   if (r < 0) throw syscallError(-r, 'ftruncate');
+}
+
+/**
+ * ftruncate64(2): syscall 194 on linux-arm (kernel entry sys_ftruncate64).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function ftruncate64(fd: number, length: number | bigint): number {
+  const r = native.ftruncate64(fd, length);
+  if (r < 0) throw syscallError(-r, 'ftruncate64');
+  return r;
 }
 
 /**
@@ -302,6 +462,16 @@ export function getpgid(pid: number): number {
 }
 
 /**
+ * getpgrp(2): syscall 65 on linux-arm (kernel entry sys_getpgrp).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function getpgrp(): number {
+  const r = native.getpgrp();
+  if (r < 0) throw syscallError(-r, 'getpgrp');
+  return r;
+}
+
+/**
  * getpid(2): syscall 20 on linux-arm (kernel entry sys_getpid).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -318,6 +488,16 @@ export function getpid(): number {
 export function getppid(): number {
   const r = native.getppid();
   if (r < 0) throw syscallError(-r, 'getppid');
+  return r;
+}
+
+/**
+ * getpriority(2): syscall 96 on linux-arm (kernel entry sys_getpriority).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function getpriority(which: number, who: number): number {
+  const r = native.getpriority(which, who);
+  if (r < 0) throw syscallError(-r, 'getpriority');
   return r;
 }
 
@@ -343,6 +523,16 @@ export function getrusage(who: number, ru?: Rusage): Rusage {
   const r = native.getrusage(who, structBytes(ru, Rusage, 'getrusage', 'ru', false));
   if (r < 0) throw syscallError(-r, 'getrusage');
   return ru;
+}
+
+/**
+ * getsid(2): syscall 147 on linux-arm (kernel entry sys_getsid).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function getsid(pid: number): number {
+  const r = native.getsid(pid);
+  if (r < 0) throw syscallError(-r, 'getsid');
+  return r;
 }
 
 /**
@@ -388,12 +578,112 @@ export function getuid32(): number {
 }
 
 /**
+ * inotify_init(2): syscall 316 on linux-arm (kernel entry sys_inotify_init).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function inotify_init(): number {
+  const r = native.inotify_init();
+  if (r < 0) throw syscallError(-r, 'inotify_init');
+  return r;
+}
+
+/**
+ * inotify_init1(2): syscall 360 on linux-arm (kernel entry sys_inotify_init1).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function inotify_init1(flags: number): number {
+  const r = native.inotify_init1(flags);
+  if (r < 0) throw syscallError(-r, 'inotify_init1');
+  return r;
+}
+
+/**
+ * inotify_rm_watch(2): syscall 318 on linux-arm (kernel entry sys_inotify_rm_watch).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function inotify_rm_watch(fd: number, wd: number): number {
+  const r = native.inotify_rm_watch(fd, wd);
+  if (r < 0) throw syscallError(-r, 'inotify_rm_watch');
+  return r;
+}
+
+/**
+ * io_destroy(2): syscall 244 on linux-arm (kernel entry sys_io_destroy).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function io_destroy(ctx: number): number {
+  const r = native.io_destroy(ctx);
+  if (r < 0) throw syscallError(-r, 'io_destroy');
+  return r;
+}
+
+/**
+ * ioctl(2): syscall 54 on linux-arm (kernel entry sys_ioctl).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function ioctl(fd: number, cmd: number, arg: number): number {
+  const r = native.ioctl(fd, cmd, arg);
+  if (r < 0) throw syscallError(-r, 'ioctl');
+  return r;
+}
+
+/**
+ * ioprio_get(2): syscall 315 on linux-arm (kernel entry sys_ioprio_get).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function ioprio_get(which: number, who: number): number {
+  const r = native.ioprio_get(which, who);
+  if (r < 0) throw syscallError(-r, 'ioprio_get');
+  return r;
+}
+
+/**
+ * ioprio_set(2): syscall 314 on linux-arm (kernel entry sys_ioprio_set).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function ioprio_set(which: number, who: number, ioprio: number): number {
+  const r = native.ioprio_set(which, who, ioprio);
+  if (r < 0) throw syscallError(-r, 'ioprio_set');
+  return r;
+}
+
+/**
+ * kcmp(2): syscall 378 on linux-arm (kernel entry sys_kcmp).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function kcmp(pid1: number, pid2: number, type: number, idx1: number, idx2: number): number {
+  const r = native.kcmp(pid1, pid2, type, idx1, idx2);
+  if (r < 0) throw syscallError(-r, 'kcmp');
+  return r;
+}
+
+/**
+ * keyctl(2): syscall 311 on linux-arm (kernel entry sys_keyctl).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function keyctl(option: number, arg2: number, arg3: number, arg4: number, arg5: number): number {
+  const r = native.keyctl(option, arg2, arg3, arg4, arg5);
+  if (r < 0) throw syscallError(-r, 'keyctl');
+  return r;
+}
+
+/**
  * kill(2): syscall 37 on linux-arm (kernel entry sys_kill).
  * @throws SyscallError when the kernel returns an error.
  */
 export function kill(pid: number, sig: number): void {
   const r = native.kill(pid, sig);
   if (r < 0) throw syscallError(-r, 'kill');
+}
+
+/**
+ * landlock_restrict_self(2): syscall 446 on linux-arm (kernel entry sys_landlock_restrict_self).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function landlock_restrict_self(ruleset_fd: number, flags: number): number {
+  const r = native.landlock_restrict_self(ruleset_fd, flags);
+  if (r < 0) throw syscallError(-r, 'landlock_restrict_self');
+  return r;
 }
 
 /**
@@ -437,6 +727,26 @@ export function madvise(start: Bytes, len_in: number | undefined, behavior: numb
 }
 
 /**
+ * map_shadow_stack(2): syscall 453 on linux-arm (kernel entry sys_map_shadow_stack).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function map_shadow_stack(addr: number, size: number, flags: number): number {
+  const r = native.map_shadow_stack(addr, size, flags);
+  if (r < 0) throw syscallError(-r, 'map_shadow_stack');
+  return r;
+}
+
+/**
+ * membarrier(2): syscall 389 on linux-arm (kernel entry sys_membarrier).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function membarrier(cmd: number, flags: number, cpu_id: number): number {
+  const r = native.membarrier(cmd, flags, cpu_id);
+  if (r < 0) throw syscallError(-r, 'membarrier');
+  return r;
+}
+
+/**
  * memfd_create(2): syscall 385 on linux-arm (kernel entry sys_memfd_create).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -468,6 +778,26 @@ export function mlock(start: Bytes, len?: number): void {
 }
 
 /**
+ * mlock2(2): syscall 390 on linux-arm (kernel entry sys_mlock2).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function mlock2(start: number, len: number, flags: number): number {
+  const r = native.mlock2(start, len, flags);
+  if (r < 0) throw syscallError(-r, 'mlock2');
+  return r;
+}
+
+/**
+ * mlockall(2): syscall 152 on linux-arm (kernel entry sys_mlockall).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function mlockall(flags: number): number {
+  const r = native.mlockall(flags);
+  if (r < 0) throw syscallError(-r, 'mlockall');
+  return r;
+}
+
+/**
  * mmap2(2): syscall 192 on linux-arm (kernel entry sys_mmap2).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -488,6 +818,36 @@ export function mprotect(start: Bytes, len: number | undefined, prot: number): v
 }
 
 /**
+ * mremap(2): syscall 163 on linux-arm (kernel entry sys_mremap).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function mremap(addr: number, old_len: number, new_len: number, flags: number, new_addr: number): number {
+  const r = native.mremap(addr, old_len, new_len, flags, new_addr);
+  if (r < 0) throw syscallError(-r, 'mremap');
+  return r;
+}
+
+/**
+ * mseal(2): syscall 462 on linux-arm (kernel entry sys_mseal).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function mseal(start: number, len: number, flags: number): number {
+  const r = native.mseal(start, len, flags);
+  if (r < 0) throw syscallError(-r, 'mseal');
+  return r;
+}
+
+/**
+ * msgget(2): syscall 303 on linux-arm (kernel entry sys_msgget).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function msgget(key: number, msgflg: number): number {
+  const r = native.msgget(key, msgflg);
+  if (r < 0) throw syscallError(-r, 'msgget');
+  return r;
+}
+
+/**
  * msync(2): syscall 144 on linux-arm (kernel entry sys_msync).
  * Blocking: `async.msync` runs it on the libuv thread pool.
  * @throws SyscallError when the kernel returns an error.
@@ -499,12 +859,42 @@ export function msync(start: Bytes, len: number | undefined, flags: number): voi
 }
 
 /**
+ * munlock(2): syscall 151 on linux-arm (kernel entry sys_munlock).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function munlock(start: number, len: number): number {
+  const r = native.munlock(start, len);
+  if (r < 0) throw syscallError(-r, 'munlock');
+  return r;
+}
+
+/**
+ * munlockall(2): syscall 153 on linux-arm (kernel entry sys_munlockall).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function munlockall(): number {
+  const r = native.munlockall();
+  if (r < 0) throw syscallError(-r, 'munlockall');
+  return r;
+}
+
+/**
  * munmap(2): syscall 91 on linux-arm (kernel entry sys_munmap).
  * @throws SyscallError when the kernel returns an error.
  */
 export function munmap(addr: Uint8Array | ArrayBuffer): void {
   const r = native.munmap(addr);
   if (r < 0) throw syscallError(-r, 'munmap');
+}
+
+/**
+ * nice(2): syscall 34 on linux-arm (kernel entry sys_nice).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function nice(increment: number): number {
+  const r = native.nice(increment);
+  if (r < 0) throw syscallError(-r, 'nice');
+  return r;
 }
 
 /**
@@ -520,6 +910,56 @@ export function openat(dfd: number, filename: string, flags: number, mode?: numb
 }
 
 /**
+ * pause(2): syscall 29 on linux-arm (kernel entry sys_pause).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function pause(): number {
+  const r = native.pause();
+  if (r < 0) throw syscallError(-r, 'pause');
+  return r;
+}
+
+/**
+ * pciconfig_iobase(2): syscall 271 on linux-arm (kernel entry sys_pciconfig_iobase).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function pciconfig_iobase(which: number, bus: number, devfn: number): number {
+  const r = native.pciconfig_iobase(which, bus, devfn);
+  if (r < 0) throw syscallError(-r, 'pciconfig_iobase');
+  return r;
+}
+
+/**
+ * personality(2): syscall 136 on linux-arm (kernel entry sys_personality).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function personality(personality: number): number {
+  const r = native.personality(personality);
+  if (r < 0) throw syscallError(-r, 'personality');
+  return r;
+}
+
+/**
+ * pidfd_getfd(2): syscall 438 on linux-arm (kernel entry sys_pidfd_getfd).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function pidfd_getfd(pidfd: number, fd: number, flags: number): number {
+  const r = native.pidfd_getfd(pidfd, fd, flags);
+  if (r < 0) throw syscallError(-r, 'pidfd_getfd');
+  return r;
+}
+
+/**
+ * pidfd_open(2): syscall 434 on linux-arm (kernel entry sys_pidfd_open).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function pidfd_open(pid: number, flags: number): number {
+  const r = native.pidfd_open(pid, flags);
+  if (r < 0) throw syscallError(-r, 'pidfd_open');
+  return r;
+}
+
+/**
  * pipe2(2): syscall 359 on linux-arm (kernel entry sys_pipe2).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -529,6 +969,36 @@ export function pipe2(flags?: number): [number, number] {
   const r = native.pipe2(fildes, flags);
   if (r < 0) throw syscallError(-r, 'pipe2');
   return [fildes[0]!, fildes[1]!];
+}
+
+/**
+ * pkey_alloc(2): syscall 395 on linux-arm (kernel entry sys_pkey_alloc).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function pkey_alloc(flags: number, init_val: number): number {
+  const r = native.pkey_alloc(flags, init_val);
+  if (r < 0) throw syscallError(-r, 'pkey_alloc');
+  return r;
+}
+
+/**
+ * pkey_free(2): syscall 396 on linux-arm (kernel entry sys_pkey_free).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function pkey_free(pkey: number): number {
+  const r = native.pkey_free(pkey);
+  if (r < 0) throw syscallError(-r, 'pkey_free');
+  return r;
+}
+
+/**
+ * pkey_mprotect(2): syscall 394 on linux-arm (kernel entry sys_pkey_mprotect).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function pkey_mprotect(start: number, len: number, prot: number, pkey: number): number {
+  const r = native.pkey_mprotect(start, len, prot, pkey);
+  if (r < 0) throw syscallError(-r, 'pkey_mprotect');
+  return r;
 }
 
 /**
@@ -558,6 +1028,16 @@ export function ppoll_time64(ufds: StructArray<Pollfd>, nfds?: number, tsp?: Tim
 }
 
 /**
+ * prctl(2): syscall 172 on linux-arm (kernel entry sys_prctl).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function prctl(option: number, arg2: number, arg3: number, arg4: number, arg5: number): number {
+  const r = native.prctl(option, arg2, arg3, arg4, arg5);
+  if (r < 0) throw syscallError(-r, 'prctl');
+  return r;
+}
+
+/**
  * pread64(2): syscall 180 on linux-arm (kernel entry sys_pread64).
  * Blocking: `async.pread64` runs it on the libuv thread pool.
  * @throws SyscallError when the kernel returns an error.
@@ -581,6 +1061,26 @@ export function prlimit64(pid: number, resource: number, new_rlim?: Rlimit64 | n
 }
 
 /**
+ * process_mrelease(2): syscall 448 on linux-arm (kernel entry sys_process_mrelease).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function process_mrelease(pidfd: number, flags: number): number {
+  const r = native.process_mrelease(pidfd, flags);
+  if (r < 0) throw syscallError(-r, 'process_mrelease');
+  return r;
+}
+
+/**
+ * ptrace(2): syscall 26 on linux-arm (kernel entry sys_ptrace).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function ptrace(request: number, pid: number, addr: number, data: number): number {
+  const r = native.ptrace(request, pid, addr, data);
+  if (r < 0) throw syscallError(-r, 'ptrace');
+  return r;
+}
+
+/**
  * pwrite64(2): syscall 181 on linux-arm (kernel entry sys_pwrite64).
  * Blocking: `async.pwrite64` runs it on the libuv thread pool.
  * @throws SyscallError when the kernel returns an error.
@@ -601,6 +1101,16 @@ export function read(fd: number, buf: Bytes, count?: number): number {
   count ??= buf?.byteLength;
   const r = native.read(fd, buf, count);
   if (r < 0) throw syscallError(-r, 'read');
+  return r;
+}
+
+/**
+ * readahead(2): syscall 225 on linux-arm (kernel entry sys_readahead).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function readahead(fd: number, offset: number | bigint, count: number): number {
+  const r = native.readahead(fd, offset, count);
+  if (r < 0) throw syscallError(-r, 'readahead');
   return r;
 }
 
@@ -655,6 +1165,16 @@ export function recvmsg(fd: number, msg: Msghdr, flags?: number): number {
 }
 
 /**
+ * remap_file_pages(2): syscall 253 on linux-arm (kernel entry sys_remap_file_pages).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function remap_file_pages(start: number, size: number, prot: number, pgoff: number, flags: number): number {
+  const r = native.remap_file_pages(start, size, prot, pgoff, flags);
+  if (r < 0) throw syscallError(-r, 'remap_file_pages');
+  return r;
+}
+
+/**
  * renameat2(2): syscall 382 on linux-arm (kernel entry sys_renameat2).
  * Blocking: `async.renameat2` runs it on the libuv thread pool.
  * @throws SyscallError when the kernel returns an error.
@@ -663,6 +1183,16 @@ export function renameat2(olddfd: number, oldname: string, newdfd: number, newna
   flags ??= 0;
   const r = native.renameat2(olddfd, oldname, newdfd, newname, flags);
   if (r < 0) throw syscallError(-r, 'renameat2', oldname, newname);
+}
+
+/**
+ * restart_syscall(2): syscall 0 on linux-arm (kernel entry sys_restart_syscall).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function restart_syscall(): number {
+  const r = native.restart_syscall();
+  if (r < 0) throw syscallError(-r, 'restart_syscall');
+  return r;
 }
 
 /**
@@ -677,6 +1207,26 @@ export function rt_sigprocmask(how: number, nset?: Sigset | null, oset?: Sigset 
 }
 
 /**
+ * sched_get_priority_max(2): syscall 159 on linux-arm (kernel entry sys_sched_get_priority_max).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function sched_get_priority_max(policy: number): number {
+  const r = native.sched_get_priority_max(policy);
+  if (r < 0) throw syscallError(-r, 'sched_get_priority_max');
+  return r;
+}
+
+/**
+ * sched_get_priority_min(2): syscall 160 on linux-arm (kernel entry sys_sched_get_priority_min).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function sched_get_priority_min(policy: number): number {
+  const r = native.sched_get_priority_min(policy);
+  if (r < 0) throw syscallError(-r, 'sched_get_priority_min');
+  return r;
+}
+
+/**
  * sched_getaffinity(2): syscall 242 on linux-arm (kernel entry sys_sched_getaffinity).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -688,12 +1238,42 @@ export function sched_getaffinity(pid: number, len: number | undefined, user_mas
 }
 
 /**
+ * sched_getscheduler(2): syscall 157 on linux-arm (kernel entry sys_sched_getscheduler).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function sched_getscheduler(pid: number): number {
+  const r = native.sched_getscheduler(pid);
+  if (r < 0) throw syscallError(-r, 'sched_getscheduler');
+  return r;
+}
+
+/**
  * sched_yield(2): syscall 158 on linux-arm (kernel entry sys_sched_yield).
  * @throws SyscallError when the kernel returns an error.
  */
 export function sched_yield(): void {
   const r = native.sched_yield();
   if (r < 0) throw syscallError(-r, 'sched_yield');
+}
+
+/**
+ * semctl(2): syscall 300 on linux-arm (kernel entry sys_old_semctl).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function semctl(semid: number, semnum: number, cmd: number, arg: number): number {
+  const r = native.semctl(semid, semnum, cmd, arg);
+  if (r < 0) throw syscallError(-r, 'semctl');
+  return r;
+}
+
+/**
+ * semget(2): syscall 299 on linux-arm (kernel entry sys_semget).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function semget(key: number, nsems: number, semflg: number): number {
+  const r = native.semget(key, nsems, semflg);
+  if (r < 0) throw syscallError(-r, 'semget');
+  return r;
 }
 
 /**
@@ -723,6 +1303,186 @@ export function sendto(fd: number, buff: Bytes, len: number | undefined, flags: 
 }
 
 /**
+ * set_mempolicy_home_node(2): syscall 450 on linux-arm (kernel entry sys_set_mempolicy_home_node).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function set_mempolicy_home_node(start: number, len: number, home_node: number, flags: number): number {
+  const r = native.set_mempolicy_home_node(start, len, home_node, flags);
+  if (r < 0) throw syscallError(-r, 'set_mempolicy_home_node');
+  return r;
+}
+
+/**
+ * setfsgid(2): syscall 139 on linux-arm (kernel entry sys_setfsgid16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setfsgid(gid: number): number {
+  const r = native.setfsgid(gid);
+  if (r < 0) throw syscallError(-r, 'setfsgid');
+  return r;
+}
+
+/**
+ * setfsgid32(2): syscall 216 on linux-arm (kernel entry sys_setfsgid).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setfsgid32(gid: number): number {
+  const r = native.setfsgid32(gid);
+  if (r < 0) throw syscallError(-r, 'setfsgid32');
+  return r;
+}
+
+/**
+ * setfsuid(2): syscall 138 on linux-arm (kernel entry sys_setfsuid16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setfsuid(uid: number): number {
+  const r = native.setfsuid(uid);
+  if (r < 0) throw syscallError(-r, 'setfsuid');
+  return r;
+}
+
+/**
+ * setfsuid32(2): syscall 215 on linux-arm (kernel entry sys_setfsuid).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setfsuid32(uid: number): number {
+  const r = native.setfsuid32(uid);
+  if (r < 0) throw syscallError(-r, 'setfsuid32');
+  return r;
+}
+
+/**
+ * setgid(2): syscall 46 on linux-arm (kernel entry sys_setgid16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setgid(gid: number): number {
+  const r = native.setgid(gid);
+  if (r < 0) throw syscallError(-r, 'setgid');
+  return r;
+}
+
+/**
+ * setgid32(2): syscall 214 on linux-arm (kernel entry sys_setgid).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setgid32(gid: number): number {
+  const r = native.setgid32(gid);
+  if (r < 0) throw syscallError(-r, 'setgid32');
+  return r;
+}
+
+/**
+ * setns(2): syscall 375 on linux-arm (kernel entry sys_setns).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setns(fd: number, flags: number): number {
+  const r = native.setns(fd, flags);
+  if (r < 0) throw syscallError(-r, 'setns');
+  return r;
+}
+
+/**
+ * setpgid(2): syscall 57 on linux-arm (kernel entry sys_setpgid).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setpgid(pid: number, pgid: number): number {
+  const r = native.setpgid(pid, pgid);
+  if (r < 0) throw syscallError(-r, 'setpgid');
+  return r;
+}
+
+/**
+ * setpriority(2): syscall 97 on linux-arm (kernel entry sys_setpriority).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setpriority(which: number, who: number, niceval: number): number {
+  const r = native.setpriority(which, who, niceval);
+  if (r < 0) throw syscallError(-r, 'setpriority');
+  return r;
+}
+
+/**
+ * setregid(2): syscall 71 on linux-arm (kernel entry sys_setregid16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setregid(rgid: number, egid: number): number {
+  const r = native.setregid(rgid, egid);
+  if (r < 0) throw syscallError(-r, 'setregid');
+  return r;
+}
+
+/**
+ * setregid32(2): syscall 204 on linux-arm (kernel entry sys_setregid).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setregid32(rgid: number, egid: number): number {
+  const r = native.setregid32(rgid, egid);
+  if (r < 0) throw syscallError(-r, 'setregid32');
+  return r;
+}
+
+/**
+ * setresgid(2): syscall 170 on linux-arm (kernel entry sys_setresgid16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setresgid(rgid: number, egid: number, sgid: number): number {
+  const r = native.setresgid(rgid, egid, sgid);
+  if (r < 0) throw syscallError(-r, 'setresgid');
+  return r;
+}
+
+/**
+ * setresgid32(2): syscall 210 on linux-arm (kernel entry sys_setresgid).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setresgid32(rgid: number, egid: number, sgid: number): number {
+  const r = native.setresgid32(rgid, egid, sgid);
+  if (r < 0) throw syscallError(-r, 'setresgid32');
+  return r;
+}
+
+/**
+ * setresuid(2): syscall 164 on linux-arm (kernel entry sys_setresuid16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setresuid(ruid: number, euid: number, suid: number): number {
+  const r = native.setresuid(ruid, euid, suid);
+  if (r < 0) throw syscallError(-r, 'setresuid');
+  return r;
+}
+
+/**
+ * setresuid32(2): syscall 208 on linux-arm (kernel entry sys_setresuid).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setresuid32(ruid: number, euid: number, suid: number): number {
+  const r = native.setresuid32(ruid, euid, suid);
+  if (r < 0) throw syscallError(-r, 'setresuid32');
+  return r;
+}
+
+/**
+ * setreuid(2): syscall 70 on linux-arm (kernel entry sys_setreuid16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setreuid(ruid: number, euid: number): number {
+  const r = native.setreuid(ruid, euid);
+  if (r < 0) throw syscallError(-r, 'setreuid');
+  return r;
+}
+
+/**
+ * setreuid32(2): syscall 203 on linux-arm (kernel entry sys_setreuid).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setreuid32(ruid: number, euid: number): number {
+  const r = native.setreuid32(ruid, euid);
+  if (r < 0) throw syscallError(-r, 'setreuid32');
+  return r;
+}
+
+/**
  * setsid(2): syscall 66 on linux-arm (kernel entry sys_setsid).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -743,12 +1503,52 @@ export function setsockopt(fd: number, level: number, optname: number, optval: B
 }
 
 /**
+ * setuid(2): syscall 23 on linux-arm (kernel entry sys_setuid16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setuid(uid: number): number {
+  const r = native.setuid(uid);
+  if (r < 0) throw syscallError(-r, 'setuid');
+  return r;
+}
+
+/**
+ * setuid32(2): syscall 213 on linux-arm (kernel entry sys_setuid).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function setuid32(uid: number): number {
+  const r = native.setuid32(uid);
+  if (r < 0) throw syscallError(-r, 'setuid32');
+  return r;
+}
+
+/**
+ * shmget(2): syscall 307 on linux-arm (kernel entry sys_shmget).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function shmget(key: number, size: number, shmflg: number): number {
+  const r = native.shmget(key, size, shmflg);
+  if (r < 0) throw syscallError(-r, 'shmget');
+  return r;
+}
+
+/**
  * shutdown(2): syscall 293 on linux-arm (kernel entry sys_shutdown).
  * @throws SyscallError when the kernel returns an error.
  */
 export function shutdown(fd: number, how: number): void {
   const r = native.shutdown(fd, how);
   if (r < 0) throw syscallError(-r, 'shutdown');
+}
+
+/**
+ * sigsuspend(2): syscall 72 on linux-arm (kernel entry sys_sigsuspend).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function sigsuspend(unused1: number, unused2: number, mask: number): number {
+  const r = native.sigsuspend(unused1, unused2, mask);
+  if (r < 0) throw syscallError(-r, 'sigsuspend');
+  return r;
 }
 
 /**
@@ -797,12 +1597,72 @@ export function symlinkat(oldname: string, newdfd: number, newname: string): voi
 }
 
 /**
+ * sync(2): syscall 36 on linux-arm (kernel entry sys_sync).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function sync(): number {
+  const r = native.sync();
+  if (r < 0) throw syscallError(-r, 'sync');
+  return r;
+}
+
+/**
+ * syncfs(2): syscall 373 on linux-arm (kernel entry sys_syncfs).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function syncfs(fd: number): number {
+  const r = native.syncfs(fd);
+  if (r < 0) throw syscallError(-r, 'syncfs');
+  return r;
+}
+
+/**
+ * sysfs(2): syscall 135 on linux-arm (kernel entry sys_sysfs).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function sysfs(option: number, arg1: number, arg2: number): number {
+  const r = native.sysfs(option, arg1, arg2);
+  if (r < 0) throw syscallError(-r, 'sysfs');
+  return r;
+}
+
+/**
+ * tee(2): syscall 342 on linux-arm (kernel entry sys_tee).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function tee(fdin: number, fdout: number, len: number, flags: number): number {
+  const r = native.tee(fdin, fdout, len, flags);
+  if (r < 0) throw syscallError(-r, 'tee');
+  return r;
+}
+
+/**
  * tgkill(2): syscall 268 on linux-arm (kernel entry sys_tgkill).
  * @throws SyscallError when the kernel returns an error.
  */
 export function tgkill(tgid: number, pid: number, sig: number): void {
   const r = native.tgkill(tgid, pid, sig);
   if (r < 0) throw syscallError(-r, 'tgkill');
+}
+
+/**
+ * timer_delete(2): syscall 261 on linux-arm (kernel entry sys_timer_delete).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function timer_delete(timer_id: number): number {
+  const r = native.timer_delete(timer_id);
+  if (r < 0) throw syscallError(-r, 'timer_delete');
+  return r;
+}
+
+/**
+ * timer_getoverrun(2): syscall 260 on linux-arm (kernel entry sys_timer_getoverrun).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function timer_getoverrun(timer_id: number): number {
+  const r = native.timer_getoverrun(timer_id);
+  if (r < 0) throw syscallError(-r, 'timer_getoverrun');
+  return r;
 }
 
 /**
@@ -838,6 +1698,26 @@ export function timerfd_settime64(ufd: number, flags: number, utmr: Itimerspec, 
 }
 
 /**
+ * tkill(2): syscall 238 on linux-arm (kernel entry sys_tkill).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function tkill(pid: number, sig: number): number {
+  const r = native.tkill(pid, sig);
+  if (r < 0) throw syscallError(-r, 'tkill');
+  return r;
+}
+
+/**
+ * umask(2): syscall 60 on linux-arm (kernel entry sys_umask).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function umask(mask: number): number {
+  const r = native.umask(mask);
+  if (r < 0) throw syscallError(-r, 'umask');
+  return r;
+}
+
+/**
  * uname(2): syscall 122 on linux-arm (kernel entry sys_newuname).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -860,6 +1740,2256 @@ export function unlinkat(dfd: number, pathname: string, flag?: number): void {
 }
 
 /**
+ * unsafe__llseek(2): syscall 140 on linux-arm (kernel entry sys_llseek).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe__llseek(fd: number, offset_high: number, offset_low: number, result: Bytes | bigint | null, whence: number): number {
+  const r = native.unsafe__llseek(fd, offset_high, offset_low, result, whence);
+  if (r < 0) throw syscallError(-r, 'unsafe__llseek');
+  return r;
+}
+
+/**
+ * unsafe__newselect(2): syscall 142 on linux-arm (kernel entry sys_select).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe__newselect(n: number, inp: Bytes | bigint | null, outp: Bytes | bigint | null, exp: Bytes | bigint | null, tvp: Bytes | bigint | null): number {
+  const r = native.unsafe__newselect(n, inp, outp, exp, tvp);
+  if (r < 0) throw syscallError(-r, 'unsafe__newselect');
+  return r;
+}
+
+/**
+ * unsafe_accept(2): syscall 285 on linux-arm (kernel entry sys_accept).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_accept(fd: number, upeer_sockaddr: Bytes | bigint | null, upeer_addrlen: Bytes | bigint | null): number {
+  const r = native.unsafe_accept(fd, upeer_sockaddr, upeer_addrlen);
+  if (r < 0) throw syscallError(-r, 'unsafe_accept');
+  return r;
+}
+
+/**
+ * unsafe_access(2): syscall 33 on linux-arm (kernel entry sys_access).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_access(filename: Bytes | bigint | null, mode: number): number {
+  const r = native.unsafe_access(filename, mode);
+  if (r < 0) throw syscallError(-r, 'unsafe_access');
+  return r;
+}
+
+/**
+ * unsafe_acct(2): syscall 51 on linux-arm (kernel entry sys_acct).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_acct(name: Bytes | bigint | null): number {
+  const r = native.unsafe_acct(name);
+  if (r < 0) throw syscallError(-r, 'unsafe_acct');
+  return r;
+}
+
+/**
+ * unsafe_add_key(2): syscall 309 on linux-arm (kernel entry sys_add_key).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_add_key(_type: Bytes | bigint | null, _description: Bytes | bigint | null, _payload: Bytes | bigint | null, plen: number, ringid: number): number {
+  const r = native.unsafe_add_key(_type, _description, _payload, plen, ringid);
+  if (r < 0) throw syscallError(-r, 'unsafe_add_key');
+  return r;
+}
+
+/**
+ * unsafe_adjtimex(2): syscall 124 on linux-arm (kernel entry sys_adjtimex_time32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_adjtimex(utp: Bytes | bigint | null): number {
+  const r = native.unsafe_adjtimex(utp);
+  if (r < 0) throw syscallError(-r, 'unsafe_adjtimex');
+  return r;
+}
+
+/**
+ * unsafe_bpf(2): syscall 386 on linux-arm (kernel entry sys_bpf).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_bpf(cmd: number, uattr: Bytes | bigint | null, size: number): number {
+  const r = native.unsafe_bpf(cmd, uattr, size);
+  if (r < 0) throw syscallError(-r, 'unsafe_bpf');
+  return r;
+}
+
+/**
+ * unsafe_cachestat(2): syscall 451 on linux-arm (kernel entry sys_cachestat).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_cachestat(fd: number, cstat_range: Bytes | bigint | null, cstat: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_cachestat(fd, cstat_range, cstat, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_cachestat');
+  return r;
+}
+
+/**
+ * unsafe_capget(2): syscall 184 on linux-arm (kernel entry sys_capget).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_capget(header: Bytes | bigint | null, dataptr: Bytes | bigint | null): number {
+  const r = native.unsafe_capget(header, dataptr);
+  if (r < 0) throw syscallError(-r, 'unsafe_capget');
+  return r;
+}
+
+/**
+ * unsafe_capset(2): syscall 185 on linux-arm (kernel entry sys_capset).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_capset(header: Bytes | bigint | null, data: Bytes | bigint | null): number {
+  const r = native.unsafe_capset(header, data);
+  if (r < 0) throw syscallError(-r, 'unsafe_capset');
+  return r;
+}
+
+/**
+ * unsafe_chdir(2): syscall 12 on linux-arm (kernel entry sys_chdir).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_chdir(filename: Bytes | bigint | null): number {
+  const r = native.unsafe_chdir(filename);
+  if (r < 0) throw syscallError(-r, 'unsafe_chdir');
+  return r;
+}
+
+/**
+ * unsafe_chmod(2): syscall 15 on linux-arm (kernel entry sys_chmod).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_chmod(filename: Bytes | bigint | null, mode: number): number {
+  const r = native.unsafe_chmod(filename, mode);
+  if (r < 0) throw syscallError(-r, 'unsafe_chmod');
+  return r;
+}
+
+/**
+ * unsafe_chown(2): syscall 182 on linux-arm (kernel entry sys_chown16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_chown(filename: Bytes | bigint | null, user: number, group: number): number {
+  const r = native.unsafe_chown(filename, user, group);
+  if (r < 0) throw syscallError(-r, 'unsafe_chown');
+  return r;
+}
+
+/**
+ * unsafe_chown32(2): syscall 212 on linux-arm (kernel entry sys_chown).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_chown32(filename: Bytes | bigint | null, user: number, group: number): number {
+  const r = native.unsafe_chown32(filename, user, group);
+  if (r < 0) throw syscallError(-r, 'unsafe_chown32');
+  return r;
+}
+
+/**
+ * unsafe_chroot(2): syscall 61 on linux-arm (kernel entry sys_chroot).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_chroot(filename: Bytes | bigint | null): number {
+  const r = native.unsafe_chroot(filename);
+  if (r < 0) throw syscallError(-r, 'unsafe_chroot');
+  return r;
+}
+
+/**
+ * unsafe_clock_adjtime(2): syscall 372 on linux-arm (kernel entry sys_clock_adjtime32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_clock_adjtime(which_clock: number, utp: Bytes | bigint | null): number {
+  const r = native.unsafe_clock_adjtime(which_clock, utp);
+  if (r < 0) throw syscallError(-r, 'unsafe_clock_adjtime');
+  return r;
+}
+
+/**
+ * unsafe_clock_adjtime64(2): syscall 405 on linux-arm (kernel entry sys_clock_adjtime).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_clock_adjtime64(which_clock: number, utx: Bytes | bigint | null): number {
+  const r = native.unsafe_clock_adjtime64(which_clock, utx);
+  if (r < 0) throw syscallError(-r, 'unsafe_clock_adjtime64');
+  return r;
+}
+
+/**
+ * unsafe_clock_settime(2): syscall 262 on linux-arm (kernel entry sys_clock_settime32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_clock_settime(which_clock: number, tp: Bytes | bigint | null): number {
+  const r = native.unsafe_clock_settime(which_clock, tp);
+  if (r < 0) throw syscallError(-r, 'unsafe_clock_settime');
+  return r;
+}
+
+/**
+ * unsafe_clock_settime64(2): syscall 404 on linux-arm (kernel entry sys_clock_settime).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_clock_settime64(which_clock: number, tp: Bytes | bigint | null): number {
+  const r = native.unsafe_clock_settime64(which_clock, tp);
+  if (r < 0) throw syscallError(-r, 'unsafe_clock_settime64');
+  return r;
+}
+
+/**
+ * unsafe_clone(2): syscall 120 on linux-arm (kernel entry sys_clone).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_clone(clone_flags: number, newsp: number, parent_tidptr: Bytes | bigint | null, tls: number, child_tidptr: Bytes | bigint | null): number {
+  const r = native.unsafe_clone(clone_flags, newsp, parent_tidptr, tls, child_tidptr);
+  if (r < 0) throw syscallError(-r, 'unsafe_clone');
+  return r;
+}
+
+/**
+ * unsafe_clone3(2): syscall 435 on linux-arm (kernel entry sys_clone3).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_clone3(uargs: Bytes | bigint | null, size: number): number {
+  const r = native.unsafe_clone3(uargs, size);
+  if (r < 0) throw syscallError(-r, 'unsafe_clone3');
+  return r;
+}
+
+/**
+ * unsafe_copy_file_range(2): syscall 391 on linux-arm (kernel entry sys_copy_file_range).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_copy_file_range(fd_in: number, off_in: Bytes | bigint | null, fd_out: number, off_out: Bytes | bigint | null, len: number, flags: number): number {
+  const r = native.unsafe_copy_file_range(fd_in, off_in, fd_out, off_out, len, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_copy_file_range');
+  return r;
+}
+
+/**
+ * unsafe_creat(2): syscall 8 on linux-arm (kernel entry sys_creat).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_creat(pathname: Bytes | bigint | null, mode: number): number {
+  const r = native.unsafe_creat(pathname, mode);
+  if (r < 0) throw syscallError(-r, 'unsafe_creat');
+  return r;
+}
+
+/**
+ * unsafe_delete_module(2): syscall 129 on linux-arm (kernel entry sys_delete_module).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_delete_module(name_user: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_delete_module(name_user, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_delete_module');
+  return r;
+}
+
+/**
+ * unsafe_epoll_pwait2(2): syscall 441 on linux-arm (kernel entry sys_epoll_pwait2).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_epoll_pwait2(epfd: number, events: Bytes | bigint | null, maxevents: number, timeout: Bytes | bigint | null, sigmask: Bytes | bigint | null, sigsetsize: number): number {
+  const r = native.unsafe_epoll_pwait2(epfd, events, maxevents, timeout, sigmask, sigsetsize);
+  if (r < 0) throw syscallError(-r, 'unsafe_epoll_pwait2');
+  return r;
+}
+
+/**
+ * unsafe_epoll_wait(2): syscall 252 on linux-arm (kernel entry sys_epoll_wait).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_epoll_wait(epfd: number, events: Bytes | bigint | null, maxevents: number, timeout: number): number {
+  const r = native.unsafe_epoll_wait(epfd, events, maxevents, timeout);
+  if (r < 0) throw syscallError(-r, 'unsafe_epoll_wait');
+  return r;
+}
+
+/**
+ * unsafe_execve(2): syscall 11 on linux-arm (kernel entry sys_execve).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_execve(filename: Bytes | bigint | null, argv: Bytes | bigint | null, envp: Bytes | bigint | null): number {
+  const r = native.unsafe_execve(filename, argv, envp);
+  if (r < 0) throw syscallError(-r, 'unsafe_execve');
+  return r;
+}
+
+/**
+ * unsafe_execveat(2): syscall 387 on linux-arm (kernel entry sys_execveat).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_execveat(fd: number, filename: Bytes | bigint | null, argv: Bytes | bigint | null, envp: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_execveat(fd, filename, argv, envp, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_execveat');
+  return r;
+}
+
+/**
+ * unsafe_faccessat(2): syscall 334 on linux-arm (kernel entry sys_faccessat).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_faccessat(dfd: number, filename: Bytes | bigint | null, mode: number): number {
+  const r = native.unsafe_faccessat(dfd, filename, mode);
+  if (r < 0) throw syscallError(-r, 'unsafe_faccessat');
+  return r;
+}
+
+/**
+ * unsafe_faccessat2(2): syscall 439 on linux-arm (kernel entry sys_faccessat2).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_faccessat2(dfd: number, filename: Bytes | bigint | null, mode: number, flags: number): number {
+  const r = native.unsafe_faccessat2(dfd, filename, mode, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_faccessat2');
+  return r;
+}
+
+/**
+ * unsafe_fanotify_mark(2): syscall 368 on linux-arm (kernel entry sys_fanotify_mark).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fanotify_mark(fanotify_fd: number, flags: number, mask: number | bigint, dfd: number, pathname: Bytes | bigint | null): number {
+  const r = native.unsafe_fanotify_mark(fanotify_fd, flags, mask, dfd, pathname);
+  if (r < 0) throw syscallError(-r, 'unsafe_fanotify_mark');
+  return r;
+}
+
+/**
+ * unsafe_fchmodat(2): syscall 333 on linux-arm (kernel entry sys_fchmodat).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fchmodat(dfd: number, filename: Bytes | bigint | null, mode: number): number {
+  const r = native.unsafe_fchmodat(dfd, filename, mode);
+  if (r < 0) throw syscallError(-r, 'unsafe_fchmodat');
+  return r;
+}
+
+/**
+ * unsafe_fchmodat2(2): syscall 452 on linux-arm (kernel entry sys_fchmodat2).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fchmodat2(dfd: number, filename: Bytes | bigint | null, mode: number, flags: number): number {
+  const r = native.unsafe_fchmodat2(dfd, filename, mode, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_fchmodat2');
+  return r;
+}
+
+/**
+ * unsafe_fchownat(2): syscall 325 on linux-arm (kernel entry sys_fchownat).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fchownat(dfd: number, filename: Bytes | bigint | null, user: number, group: number, flag: number): number {
+  const r = native.unsafe_fchownat(dfd, filename, user, group, flag);
+  if (r < 0) throw syscallError(-r, 'unsafe_fchownat');
+  return r;
+}
+
+/**
+ * unsafe_fgetxattr(2): syscall 231 on linux-arm (kernel entry sys_fgetxattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fgetxattr(fd: number, name: Bytes | bigint | null, value: Bytes | bigint | null, size: number): number {
+  const r = native.unsafe_fgetxattr(fd, name, value, size);
+  if (r < 0) throw syscallError(-r, 'unsafe_fgetxattr');
+  return r;
+}
+
+/**
+ * unsafe_finit_module(2): syscall 379 on linux-arm (kernel entry sys_finit_module).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_finit_module(fd: number, uargs: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_finit_module(fd, uargs, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_finit_module');
+  return r;
+}
+
+/**
+ * unsafe_flistxattr(2): syscall 234 on linux-arm (kernel entry sys_flistxattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_flistxattr(fd: number, list: Bytes | bigint | null, size: number): number {
+  const r = native.unsafe_flistxattr(fd, list, size);
+  if (r < 0) throw syscallError(-r, 'unsafe_flistxattr');
+  return r;
+}
+
+/**
+ * unsafe_fremovexattr(2): syscall 237 on linux-arm (kernel entry sys_fremovexattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fremovexattr(fd: number, name: Bytes | bigint | null): number {
+  const r = native.unsafe_fremovexattr(fd, name);
+  if (r < 0) throw syscallError(-r, 'unsafe_fremovexattr');
+  return r;
+}
+
+/**
+ * unsafe_fsconfig(2): syscall 431 on linux-arm (kernel entry sys_fsconfig).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fsconfig(fd: number, cmd: number, _key: Bytes | bigint | null, _value: Bytes | bigint | null, aux: number): number {
+  const r = native.unsafe_fsconfig(fd, cmd, _key, _value, aux);
+  if (r < 0) throw syscallError(-r, 'unsafe_fsconfig');
+  return r;
+}
+
+/**
+ * unsafe_fsetxattr(2): syscall 228 on linux-arm (kernel entry sys_fsetxattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fsetxattr(fd: number, name: Bytes | bigint | null, value: Bytes | bigint | null, size: number, flags: number): number {
+  const r = native.unsafe_fsetxattr(fd, name, value, size, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_fsetxattr');
+  return r;
+}
+
+/**
+ * unsafe_fsopen(2): syscall 430 on linux-arm (kernel entry sys_fsopen).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fsopen(_fs_name: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_fsopen(_fs_name, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_fsopen');
+  return r;
+}
+
+/**
+ * unsafe_fspick(2): syscall 433 on linux-arm (kernel entry sys_fspick).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fspick(dfd: number, path: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_fspick(dfd, path, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_fspick');
+  return r;
+}
+
+/**
+ * unsafe_fstat64(2): syscall 197 on linux-arm (kernel entry sys_fstat64).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fstat64(fd: number, statbuf: Bytes | bigint | null): number {
+  const r = native.unsafe_fstat64(fd, statbuf);
+  if (r < 0) throw syscallError(-r, 'unsafe_fstat64');
+  return r;
+}
+
+/**
+ * unsafe_fstatat64(2): syscall 327 on linux-arm (kernel entry sys_fstatat64).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fstatat64(dfd: number, filename: Bytes | bigint | null, statbuf: Bytes | bigint | null, flag: number): number {
+  const r = native.unsafe_fstatat64(dfd, filename, statbuf, flag);
+  if (r < 0) throw syscallError(-r, 'unsafe_fstatat64');
+  return r;
+}
+
+/**
+ * unsafe_fstatfs(2): syscall 100 on linux-arm (kernel entry sys_fstatfs).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fstatfs(fd: number, buf: Bytes | bigint | null): number {
+  const r = native.unsafe_fstatfs(fd, buf);
+  if (r < 0) throw syscallError(-r, 'unsafe_fstatfs');
+  return r;
+}
+
+/**
+ * unsafe_fstatfs64(2): syscall 267 on linux-arm (kernel entry sys_fstatfs64_wrapper).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fstatfs64(fd: number, sz: number, buf: Bytes | bigint | null): number {
+  const r = native.unsafe_fstatfs64(fd, sz, buf);
+  if (r < 0) throw syscallError(-r, 'unsafe_fstatfs64');
+  return r;
+}
+
+/**
+ * unsafe_futex(2): syscall 240 on linux-arm (kernel entry sys_futex_time32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_futex(uaddr: Bytes | bigint | null, op: number, val: number, utime: Bytes | bigint | null, uaddr2: Bytes | bigint | null, val3: number): number {
+  const r = native.unsafe_futex(uaddr, op, val, utime, uaddr2, val3);
+  if (r < 0) throw syscallError(-r, 'unsafe_futex');
+  return r;
+}
+
+/**
+ * unsafe_futex_requeue(2): syscall 456 on linux-arm (kernel entry sys_futex_requeue).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_futex_requeue(waiters: Bytes | bigint | null, flags: number, nr_wake: number, nr_requeue: number): number {
+  const r = native.unsafe_futex_requeue(waiters, flags, nr_wake, nr_requeue);
+  if (r < 0) throw syscallError(-r, 'unsafe_futex_requeue');
+  return r;
+}
+
+/**
+ * unsafe_futex_time64(2): syscall 422 on linux-arm (kernel entry sys_futex).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_futex_time64(uaddr: Bytes | bigint | null, op: number, val: number, utime: Bytes | bigint | null, uaddr2: Bytes | bigint | null, val3: number): number {
+  const r = native.unsafe_futex_time64(uaddr, op, val, utime, uaddr2, val3);
+  if (r < 0) throw syscallError(-r, 'unsafe_futex_time64');
+  return r;
+}
+
+/**
+ * unsafe_futex_wait(2): syscall 455 on linux-arm (kernel entry sys_futex_wait).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_futex_wait(uaddr: Bytes | bigint | null, val: number, mask: number, flags: number, timeout: Bytes | bigint | null, clockid: number): number {
+  const r = native.unsafe_futex_wait(uaddr, val, mask, flags, timeout, clockid);
+  if (r < 0) throw syscallError(-r, 'unsafe_futex_wait');
+  return r;
+}
+
+/**
+ * unsafe_futex_waitv(2): syscall 449 on linux-arm (kernel entry sys_futex_waitv).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_futex_waitv(waiters: Bytes | bigint | null, nr_futexes: number, flags: number, timeout: Bytes | bigint | null, clockid: number): number {
+  const r = native.unsafe_futex_waitv(waiters, nr_futexes, flags, timeout, clockid);
+  if (r < 0) throw syscallError(-r, 'unsafe_futex_waitv');
+  return r;
+}
+
+/**
+ * unsafe_futex_wake(2): syscall 454 on linux-arm (kernel entry sys_futex_wake).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_futex_wake(uaddr: Bytes | bigint | null, mask: number, nr: number, flags: number): number {
+  const r = native.unsafe_futex_wake(uaddr, mask, nr, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_futex_wake');
+  return r;
+}
+
+/**
+ * unsafe_futimesat(2): syscall 326 on linux-arm (kernel entry sys_futimesat_time32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_futimesat(dfd: number, filename: Bytes | bigint | null, t: Bytes | bigint | null): number {
+  const r = native.unsafe_futimesat(dfd, filename, t);
+  if (r < 0) throw syscallError(-r, 'unsafe_futimesat');
+  return r;
+}
+
+/**
+ * unsafe_get_mempolicy(2): syscall 320 on linux-arm (kernel entry sys_get_mempolicy).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_get_mempolicy(policy: Bytes | bigint | null, nmask: Bytes | bigint | null, maxnode: number, addr: number, flags: number): number {
+  const r = native.unsafe_get_mempolicy(policy, nmask, maxnode, addr, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_get_mempolicy');
+  return r;
+}
+
+/**
+ * unsafe_get_robust_list(2): syscall 339 on linux-arm (kernel entry sys_get_robust_list).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_get_robust_list(pid: number, head_ptr: Bytes | bigint | null, len_ptr: Bytes | bigint | null): number {
+  const r = native.unsafe_get_robust_list(pid, head_ptr, len_ptr);
+  if (r < 0) throw syscallError(-r, 'unsafe_get_robust_list');
+  return r;
+}
+
+/**
+ * unsafe_getcpu(2): syscall 345 on linux-arm (kernel entry sys_getcpu).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_getcpu(cpup: Bytes | bigint | null, nodep: Bytes | bigint | null, unused: Bytes | bigint | null): number {
+  const r = native.unsafe_getcpu(cpup, nodep, unused);
+  if (r < 0) throw syscallError(-r, 'unsafe_getcpu');
+  return r;
+}
+
+/**
+ * unsafe_getdents(2): syscall 141 on linux-arm (kernel entry sys_getdents).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_getdents(fd: number, dirent: Bytes | bigint | null, count: number): number {
+  const r = native.unsafe_getdents(fd, dirent, count);
+  if (r < 0) throw syscallError(-r, 'unsafe_getdents');
+  return r;
+}
+
+/**
+ * unsafe_getgroups(2): syscall 80 on linux-arm (kernel entry sys_getgroups16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_getgroups(gidsetsize: number, grouplist: Bytes | bigint | null): number {
+  const r = native.unsafe_getgroups(gidsetsize, grouplist);
+  if (r < 0) throw syscallError(-r, 'unsafe_getgroups');
+  return r;
+}
+
+/**
+ * unsafe_getgroups32(2): syscall 205 on linux-arm (kernel entry sys_getgroups).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_getgroups32(gidsetsize: number, grouplist: Bytes | bigint | null): number {
+  const r = native.unsafe_getgroups32(gidsetsize, grouplist);
+  if (r < 0) throw syscallError(-r, 'unsafe_getgroups32');
+  return r;
+}
+
+/**
+ * unsafe_getitimer(2): syscall 105 on linux-arm (kernel entry sys_getitimer).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_getitimer(which: number, value: Bytes | bigint | null): number {
+  const r = native.unsafe_getitimer(which, value);
+  if (r < 0) throw syscallError(-r, 'unsafe_getitimer');
+  return r;
+}
+
+/**
+ * unsafe_getresgid(2): syscall 171 on linux-arm (kernel entry sys_getresgid16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_getresgid(rgidp: Bytes | bigint | null, egidp: Bytes | bigint | null, sgidp: Bytes | bigint | null): number {
+  const r = native.unsafe_getresgid(rgidp, egidp, sgidp);
+  if (r < 0) throw syscallError(-r, 'unsafe_getresgid');
+  return r;
+}
+
+/**
+ * unsafe_getresgid32(2): syscall 211 on linux-arm (kernel entry sys_getresgid).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_getresgid32(rgidp: Bytes | bigint | null, egidp: Bytes | bigint | null, sgidp: Bytes | bigint | null): number {
+  const r = native.unsafe_getresgid32(rgidp, egidp, sgidp);
+  if (r < 0) throw syscallError(-r, 'unsafe_getresgid32');
+  return r;
+}
+
+/**
+ * unsafe_getresuid(2): syscall 165 on linux-arm (kernel entry sys_getresuid16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_getresuid(ruidp: Bytes | bigint | null, euidp: Bytes | bigint | null, suidp: Bytes | bigint | null): number {
+  const r = native.unsafe_getresuid(ruidp, euidp, suidp);
+  if (r < 0) throw syscallError(-r, 'unsafe_getresuid');
+  return r;
+}
+
+/**
+ * unsafe_getresuid32(2): syscall 209 on linux-arm (kernel entry sys_getresuid).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_getresuid32(ruidp: Bytes | bigint | null, euidp: Bytes | bigint | null, suidp: Bytes | bigint | null): number {
+  const r = native.unsafe_getresuid32(ruidp, euidp, suidp);
+  if (r < 0) throw syscallError(-r, 'unsafe_getresuid32');
+  return r;
+}
+
+/**
+ * unsafe_gettimeofday(2): syscall 78 on linux-arm (kernel entry sys_gettimeofday).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_gettimeofday(tv: Bytes | bigint | null, tz: Bytes | bigint | null): number {
+  const r = native.unsafe_gettimeofday(tv, tz);
+  if (r < 0) throw syscallError(-r, 'unsafe_gettimeofday');
+  return r;
+}
+
+/**
+ * unsafe_getxattr(2): syscall 229 on linux-arm (kernel entry sys_getxattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_getxattr(pathname: Bytes | bigint | null, name: Bytes | bigint | null, value: Bytes | bigint | null, size: number): number {
+  const r = native.unsafe_getxattr(pathname, name, value, size);
+  if (r < 0) throw syscallError(-r, 'unsafe_getxattr');
+  return r;
+}
+
+/**
+ * unsafe_init_module(2): syscall 128 on linux-arm (kernel entry sys_init_module).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_init_module(umod: Bytes | bigint | null, len: number, uargs: Bytes | bigint | null): number {
+  const r = native.unsafe_init_module(umod, len, uargs);
+  if (r < 0) throw syscallError(-r, 'unsafe_init_module');
+  return r;
+}
+
+/**
+ * unsafe_inotify_add_watch(2): syscall 317 on linux-arm (kernel entry sys_inotify_add_watch).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_inotify_add_watch(fd: number, pathname: Bytes | bigint | null, mask: number): number {
+  const r = native.unsafe_inotify_add_watch(fd, pathname, mask);
+  if (r < 0) throw syscallError(-r, 'unsafe_inotify_add_watch');
+  return r;
+}
+
+/**
+ * unsafe_io_cancel(2): syscall 247 on linux-arm (kernel entry sys_io_cancel).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_io_cancel(ctx_id: number, iocb: Bytes | bigint | null, result: Bytes | bigint | null): number {
+  const r = native.unsafe_io_cancel(ctx_id, iocb, result);
+  if (r < 0) throw syscallError(-r, 'unsafe_io_cancel');
+  return r;
+}
+
+/**
+ * unsafe_io_getevents(2): syscall 245 on linux-arm (kernel entry sys_io_getevents_time32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_io_getevents(ctx_id: number, min_nr: number, nr: number, events: Bytes | bigint | null, timeout: Bytes | bigint | null): number {
+  const r = native.unsafe_io_getevents(ctx_id, min_nr, nr, events, timeout);
+  if (r < 0) throw syscallError(-r, 'unsafe_io_getevents');
+  return r;
+}
+
+/**
+ * unsafe_io_pgetevents(2): syscall 399 on linux-arm (kernel entry sys_io_pgetevents_time32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_io_pgetevents(ctx_id: number, min_nr: number, nr: number, events: Bytes | bigint | null, timeout: Bytes | bigint | null, usig: Bytes | bigint | null): number {
+  const r = native.unsafe_io_pgetevents(ctx_id, min_nr, nr, events, timeout, usig);
+  if (r < 0) throw syscallError(-r, 'unsafe_io_pgetevents');
+  return r;
+}
+
+/**
+ * unsafe_io_pgetevents_time64(2): syscall 416 on linux-arm (kernel entry sys_io_pgetevents).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_io_pgetevents_time64(ctx_id: number, min_nr: number, nr: number, events: Bytes | bigint | null, timeout: Bytes | bigint | null, usig: Bytes | bigint | null): number {
+  const r = native.unsafe_io_pgetevents_time64(ctx_id, min_nr, nr, events, timeout, usig);
+  if (r < 0) throw syscallError(-r, 'unsafe_io_pgetevents_time64');
+  return r;
+}
+
+/**
+ * unsafe_io_setup(2): syscall 243 on linux-arm (kernel entry sys_io_setup).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_io_setup(nr_events: number, ctxp: Bytes | bigint | null): number {
+  const r = native.unsafe_io_setup(nr_events, ctxp);
+  if (r < 0) throw syscallError(-r, 'unsafe_io_setup');
+  return r;
+}
+
+/**
+ * unsafe_io_submit(2): syscall 246 on linux-arm (kernel entry sys_io_submit).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_io_submit(ctx_id: number, nr: number, iocbpp: Bytes | bigint | null): number {
+  const r = native.unsafe_io_submit(ctx_id, nr, iocbpp);
+  if (r < 0) throw syscallError(-r, 'unsafe_io_submit');
+  return r;
+}
+
+/**
+ * unsafe_io_uring_enter(2): syscall 426 on linux-arm (kernel entry sys_io_uring_enter).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_io_uring_enter(fd: number, to_submit: number, min_complete: number, flags: number, argp: Bytes | bigint | null, argsz: number): number {
+  const r = native.unsafe_io_uring_enter(fd, to_submit, min_complete, flags, argp, argsz);
+  if (r < 0) throw syscallError(-r, 'unsafe_io_uring_enter');
+  return r;
+}
+
+/**
+ * unsafe_io_uring_register(2): syscall 427 on linux-arm (kernel entry sys_io_uring_register).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_io_uring_register(fd: number, opcode: number, arg: Bytes | bigint | null, nr_args: number): number {
+  const r = native.unsafe_io_uring_register(fd, opcode, arg, nr_args);
+  if (r < 0) throw syscallError(-r, 'unsafe_io_uring_register');
+  return r;
+}
+
+/**
+ * unsafe_io_uring_setup(2): syscall 425 on linux-arm (kernel entry sys_io_uring_setup).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_io_uring_setup(entries: number, params: Bytes | bigint | null): number {
+  const r = native.unsafe_io_uring_setup(entries, params);
+  if (r < 0) throw syscallError(-r, 'unsafe_io_uring_setup');
+  return r;
+}
+
+/**
+ * unsafe_kexec_file_load(2): syscall 401 on linux-arm (kernel entry sys_kexec_file_load).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_kexec_file_load(kernel_fd: number, initrd_fd: number, cmdline_len: number, cmdline_ptr: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_kexec_file_load(kernel_fd, initrd_fd, cmdline_len, cmdline_ptr, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_kexec_file_load');
+  return r;
+}
+
+/**
+ * unsafe_kexec_load(2): syscall 347 on linux-arm (kernel entry sys_kexec_load).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_kexec_load(entry: number, nr_segments: number, segments: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_kexec_load(entry, nr_segments, segments, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_kexec_load');
+  return r;
+}
+
+/**
+ * unsafe_landlock_add_rule(2): syscall 445 on linux-arm (kernel entry sys_landlock_add_rule).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_landlock_add_rule(ruleset_fd: number, rule_type: number, rule_attr: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_landlock_add_rule(ruleset_fd, rule_type, rule_attr, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_landlock_add_rule');
+  return r;
+}
+
+/**
+ * unsafe_landlock_create_ruleset(2): syscall 444 on linux-arm (kernel entry sys_landlock_create_ruleset).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_landlock_create_ruleset(attr: Bytes | bigint | null, size: number, flags: number): number {
+  const r = native.unsafe_landlock_create_ruleset(attr, size, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_landlock_create_ruleset');
+  return r;
+}
+
+/**
+ * unsafe_lchown(2): syscall 16 on linux-arm (kernel entry sys_lchown16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_lchown(filename: Bytes | bigint | null, user: number, group: number): number {
+  const r = native.unsafe_lchown(filename, user, group);
+  if (r < 0) throw syscallError(-r, 'unsafe_lchown');
+  return r;
+}
+
+/**
+ * unsafe_lchown32(2): syscall 198 on linux-arm (kernel entry sys_lchown).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_lchown32(filename: Bytes | bigint | null, user: number, group: number): number {
+  const r = native.unsafe_lchown32(filename, user, group);
+  if (r < 0) throw syscallError(-r, 'unsafe_lchown32');
+  return r;
+}
+
+/**
+ * unsafe_lgetxattr(2): syscall 230 on linux-arm (kernel entry sys_lgetxattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_lgetxattr(pathname: Bytes | bigint | null, name: Bytes | bigint | null, value: Bytes | bigint | null, size: number): number {
+  const r = native.unsafe_lgetxattr(pathname, name, value, size);
+  if (r < 0) throw syscallError(-r, 'unsafe_lgetxattr');
+  return r;
+}
+
+/**
+ * unsafe_link(2): syscall 9 on linux-arm (kernel entry sys_link).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_link(oldname: Bytes | bigint | null, newname: Bytes | bigint | null): number {
+  const r = native.unsafe_link(oldname, newname);
+  if (r < 0) throw syscallError(-r, 'unsafe_link');
+  return r;
+}
+
+/**
+ * unsafe_listmount(2): syscall 458 on linux-arm (kernel entry sys_listmount).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_listmount(req: Bytes | bigint | null, mnt_ids: Bytes | bigint | null, nr_mnt_ids: number, flags: number): number {
+  const r = native.unsafe_listmount(req, mnt_ids, nr_mnt_ids, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_listmount');
+  return r;
+}
+
+/**
+ * unsafe_listxattr(2): syscall 232 on linux-arm (kernel entry sys_listxattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_listxattr(pathname: Bytes | bigint | null, list: Bytes | bigint | null, size: number): number {
+  const r = native.unsafe_listxattr(pathname, list, size);
+  if (r < 0) throw syscallError(-r, 'unsafe_listxattr');
+  return r;
+}
+
+/**
+ * unsafe_llistxattr(2): syscall 233 on linux-arm (kernel entry sys_llistxattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_llistxattr(pathname: Bytes | bigint | null, list: Bytes | bigint | null, size: number): number {
+  const r = native.unsafe_llistxattr(pathname, list, size);
+  if (r < 0) throw syscallError(-r, 'unsafe_llistxattr');
+  return r;
+}
+
+/**
+ * unsafe_lremovexattr(2): syscall 236 on linux-arm (kernel entry sys_lremovexattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_lremovexattr(pathname: Bytes | bigint | null, name: Bytes | bigint | null): number {
+  const r = native.unsafe_lremovexattr(pathname, name);
+  if (r < 0) throw syscallError(-r, 'unsafe_lremovexattr');
+  return r;
+}
+
+/**
+ * unsafe_lsetxattr(2): syscall 227 on linux-arm (kernel entry sys_lsetxattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_lsetxattr(pathname: Bytes | bigint | null, name: Bytes | bigint | null, value: Bytes | bigint | null, size: number, flags: number): number {
+  const r = native.unsafe_lsetxattr(pathname, name, value, size, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_lsetxattr');
+  return r;
+}
+
+/**
+ * unsafe_lsm_get_self_attr(2): syscall 459 on linux-arm (kernel entry sys_lsm_get_self_attr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_lsm_get_self_attr(attr: number, ctx: Bytes | bigint | null, size: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_lsm_get_self_attr(attr, ctx, size, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_lsm_get_self_attr');
+  return r;
+}
+
+/**
+ * unsafe_lsm_list_modules(2): syscall 461 on linux-arm (kernel entry sys_lsm_list_modules).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_lsm_list_modules(ids: Bytes | bigint | null, size: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_lsm_list_modules(ids, size, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_lsm_list_modules');
+  return r;
+}
+
+/**
+ * unsafe_lsm_set_self_attr(2): syscall 460 on linux-arm (kernel entry sys_lsm_set_self_attr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_lsm_set_self_attr(attr: number, ctx: Bytes | bigint | null, size: number, flags: number): number {
+  const r = native.unsafe_lsm_set_self_attr(attr, ctx, size, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_lsm_set_self_attr');
+  return r;
+}
+
+/**
+ * unsafe_lstat(2): syscall 107 on linux-arm (kernel entry sys_newlstat).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_lstat(filename: Bytes | bigint | null, statbuf: Bytes | bigint | null): number {
+  const r = native.unsafe_lstat(filename, statbuf);
+  if (r < 0) throw syscallError(-r, 'unsafe_lstat');
+  return r;
+}
+
+/**
+ * unsafe_lstat64(2): syscall 196 on linux-arm (kernel entry sys_lstat64).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_lstat64(filename: Bytes | bigint | null, statbuf: Bytes | bigint | null): number {
+  const r = native.unsafe_lstat64(filename, statbuf);
+  if (r < 0) throw syscallError(-r, 'unsafe_lstat64');
+  return r;
+}
+
+/**
+ * unsafe_mbind(2): syscall 319 on linux-arm (kernel entry sys_mbind).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mbind(start: number, len: number, mode: number, nmask: Bytes | bigint | null, maxnode: number, flags: number): number {
+  const r = native.unsafe_mbind(start, len, mode, nmask, maxnode, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_mbind');
+  return r;
+}
+
+/**
+ * unsafe_migrate_pages(2): syscall 400 on linux-arm (kernel entry sys_migrate_pages).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_migrate_pages(pid: number, maxnode: number, old_nodes: Bytes | bigint | null, new_nodes: Bytes | bigint | null): number {
+  const r = native.unsafe_migrate_pages(pid, maxnode, old_nodes, new_nodes);
+  if (r < 0) throw syscallError(-r, 'unsafe_migrate_pages');
+  return r;
+}
+
+/**
+ * unsafe_mincore(2): syscall 219 on linux-arm (kernel entry sys_mincore).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mincore(start: number, len: number, vec: Bytes | bigint | null): number {
+  const r = native.unsafe_mincore(start, len, vec);
+  if (r < 0) throw syscallError(-r, 'unsafe_mincore');
+  return r;
+}
+
+/**
+ * unsafe_mkdir(2): syscall 39 on linux-arm (kernel entry sys_mkdir).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mkdir(pathname: Bytes | bigint | null, mode: number): number {
+  const r = native.unsafe_mkdir(pathname, mode);
+  if (r < 0) throw syscallError(-r, 'unsafe_mkdir');
+  return r;
+}
+
+/**
+ * unsafe_mknod(2): syscall 14 on linux-arm (kernel entry sys_mknod).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mknod(filename: Bytes | bigint | null, mode: number, dev: number): number {
+  const r = native.unsafe_mknod(filename, mode, dev);
+  if (r < 0) throw syscallError(-r, 'unsafe_mknod');
+  return r;
+}
+
+/**
+ * unsafe_mknodat(2): syscall 324 on linux-arm (kernel entry sys_mknodat).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mknodat(dfd: number, filename: Bytes | bigint | null, mode: number, dev: number): number {
+  const r = native.unsafe_mknodat(dfd, filename, mode, dev);
+  if (r < 0) throw syscallError(-r, 'unsafe_mknodat');
+  return r;
+}
+
+/**
+ * unsafe_mount(2): syscall 21 on linux-arm (kernel entry sys_mount).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mount(dev_name: Bytes | bigint | null, dir_name: Bytes | bigint | null, type: Bytes | bigint | null, flags: number, data: Bytes | bigint | null): number {
+  const r = native.unsafe_mount(dev_name, dir_name, type, flags, data);
+  if (r < 0) throw syscallError(-r, 'unsafe_mount');
+  return r;
+}
+
+/**
+ * unsafe_mount_setattr(2): syscall 442 on linux-arm (kernel entry sys_mount_setattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mount_setattr(dfd: number, path: Bytes | bigint | null, flags: number, uattr: Bytes | bigint | null, usize: number): number {
+  const r = native.unsafe_mount_setattr(dfd, path, flags, uattr, usize);
+  if (r < 0) throw syscallError(-r, 'unsafe_mount_setattr');
+  return r;
+}
+
+/**
+ * unsafe_move_mount(2): syscall 429 on linux-arm (kernel entry sys_move_mount).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_move_mount(from_dfd: number, from_pathname: Bytes | bigint | null, to_dfd: number, to_pathname: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_move_mount(from_dfd, from_pathname, to_dfd, to_pathname, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_move_mount');
+  return r;
+}
+
+/**
+ * unsafe_move_pages(2): syscall 344 on linux-arm (kernel entry sys_move_pages).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_move_pages(pid: number, nr_pages: number, pages: Bytes | bigint | null, nodes: Bytes | bigint | null, status: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_move_pages(pid, nr_pages, pages, nodes, status, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_move_pages');
+  return r;
+}
+
+/**
+ * unsafe_mq_getsetattr(2): syscall 279 on linux-arm (kernel entry sys_mq_getsetattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mq_getsetattr(mqdes: number, u_mqstat: Bytes | bigint | null, u_omqstat: Bytes | bigint | null): number {
+  const r = native.unsafe_mq_getsetattr(mqdes, u_mqstat, u_omqstat);
+  if (r < 0) throw syscallError(-r, 'unsafe_mq_getsetattr');
+  return r;
+}
+
+/**
+ * unsafe_mq_notify(2): syscall 278 on linux-arm (kernel entry sys_mq_notify).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mq_notify(mqdes: number, u_notification: Bytes | bigint | null): number {
+  const r = native.unsafe_mq_notify(mqdes, u_notification);
+  if (r < 0) throw syscallError(-r, 'unsafe_mq_notify');
+  return r;
+}
+
+/**
+ * unsafe_mq_open(2): syscall 274 on linux-arm (kernel entry sys_mq_open).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mq_open(u_name: Bytes | bigint | null, oflag: number, mode: number, u_attr: Bytes | bigint | null): number {
+  const r = native.unsafe_mq_open(u_name, oflag, mode, u_attr);
+  if (r < 0) throw syscallError(-r, 'unsafe_mq_open');
+  return r;
+}
+
+/**
+ * unsafe_mq_timedreceive(2): syscall 277 on linux-arm (kernel entry sys_mq_timedreceive_time32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mq_timedreceive(mqdes: number, u_msg_ptr: Bytes | bigint | null, msg_len: number, u_msg_prio: Bytes | bigint | null, u_abs_timeout: Bytes | bigint | null): number {
+  const r = native.unsafe_mq_timedreceive(mqdes, u_msg_ptr, msg_len, u_msg_prio, u_abs_timeout);
+  if (r < 0) throw syscallError(-r, 'unsafe_mq_timedreceive');
+  return r;
+}
+
+/**
+ * unsafe_mq_timedreceive_time64(2): syscall 419 on linux-arm (kernel entry sys_mq_timedreceive).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mq_timedreceive_time64(mqdes: number, u_msg_ptr: Bytes | bigint | null, msg_len: number, u_msg_prio: Bytes | bigint | null, u_abs_timeout: Bytes | bigint | null): number {
+  const r = native.unsafe_mq_timedreceive_time64(mqdes, u_msg_ptr, msg_len, u_msg_prio, u_abs_timeout);
+  if (r < 0) throw syscallError(-r, 'unsafe_mq_timedreceive_time64');
+  return r;
+}
+
+/**
+ * unsafe_mq_timedsend(2): syscall 276 on linux-arm (kernel entry sys_mq_timedsend_time32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mq_timedsend(mqdes: number, u_msg_ptr: Bytes | bigint | null, msg_len: number, msg_prio: number, u_abs_timeout: Bytes | bigint | null): number {
+  const r = native.unsafe_mq_timedsend(mqdes, u_msg_ptr, msg_len, msg_prio, u_abs_timeout);
+  if (r < 0) throw syscallError(-r, 'unsafe_mq_timedsend');
+  return r;
+}
+
+/**
+ * unsafe_mq_timedsend_time64(2): syscall 418 on linux-arm (kernel entry sys_mq_timedsend).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mq_timedsend_time64(mqdes: number, u_msg_ptr: Bytes | bigint | null, msg_len: number, msg_prio: number, u_abs_timeout: Bytes | bigint | null): number {
+  const r = native.unsafe_mq_timedsend_time64(mqdes, u_msg_ptr, msg_len, msg_prio, u_abs_timeout);
+  if (r < 0) throw syscallError(-r, 'unsafe_mq_timedsend_time64');
+  return r;
+}
+
+/**
+ * unsafe_mq_unlink(2): syscall 275 on linux-arm (kernel entry sys_mq_unlink).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mq_unlink(u_name: Bytes | bigint | null): number {
+  const r = native.unsafe_mq_unlink(u_name);
+  if (r < 0) throw syscallError(-r, 'unsafe_mq_unlink');
+  return r;
+}
+
+/**
+ * unsafe_msgctl(2): syscall 304 on linux-arm (kernel entry sys_old_msgctl).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_msgctl(msqid: number, cmd: number, buf: Bytes | bigint | null): number {
+  const r = native.unsafe_msgctl(msqid, cmd, buf);
+  if (r < 0) throw syscallError(-r, 'unsafe_msgctl');
+  return r;
+}
+
+/**
+ * unsafe_msgrcv(2): syscall 302 on linux-arm (kernel entry sys_msgrcv).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_msgrcv(msqid: number, msgp: Bytes | bigint | null, msgsz: number, msgtyp: number, msgflg: number): number {
+  const r = native.unsafe_msgrcv(msqid, msgp, msgsz, msgtyp, msgflg);
+  if (r < 0) throw syscallError(-r, 'unsafe_msgrcv');
+  return r;
+}
+
+/**
+ * unsafe_msgsnd(2): syscall 301 on linux-arm (kernel entry sys_msgsnd).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_msgsnd(msqid: number, msgp: Bytes | bigint | null, msgsz: number, msgflg: number): number {
+  const r = native.unsafe_msgsnd(msqid, msgp, msgsz, msgflg);
+  if (r < 0) throw syscallError(-r, 'unsafe_msgsnd');
+  return r;
+}
+
+/**
+ * unsafe_name_to_handle_at(2): syscall 370 on linux-arm (kernel entry sys_name_to_handle_at).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_name_to_handle_at(dfd: number, name: Bytes | bigint | null, handle: Bytes | bigint | null, mnt_id: Bytes | bigint | null, flag: number): number {
+  const r = native.unsafe_name_to_handle_at(dfd, name, handle, mnt_id, flag);
+  if (r < 0) throw syscallError(-r, 'unsafe_name_to_handle_at');
+  return r;
+}
+
+/**
+ * unsafe_open(2): syscall 5 on linux-arm (kernel entry sys_open).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_open(filename: Bytes | bigint | null, flags: number, mode: number): number {
+  const r = native.unsafe_open(filename, flags, mode);
+  if (r < 0) throw syscallError(-r, 'unsafe_open');
+  return r;
+}
+
+/**
+ * unsafe_open_by_handle_at(2): syscall 371 on linux-arm (kernel entry sys_open_by_handle_at).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_open_by_handle_at(mountdirfd: number, handle: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_open_by_handle_at(mountdirfd, handle, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_open_by_handle_at');
+  return r;
+}
+
+/**
+ * unsafe_open_tree(2): syscall 428 on linux-arm (kernel entry sys_open_tree).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_open_tree(dfd: number, filename: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_open_tree(dfd, filename, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_open_tree');
+  return r;
+}
+
+/**
+ * unsafe_openat2(2): syscall 437 on linux-arm (kernel entry sys_openat2).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_openat2(dfd: number, filename: Bytes | bigint | null, how: Bytes | bigint | null, usize: number): number {
+  const r = native.unsafe_openat2(dfd, filename, how, usize);
+  if (r < 0) throw syscallError(-r, 'unsafe_openat2');
+  return r;
+}
+
+/**
+ * unsafe_pciconfig_read(2): syscall 272 on linux-arm (kernel entry sys_pciconfig_read).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_pciconfig_read(bus: number, dfn: number, off: number, len: number, buf: Bytes | bigint | null): number {
+  const r = native.unsafe_pciconfig_read(bus, dfn, off, len, buf);
+  if (r < 0) throw syscallError(-r, 'unsafe_pciconfig_read');
+  return r;
+}
+
+/**
+ * unsafe_pciconfig_write(2): syscall 273 on linux-arm (kernel entry sys_pciconfig_write).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_pciconfig_write(bus: number, dfn: number, off: number, len: number, buf: Bytes | bigint | null): number {
+  const r = native.unsafe_pciconfig_write(bus, dfn, off, len, buf);
+  if (r < 0) throw syscallError(-r, 'unsafe_pciconfig_write');
+  return r;
+}
+
+/**
+ * unsafe_perf_event_open(2): syscall 364 on linux-arm (kernel entry sys_perf_event_open).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_perf_event_open(attr_uptr: Bytes | bigint | null, pid: number, cpu: number, group_fd: number, flags: number): number {
+  const r = native.unsafe_perf_event_open(attr_uptr, pid, cpu, group_fd, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_perf_event_open');
+  return r;
+}
+
+/**
+ * unsafe_pidfd_send_signal(2): syscall 424 on linux-arm (kernel entry sys_pidfd_send_signal).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_pidfd_send_signal(pidfd: number, sig: number, info: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_pidfd_send_signal(pidfd, sig, info, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_pidfd_send_signal');
+  return r;
+}
+
+/**
+ * unsafe_pipe(2): syscall 42 on linux-arm (kernel entry sys_pipe).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_pipe(fildes: Bytes | bigint | null): number {
+  const r = native.unsafe_pipe(fildes);
+  if (r < 0) throw syscallError(-r, 'unsafe_pipe');
+  return r;
+}
+
+/**
+ * unsafe_pivot_root(2): syscall 218 on linux-arm (kernel entry sys_pivot_root).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_pivot_root(new_root: Bytes | bigint | null, put_old: Bytes | bigint | null): number {
+  const r = native.unsafe_pivot_root(new_root, put_old);
+  if (r < 0) throw syscallError(-r, 'unsafe_pivot_root');
+  return r;
+}
+
+/**
+ * unsafe_preadv(2): syscall 361 on linux-arm (kernel entry sys_preadv).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_preadv(fd: number, vec: Bytes | bigint | null, vlen: number, pos_l: number, pos_h: number): number {
+  const r = native.unsafe_preadv(fd, vec, vlen, pos_l, pos_h);
+  if (r < 0) throw syscallError(-r, 'unsafe_preadv');
+  return r;
+}
+
+/**
+ * unsafe_preadv2(2): syscall 392 on linux-arm (kernel entry sys_preadv2).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_preadv2(fd: number, vec: Bytes | bigint | null, vlen: number, pos_l: number, pos_h: number, flags: number): number {
+  const r = native.unsafe_preadv2(fd, vec, vlen, pos_l, pos_h, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_preadv2');
+  return r;
+}
+
+/**
+ * unsafe_process_madvise(2): syscall 440 on linux-arm (kernel entry sys_process_madvise).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_process_madvise(pidfd: number, vec: Bytes | bigint | null, vlen: number, behavior: number, flags: number): number {
+  const r = native.unsafe_process_madvise(pidfd, vec, vlen, behavior, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_process_madvise');
+  return r;
+}
+
+/**
+ * unsafe_process_vm_readv(2): syscall 376 on linux-arm (kernel entry sys_process_vm_readv).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_process_vm_readv(pid: number, lvec: Bytes | bigint | null, liovcnt: number, rvec: Bytes | bigint | null, riovcnt: number, flags: number): number {
+  const r = native.unsafe_process_vm_readv(pid, lvec, liovcnt, rvec, riovcnt, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_process_vm_readv');
+  return r;
+}
+
+/**
+ * unsafe_process_vm_writev(2): syscall 377 on linux-arm (kernel entry sys_process_vm_writev).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_process_vm_writev(pid: number, lvec: Bytes | bigint | null, liovcnt: number, rvec: Bytes | bigint | null, riovcnt: number, flags: number): number {
+  const r = native.unsafe_process_vm_writev(pid, lvec, liovcnt, rvec, riovcnt, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_process_vm_writev');
+  return r;
+}
+
+/**
+ * unsafe_pselect6(2): syscall 335 on linux-arm (kernel entry sys_pselect6_time32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_pselect6(n: number, inp: Bytes | bigint | null, outp: Bytes | bigint | null, exp: Bytes | bigint | null, tsp: Bytes | bigint | null, sig: Bytes | bigint | null): number {
+  const r = native.unsafe_pselect6(n, inp, outp, exp, tsp, sig);
+  if (r < 0) throw syscallError(-r, 'unsafe_pselect6');
+  return r;
+}
+
+/**
+ * unsafe_pselect6_time64(2): syscall 413 on linux-arm (kernel entry sys_pselect6).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_pselect6_time64(n: number, inp: Bytes | bigint | null, outp: Bytes | bigint | null, exp: Bytes | bigint | null, tsp: Bytes | bigint | null, sig: Bytes | bigint | null): number {
+  const r = native.unsafe_pselect6_time64(n, inp, outp, exp, tsp, sig);
+  if (r < 0) throw syscallError(-r, 'unsafe_pselect6_time64');
+  return r;
+}
+
+/**
+ * unsafe_pwritev(2): syscall 362 on linux-arm (kernel entry sys_pwritev).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_pwritev(fd: number, vec: Bytes | bigint | null, vlen: number, pos_l: number, pos_h: number): number {
+  const r = native.unsafe_pwritev(fd, vec, vlen, pos_l, pos_h);
+  if (r < 0) throw syscallError(-r, 'unsafe_pwritev');
+  return r;
+}
+
+/**
+ * unsafe_pwritev2(2): syscall 393 on linux-arm (kernel entry sys_pwritev2).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_pwritev2(fd: number, vec: Bytes | bigint | null, vlen: number, pos_l: number, pos_h: number, flags: number): number {
+  const r = native.unsafe_pwritev2(fd, vec, vlen, pos_l, pos_h, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_pwritev2');
+  return r;
+}
+
+/**
+ * unsafe_quotactl(2): syscall 131 on linux-arm (kernel entry sys_quotactl).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_quotactl(cmd: number, special: Bytes | bigint | null, id: number, addr: Bytes | bigint | null): number {
+  const r = native.unsafe_quotactl(cmd, special, id, addr);
+  if (r < 0) throw syscallError(-r, 'unsafe_quotactl');
+  return r;
+}
+
+/**
+ * unsafe_quotactl_fd(2): syscall 443 on linux-arm (kernel entry sys_quotactl_fd).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_quotactl_fd(fd: number, cmd: number, id: number, addr: Bytes | bigint | null): number {
+  const r = native.unsafe_quotactl_fd(fd, cmd, id, addr);
+  if (r < 0) throw syscallError(-r, 'unsafe_quotactl_fd');
+  return r;
+}
+
+/**
+ * unsafe_readlink(2): syscall 85 on linux-arm (kernel entry sys_readlink).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_readlink(path: Bytes | bigint | null, buf: Bytes | bigint | null, bufsiz: number): number {
+  const r = native.unsafe_readlink(path, buf, bufsiz);
+  if (r < 0) throw syscallError(-r, 'unsafe_readlink');
+  return r;
+}
+
+/**
+ * unsafe_reboot(2): syscall 88 on linux-arm (kernel entry sys_reboot).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_reboot(magic1: number, magic2: number, cmd: number, arg: Bytes | bigint | null): number {
+  const r = native.unsafe_reboot(magic1, magic2, cmd, arg);
+  if (r < 0) throw syscallError(-r, 'unsafe_reboot');
+  return r;
+}
+
+/**
+ * unsafe_recv(2): syscall 291 on linux-arm (kernel entry sys_recv).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_recv(fd: number, ubuf: Bytes | bigint | null, size: number, flags: number): number {
+  const r = native.unsafe_recv(fd, ubuf, size, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_recv');
+  return r;
+}
+
+/**
+ * unsafe_recvmmsg(2): syscall 365 on linux-arm (kernel entry sys_recvmmsg_time32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_recvmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: number, flags: number, timeout: Bytes | bigint | null): number {
+  const r = native.unsafe_recvmmsg(fd, mmsg, vlen, flags, timeout);
+  if (r < 0) throw syscallError(-r, 'unsafe_recvmmsg');
+  return r;
+}
+
+/**
+ * unsafe_recvmmsg_time64(2): syscall 417 on linux-arm (kernel entry sys_recvmmsg).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_recvmmsg_time64(fd: number, mmsg: Bytes | bigint | null, vlen: number, flags: number, timeout: Bytes | bigint | null): number {
+  const r = native.unsafe_recvmmsg_time64(fd, mmsg, vlen, flags, timeout);
+  if (r < 0) throw syscallError(-r, 'unsafe_recvmmsg_time64');
+  return r;
+}
+
+/**
+ * unsafe_removexattr(2): syscall 235 on linux-arm (kernel entry sys_removexattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_removexattr(pathname: Bytes | bigint | null, name: Bytes | bigint | null): number {
+  const r = native.unsafe_removexattr(pathname, name);
+  if (r < 0) throw syscallError(-r, 'unsafe_removexattr');
+  return r;
+}
+
+/**
+ * unsafe_rename(2): syscall 38 on linux-arm (kernel entry sys_rename).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_rename(oldname: Bytes | bigint | null, newname: Bytes | bigint | null): number {
+  const r = native.unsafe_rename(oldname, newname);
+  if (r < 0) throw syscallError(-r, 'unsafe_rename');
+  return r;
+}
+
+/**
+ * unsafe_renameat(2): syscall 329 on linux-arm (kernel entry sys_renameat).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_renameat(olddfd: number, oldname: Bytes | bigint | null, newdfd: number, newname: Bytes | bigint | null): number {
+  const r = native.unsafe_renameat(olddfd, oldname, newdfd, newname);
+  if (r < 0) throw syscallError(-r, 'unsafe_renameat');
+  return r;
+}
+
+/**
+ * unsafe_request_key(2): syscall 310 on linux-arm (kernel entry sys_request_key).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_request_key(_type: Bytes | bigint | null, _description: Bytes | bigint | null, _callout_info: Bytes | bigint | null, destringid: number): number {
+  const r = native.unsafe_request_key(_type, _description, _callout_info, destringid);
+  if (r < 0) throw syscallError(-r, 'unsafe_request_key');
+  return r;
+}
+
+/**
+ * unsafe_rmdir(2): syscall 40 on linux-arm (kernel entry sys_rmdir).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_rmdir(pathname: Bytes | bigint | null): number {
+  const r = native.unsafe_rmdir(pathname);
+  if (r < 0) throw syscallError(-r, 'unsafe_rmdir');
+  return r;
+}
+
+/**
+ * unsafe_rseq(2): syscall 398 on linux-arm (kernel entry sys_rseq).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_rseq(rseq: Bytes | bigint | null, rseq_len: number, flags: number, sig: number): number {
+  const r = native.unsafe_rseq(rseq, rseq_len, flags, sig);
+  if (r < 0) throw syscallError(-r, 'unsafe_rseq');
+  return r;
+}
+
+/**
+ * unsafe_rt_sigaction(2): syscall 174 on linux-arm (kernel entry sys_rt_sigaction).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_rt_sigaction(sig: number, act: Bytes | bigint | null, oact: Bytes | bigint | null, sigsetsize: number): number {
+  const r = native.unsafe_rt_sigaction(sig, act, oact, sigsetsize);
+  if (r < 0) throw syscallError(-r, 'unsafe_rt_sigaction');
+  return r;
+}
+
+/**
+ * unsafe_rt_sigpending(2): syscall 176 on linux-arm (kernel entry sys_rt_sigpending).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_rt_sigpending(uset: Bytes | bigint | null, sigsetsize: number): number {
+  const r = native.unsafe_rt_sigpending(uset, sigsetsize);
+  if (r < 0) throw syscallError(-r, 'unsafe_rt_sigpending');
+  return r;
+}
+
+/**
+ * unsafe_rt_sigqueueinfo(2): syscall 178 on linux-arm (kernel entry sys_rt_sigqueueinfo).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_rt_sigqueueinfo(pid: number, sig: number, uinfo: Bytes | bigint | null): number {
+  const r = native.unsafe_rt_sigqueueinfo(pid, sig, uinfo);
+  if (r < 0) throw syscallError(-r, 'unsafe_rt_sigqueueinfo');
+  return r;
+}
+
+/**
+ * unsafe_rt_sigreturn(2): syscall 173 on linux-arm (kernel entry sys_rt_sigreturn_wrapper).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_rt_sigreturn(regs: Bytes | bigint | null): number {
+  const r = native.unsafe_rt_sigreturn(regs);
+  if (r < 0) throw syscallError(-r, 'unsafe_rt_sigreturn');
+  return r;
+}
+
+/**
+ * unsafe_rt_sigsuspend(2): syscall 179 on linux-arm (kernel entry sys_rt_sigsuspend).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_rt_sigsuspend(unewset: Bytes | bigint | null, sigsetsize: number): number {
+  const r = native.unsafe_rt_sigsuspend(unewset, sigsetsize);
+  if (r < 0) throw syscallError(-r, 'unsafe_rt_sigsuspend');
+  return r;
+}
+
+/**
+ * unsafe_rt_sigtimedwait(2): syscall 177 on linux-arm (kernel entry sys_rt_sigtimedwait_time32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_rt_sigtimedwait(uthese: Bytes | bigint | null, uinfo: Bytes | bigint | null, uts: Bytes | bigint | null, sigsetsize: number): number {
+  const r = native.unsafe_rt_sigtimedwait(uthese, uinfo, uts, sigsetsize);
+  if (r < 0) throw syscallError(-r, 'unsafe_rt_sigtimedwait');
+  return r;
+}
+
+/**
+ * unsafe_rt_sigtimedwait_time64(2): syscall 421 on linux-arm (kernel entry sys_rt_sigtimedwait).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_rt_sigtimedwait_time64(uthese: Bytes | bigint | null, uinfo: Bytes | bigint | null, uts: Bytes | bigint | null, sigsetsize: number): number {
+  const r = native.unsafe_rt_sigtimedwait_time64(uthese, uinfo, uts, sigsetsize);
+  if (r < 0) throw syscallError(-r, 'unsafe_rt_sigtimedwait_time64');
+  return r;
+}
+
+/**
+ * unsafe_rt_tgsigqueueinfo(2): syscall 363 on linux-arm (kernel entry sys_rt_tgsigqueueinfo).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_rt_tgsigqueueinfo(tgid: number, pid: number, sig: number, uinfo: Bytes | bigint | null): number {
+  const r = native.unsafe_rt_tgsigqueueinfo(tgid, pid, sig, uinfo);
+  if (r < 0) throw syscallError(-r, 'unsafe_rt_tgsigqueueinfo');
+  return r;
+}
+
+/**
+ * unsafe_sched_getattr(2): syscall 381 on linux-arm (kernel entry sys_sched_getattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sched_getattr(pid: number, uattr: Bytes | bigint | null, usize: number, flags: number): number {
+  const r = native.unsafe_sched_getattr(pid, uattr, usize, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_sched_getattr');
+  return r;
+}
+
+/**
+ * unsafe_sched_getparam(2): syscall 155 on linux-arm (kernel entry sys_sched_getparam).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sched_getparam(pid: number, param: Bytes | bigint | null): number {
+  const r = native.unsafe_sched_getparam(pid, param);
+  if (r < 0) throw syscallError(-r, 'unsafe_sched_getparam');
+  return r;
+}
+
+/**
+ * unsafe_sched_rr_get_interval(2): syscall 161 on linux-arm (kernel entry sys_sched_rr_get_interval_time32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sched_rr_get_interval(pid: number, interval: Bytes | bigint | null): number {
+  const r = native.unsafe_sched_rr_get_interval(pid, interval);
+  if (r < 0) throw syscallError(-r, 'unsafe_sched_rr_get_interval');
+  return r;
+}
+
+/**
+ * unsafe_sched_rr_get_interval_time64(2): syscall 423 on linux-arm (kernel entry sys_sched_rr_get_interval).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sched_rr_get_interval_time64(pid: number, interval: Bytes | bigint | null): number {
+  const r = native.unsafe_sched_rr_get_interval_time64(pid, interval);
+  if (r < 0) throw syscallError(-r, 'unsafe_sched_rr_get_interval_time64');
+  return r;
+}
+
+/**
+ * unsafe_sched_setaffinity(2): syscall 241 on linux-arm (kernel entry sys_sched_setaffinity).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sched_setaffinity(pid: number, len: number, user_mask_ptr: Bytes | bigint | null): number {
+  const r = native.unsafe_sched_setaffinity(pid, len, user_mask_ptr);
+  if (r < 0) throw syscallError(-r, 'unsafe_sched_setaffinity');
+  return r;
+}
+
+/**
+ * unsafe_sched_setattr(2): syscall 380 on linux-arm (kernel entry sys_sched_setattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sched_setattr(pid: number, uattr: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_sched_setattr(pid, uattr, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_sched_setattr');
+  return r;
+}
+
+/**
+ * unsafe_sched_setparam(2): syscall 154 on linux-arm (kernel entry sys_sched_setparam).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sched_setparam(pid: number, param: Bytes | bigint | null): number {
+  const r = native.unsafe_sched_setparam(pid, param);
+  if (r < 0) throw syscallError(-r, 'unsafe_sched_setparam');
+  return r;
+}
+
+/**
+ * unsafe_sched_setscheduler(2): syscall 156 on linux-arm (kernel entry sys_sched_setscheduler).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sched_setscheduler(pid: number, policy: number, param: Bytes | bigint | null): number {
+  const r = native.unsafe_sched_setscheduler(pid, policy, param);
+  if (r < 0) throw syscallError(-r, 'unsafe_sched_setscheduler');
+  return r;
+}
+
+/**
+ * unsafe_seccomp(2): syscall 383 on linux-arm (kernel entry sys_seccomp).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_seccomp(op: number, flags: number, uargs: Bytes | bigint | null): number {
+  const r = native.unsafe_seccomp(op, flags, uargs);
+  if (r < 0) throw syscallError(-r, 'unsafe_seccomp');
+  return r;
+}
+
+/**
+ * unsafe_semop(2): syscall 298 on linux-arm (kernel entry sys_semop).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_semop(semid: number, tsops: Bytes | bigint | null, nsops: number): number {
+  const r = native.unsafe_semop(semid, tsops, nsops);
+  if (r < 0) throw syscallError(-r, 'unsafe_semop');
+  return r;
+}
+
+/**
+ * unsafe_semtimedop(2): syscall 312 on linux-arm (kernel entry sys_semtimedop_time32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_semtimedop(semid: number, tsems: Bytes | bigint | null, nsops: number, timeout: Bytes | bigint | null): number {
+  const r = native.unsafe_semtimedop(semid, tsems, nsops, timeout);
+  if (r < 0) throw syscallError(-r, 'unsafe_semtimedop');
+  return r;
+}
+
+/**
+ * unsafe_semtimedop_time64(2): syscall 420 on linux-arm (kernel entry sys_semtimedop).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_semtimedop_time64(semid: number, tsops: Bytes | bigint | null, nsops: number, timeout: Bytes | bigint | null): number {
+  const r = native.unsafe_semtimedop_time64(semid, tsops, nsops, timeout);
+  if (r < 0) throw syscallError(-r, 'unsafe_semtimedop_time64');
+  return r;
+}
+
+/**
+ * unsafe_send(2): syscall 289 on linux-arm (kernel entry sys_send).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_send(fd: number, buff: Bytes | bigint | null, len: number, flags: number): number {
+  const r = native.unsafe_send(fd, buff, len, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_send');
+  return r;
+}
+
+/**
+ * unsafe_sendfile(2): syscall 187 on linux-arm (kernel entry sys_sendfile).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sendfile(out_fd: number, in_fd: number, offset: Bytes | bigint | null, count: number): number {
+  const r = native.unsafe_sendfile(out_fd, in_fd, offset, count);
+  if (r < 0) throw syscallError(-r, 'unsafe_sendfile');
+  return r;
+}
+
+/**
+ * unsafe_sendfile64(2): syscall 239 on linux-arm (kernel entry sys_sendfile64).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sendfile64(out_fd: number, in_fd: number, offset: Bytes | bigint | null, count: number): number {
+  const r = native.unsafe_sendfile64(out_fd, in_fd, offset, count);
+  if (r < 0) throw syscallError(-r, 'unsafe_sendfile64');
+  return r;
+}
+
+/**
+ * unsafe_sendmmsg(2): syscall 374 on linux-arm (kernel entry sys_sendmmsg).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sendmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: number, flags: number): number {
+  const r = native.unsafe_sendmmsg(fd, mmsg, vlen, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_sendmmsg');
+  return r;
+}
+
+/**
+ * unsafe_set_mempolicy(2): syscall 321 on linux-arm (kernel entry sys_set_mempolicy).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_set_mempolicy(mode: number, nmask: Bytes | bigint | null, maxnode: number): number {
+  const r = native.unsafe_set_mempolicy(mode, nmask, maxnode);
+  if (r < 0) throw syscallError(-r, 'unsafe_set_mempolicy');
+  return r;
+}
+
+/**
+ * unsafe_set_robust_list(2): syscall 338 on linux-arm (kernel entry sys_set_robust_list).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_set_robust_list(head: Bytes | bigint | null, len: number): number {
+  const r = native.unsafe_set_robust_list(head, len);
+  if (r < 0) throw syscallError(-r, 'unsafe_set_robust_list');
+  return r;
+}
+
+/**
+ * unsafe_set_tid_address(2): syscall 256 on linux-arm (kernel entry sys_set_tid_address).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_set_tid_address(tidptr: Bytes | bigint | null): number {
+  const r = native.unsafe_set_tid_address(tidptr);
+  if (r < 0) throw syscallError(-r, 'unsafe_set_tid_address');
+  return r;
+}
+
+/**
+ * unsafe_setdomainname(2): syscall 121 on linux-arm (kernel entry sys_setdomainname).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_setdomainname(name: Bytes | bigint | null, len: number): number {
+  const r = native.unsafe_setdomainname(name, len);
+  if (r < 0) throw syscallError(-r, 'unsafe_setdomainname');
+  return r;
+}
+
+/**
+ * unsafe_setgroups(2): syscall 81 on linux-arm (kernel entry sys_setgroups16).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_setgroups(gidsetsize: number, grouplist: Bytes | bigint | null): number {
+  const r = native.unsafe_setgroups(gidsetsize, grouplist);
+  if (r < 0) throw syscallError(-r, 'unsafe_setgroups');
+  return r;
+}
+
+/**
+ * unsafe_setgroups32(2): syscall 206 on linux-arm (kernel entry sys_setgroups).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_setgroups32(gidsetsize: number, grouplist: Bytes | bigint | null): number {
+  const r = native.unsafe_setgroups32(gidsetsize, grouplist);
+  if (r < 0) throw syscallError(-r, 'unsafe_setgroups32');
+  return r;
+}
+
+/**
+ * unsafe_sethostname(2): syscall 74 on linux-arm (kernel entry sys_sethostname).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sethostname(name: Bytes | bigint | null, len: number): number {
+  const r = native.unsafe_sethostname(name, len);
+  if (r < 0) throw syscallError(-r, 'unsafe_sethostname');
+  return r;
+}
+
+/**
+ * unsafe_setitimer(2): syscall 104 on linux-arm (kernel entry sys_setitimer).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_setitimer(which: number, value: Bytes | bigint | null, ovalue: Bytes | bigint | null): number {
+  const r = native.unsafe_setitimer(which, value, ovalue);
+  if (r < 0) throw syscallError(-r, 'unsafe_setitimer');
+  return r;
+}
+
+/**
+ * unsafe_setrlimit(2): syscall 75 on linux-arm (kernel entry sys_setrlimit).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_setrlimit(resource: number, rlim: Bytes | bigint | null): number {
+  const r = native.unsafe_setrlimit(resource, rlim);
+  if (r < 0) throw syscallError(-r, 'unsafe_setrlimit');
+  return r;
+}
+
+/**
+ * unsafe_settimeofday(2): syscall 79 on linux-arm (kernel entry sys_settimeofday).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_settimeofday(tv: Bytes | bigint | null, tz: Bytes | bigint | null): number {
+  const r = native.unsafe_settimeofday(tv, tz);
+  if (r < 0) throw syscallError(-r, 'unsafe_settimeofday');
+  return r;
+}
+
+/**
+ * unsafe_setxattr(2): syscall 226 on linux-arm (kernel entry sys_setxattr).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_setxattr(pathname: Bytes | bigint | null, name: Bytes | bigint | null, value: Bytes | bigint | null, size: number, flags: number): number {
+  const r = native.unsafe_setxattr(pathname, name, value, size, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_setxattr');
+  return r;
+}
+
+/**
+ * unsafe_shmat(2): syscall 305 on linux-arm (kernel entry sys_shmat).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_shmat(shmid: number, shmaddr: Bytes | bigint | null, shmflg: number): number {
+  const r = native.unsafe_shmat(shmid, shmaddr, shmflg);
+  if (r < 0) throw syscallError(-r, 'unsafe_shmat');
+  return r;
+}
+
+/**
+ * unsafe_shmctl(2): syscall 308 on linux-arm (kernel entry sys_old_shmctl).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_shmctl(shmid: number, cmd: number, buf: Bytes | bigint | null): number {
+  const r = native.unsafe_shmctl(shmid, cmd, buf);
+  if (r < 0) throw syscallError(-r, 'unsafe_shmctl');
+  return r;
+}
+
+/**
+ * unsafe_shmdt(2): syscall 306 on linux-arm (kernel entry sys_shmdt).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_shmdt(shmaddr: Bytes | bigint | null): number {
+  const r = native.unsafe_shmdt(shmaddr);
+  if (r < 0) throw syscallError(-r, 'unsafe_shmdt');
+  return r;
+}
+
+/**
+ * unsafe_sigaction(2): syscall 67 on linux-arm (kernel entry sys_sigaction).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sigaction(sig: number, act: Bytes | bigint | null, oact: Bytes | bigint | null): number {
+  const r = native.unsafe_sigaction(sig, act, oact);
+  if (r < 0) throw syscallError(-r, 'unsafe_sigaction');
+  return r;
+}
+
+/**
+ * unsafe_sigaltstack(2): syscall 186 on linux-arm (kernel entry sys_sigaltstack).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sigaltstack(uss: Bytes | bigint | null, uoss: Bytes | bigint | null): number {
+  const r = native.unsafe_sigaltstack(uss, uoss);
+  if (r < 0) throw syscallError(-r, 'unsafe_sigaltstack');
+  return r;
+}
+
+/**
+ * unsafe_signalfd(2): syscall 349 on linux-arm (kernel entry sys_signalfd).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_signalfd(ufd: number, user_mask: Bytes | bigint | null, sizemask: number): number {
+  const r = native.unsafe_signalfd(ufd, user_mask, sizemask);
+  if (r < 0) throw syscallError(-r, 'unsafe_signalfd');
+  return r;
+}
+
+/**
+ * unsafe_signalfd4(2): syscall 355 on linux-arm (kernel entry sys_signalfd4).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_signalfd4(ufd: number, user_mask: Bytes | bigint | null, sizemask: number, flags: number): number {
+  const r = native.unsafe_signalfd4(ufd, user_mask, sizemask, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_signalfd4');
+  return r;
+}
+
+/**
+ * unsafe_sigpending(2): syscall 73 on linux-arm (kernel entry sys_sigpending).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sigpending(uset: Bytes | bigint | null): number {
+  const r = native.unsafe_sigpending(uset);
+  if (r < 0) throw syscallError(-r, 'unsafe_sigpending');
+  return r;
+}
+
+/**
+ * unsafe_sigprocmask(2): syscall 126 on linux-arm (kernel entry sys_sigprocmask).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sigprocmask(how: number, nset: Bytes | bigint | null, oset: Bytes | bigint | null): number {
+  const r = native.unsafe_sigprocmask(how, nset, oset);
+  if (r < 0) throw syscallError(-r, 'unsafe_sigprocmask');
+  return r;
+}
+
+/**
+ * unsafe_sigreturn(2): syscall 119 on linux-arm (kernel entry sys_sigreturn_wrapper).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sigreturn(regs: Bytes | bigint | null): number {
+  const r = native.unsafe_sigreturn(regs);
+  if (r < 0) throw syscallError(-r, 'unsafe_sigreturn');
+  return r;
+}
+
+/**
+ * unsafe_splice(2): syscall 340 on linux-arm (kernel entry sys_splice).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_splice(fd_in: number, off_in: Bytes | bigint | null, fd_out: number, off_out: Bytes | bigint | null, len: number, flags: number): number {
+  const r = native.unsafe_splice(fd_in, off_in, fd_out, off_out, len, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_splice');
+  return r;
+}
+
+/**
+ * unsafe_stat(2): syscall 106 on linux-arm (kernel entry sys_newstat).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_stat(filename: Bytes | bigint | null, statbuf: Bytes | bigint | null): number {
+  const r = native.unsafe_stat(filename, statbuf);
+  if (r < 0) throw syscallError(-r, 'unsafe_stat');
+  return r;
+}
+
+/**
+ * unsafe_stat64(2): syscall 195 on linux-arm (kernel entry sys_stat64).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_stat64(filename: Bytes | bigint | null, statbuf: Bytes | bigint | null): number {
+  const r = native.unsafe_stat64(filename, statbuf);
+  if (r < 0) throw syscallError(-r, 'unsafe_stat64');
+  return r;
+}
+
+/**
+ * unsafe_statfs(2): syscall 99 on linux-arm (kernel entry sys_statfs).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_statfs(pathname: Bytes | bigint | null, buf: Bytes | bigint | null): number {
+  const r = native.unsafe_statfs(pathname, buf);
+  if (r < 0) throw syscallError(-r, 'unsafe_statfs');
+  return r;
+}
+
+/**
+ * unsafe_statfs64(2): syscall 266 on linux-arm (kernel entry sys_statfs64_wrapper).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_statfs64(pathname: Bytes | bigint | null, sz: number, buf: Bytes | bigint | null): number {
+  const r = native.unsafe_statfs64(pathname, sz, buf);
+  if (r < 0) throw syscallError(-r, 'unsafe_statfs64');
+  return r;
+}
+
+/**
+ * unsafe_statmount(2): syscall 457 on linux-arm (kernel entry sys_statmount).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_statmount(req: Bytes | bigint | null, buf: Bytes | bigint | null, bufsize: number, flags: number): number {
+  const r = native.unsafe_statmount(req, buf, bufsize, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_statmount');
+  return r;
+}
+
+/**
+ * unsafe_swapoff(2): syscall 115 on linux-arm (kernel entry sys_swapoff).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_swapoff(specialfile: Bytes | bigint | null): number {
+  const r = native.unsafe_swapoff(specialfile);
+  if (r < 0) throw syscallError(-r, 'unsafe_swapoff');
+  return r;
+}
+
+/**
+ * unsafe_swapon(2): syscall 87 on linux-arm (kernel entry sys_swapon).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_swapon(specialfile: Bytes | bigint | null, swap_flags: number): number {
+  const r = native.unsafe_swapon(specialfile, swap_flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_swapon');
+  return r;
+}
+
+/**
+ * unsafe_symlink(2): syscall 83 on linux-arm (kernel entry sys_symlink).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_symlink(oldname: Bytes | bigint | null, newname: Bytes | bigint | null): number {
+  const r = native.unsafe_symlink(oldname, newname);
+  if (r < 0) throw syscallError(-r, 'unsafe_symlink');
+  return r;
+}
+
+/**
+ * unsafe_sysinfo(2): syscall 116 on linux-arm (kernel entry sys_sysinfo).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sysinfo(info: Bytes | bigint | null): number {
+  const r = native.unsafe_sysinfo(info);
+  if (r < 0) throw syscallError(-r, 'unsafe_sysinfo');
+  return r;
+}
+
+/**
+ * unsafe_syslog(2): syscall 103 on linux-arm (kernel entry sys_syslog).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_syslog(type: number, buf: Bytes | bigint | null, len: number): number {
+  const r = native.unsafe_syslog(type, buf, len);
+  if (r < 0) throw syscallError(-r, 'unsafe_syslog');
+  return r;
+}
+
+/**
+ * unsafe_timer_create(2): syscall 257 on linux-arm (kernel entry sys_timer_create).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_timer_create(which_clock: number, timer_event_spec: Bytes | bigint | null, created_timer_id: Bytes | bigint | null): number {
+  const r = native.unsafe_timer_create(which_clock, timer_event_spec, created_timer_id);
+  if (r < 0) throw syscallError(-r, 'unsafe_timer_create');
+  return r;
+}
+
+/**
+ * unsafe_timer_gettime(2): syscall 259 on linux-arm (kernel entry sys_timer_gettime32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_timer_gettime(timer_id: number, setting: Bytes | bigint | null): number {
+  const r = native.unsafe_timer_gettime(timer_id, setting);
+  if (r < 0) throw syscallError(-r, 'unsafe_timer_gettime');
+  return r;
+}
+
+/**
+ * unsafe_timer_gettime64(2): syscall 408 on linux-arm (kernel entry sys_timer_gettime).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_timer_gettime64(timer_id: number, setting: Bytes | bigint | null): number {
+  const r = native.unsafe_timer_gettime64(timer_id, setting);
+  if (r < 0) throw syscallError(-r, 'unsafe_timer_gettime64');
+  return r;
+}
+
+/**
+ * unsafe_timer_settime(2): syscall 258 on linux-arm (kernel entry sys_timer_settime32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_timer_settime(timer_id: number, flags: number, arg2: Bytes | bigint | null, old: Bytes | bigint | null): number {
+  const r = native.unsafe_timer_settime(timer_id, flags, arg2, old);
+  if (r < 0) throw syscallError(-r, 'unsafe_timer_settime');
+  return r;
+}
+
+/**
+ * unsafe_timer_settime64(2): syscall 409 on linux-arm (kernel entry sys_timer_settime).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_timer_settime64(timer_id: number, flags: number, new_setting: Bytes | bigint | null, old_setting: Bytes | bigint | null): number {
+  const r = native.unsafe_timer_settime64(timer_id, flags, new_setting, old_setting);
+  if (r < 0) throw syscallError(-r, 'unsafe_timer_settime64');
+  return r;
+}
+
+/**
+ * unsafe_times(2): syscall 43 on linux-arm (kernel entry sys_times).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_times(tbuf: Bytes | bigint | null): number {
+  const r = native.unsafe_times(tbuf);
+  if (r < 0) throw syscallError(-r, 'unsafe_times');
+  return r;
+}
+
+/**
+ * unsafe_truncate(2): syscall 92 on linux-arm (kernel entry sys_truncate).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_truncate(path: Bytes | bigint | null, length: number): number {
+  const r = native.unsafe_truncate(path, length);
+  if (r < 0) throw syscallError(-r, 'unsafe_truncate');
+  return r;
+}
+
+/**
+ * unsafe_truncate64(2): syscall 193 on linux-arm (kernel entry sys_truncate64).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_truncate64(path: Bytes | bigint | null, length: number | bigint): number {
+  const r = native.unsafe_truncate64(path, length);
+  if (r < 0) throw syscallError(-r, 'unsafe_truncate64');
+  return r;
+}
+
+/**
+ * unsafe_ugetrlimit(2): syscall 191 on linux-arm (kernel entry sys_getrlimit).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_ugetrlimit(resource: number, rlim: Bytes | bigint | null): number {
+  const r = native.unsafe_ugetrlimit(resource, rlim);
+  if (r < 0) throw syscallError(-r, 'unsafe_ugetrlimit');
+  return r;
+}
+
+/**
+ * unsafe_umount2(2): syscall 52 on linux-arm (kernel entry sys_umount).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_umount2(name: Bytes | bigint | null, flags: number): number {
+  const r = native.unsafe_umount2(name, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_umount2');
+  return r;
+}
+
+/**
+ * unsafe_unlink(2): syscall 10 on linux-arm (kernel entry sys_unlink).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_unlink(pathname: Bytes | bigint | null): number {
+  const r = native.unsafe_unlink(pathname);
+  if (r < 0) throw syscallError(-r, 'unsafe_unlink');
+  return r;
+}
+
+/**
+ * unsafe_uselib(2): syscall 86 on linux-arm (kernel entry sys_uselib).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_uselib(library: Bytes | bigint | null): number {
+  const r = native.unsafe_uselib(library);
+  if (r < 0) throw syscallError(-r, 'unsafe_uselib');
+  return r;
+}
+
+/**
+ * unsafe_ustat(2): syscall 62 on linux-arm (kernel entry sys_ustat).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_ustat(dev: number, ubuf: Bytes | bigint | null): number {
+  const r = native.unsafe_ustat(dev, ubuf);
+  if (r < 0) throw syscallError(-r, 'unsafe_ustat');
+  return r;
+}
+
+/**
+ * unsafe_utimes(2): syscall 269 on linux-arm (kernel entry sys_utimes_time32).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_utimes(filename: Bytes | bigint | null, t: Bytes | bigint | null): number {
+  const r = native.unsafe_utimes(filename, t);
+  if (r < 0) throw syscallError(-r, 'unsafe_utimes');
+  return r;
+}
+
+/**
+ * unsafe_vmsplice(2): syscall 343 on linux-arm (kernel entry sys_vmsplice).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_vmsplice(fd: number, uiov: Bytes | bigint | null, nr_segs: number, flags: number): number {
+  const r = native.unsafe_vmsplice(fd, uiov, nr_segs, flags);
+  if (r < 0) throw syscallError(-r, 'unsafe_vmsplice');
+  return r;
+}
+
+/**
+ * unsafe_wait4(2): syscall 114 on linux-arm (kernel entry sys_wait4).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_wait4(upid: number, stat_addr: Bytes | bigint | null, options: number, ru: Bytes | bigint | null): number {
+  const r = native.unsafe_wait4(upid, stat_addr, options, ru);
+  if (r < 0) throw syscallError(-r, 'unsafe_wait4');
+  return r;
+}
+
+/**
+ * unsafe_waitid(2): syscall 280 on linux-arm (kernel entry sys_waitid).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_waitid(which: number, upid: number, infop: Bytes | bigint | null, options: number, ru: Bytes | bigint | null): number {
+  const r = native.unsafe_waitid(which, upid, infop, options, ru);
+  if (r < 0) throw syscallError(-r, 'unsafe_waitid');
+  return r;
+}
+
+/**
+ * unshare(2): syscall 337 on linux-arm (kernel entry sys_unshare).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unshare(unshare_flags: number): number {
+  const r = native.unshare(unshare_flags);
+  if (r < 0) throw syscallError(-r, 'unshare');
+  return r;
+}
+
+/**
+ * userfaultfd(2): syscall 388 on linux-arm (kernel entry sys_userfaultfd).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function userfaultfd(flags: number): number {
+  const r = native.userfaultfd(flags);
+  if (r < 0) throw syscallError(-r, 'userfaultfd');
+  return r;
+}
+
+/**
  * utimensat_time64(2): syscall 412 on linux-arm (kernel entry sys_utimensat).
  * Blocking: `async.utimensat_time64` runs it on the libuv thread pool.
  * @throws SyscallError when the kernel returns an error.
@@ -869,6 +3999,26 @@ export function utimensat_time64(dfd: number, filename: string | null | undefine
   utimes ??= null;
   const r = native.utimensat_time64(dfd, filename, arrayBytes(utimes, Timespec, 'utimensat_time64', 'utimes', true), flags);
   if (r < 0) throw syscallError(-r, 'utimensat_time64', filename);
+}
+
+/**
+ * vfork(2): syscall 190 on linux-arm (kernel entry sys_vfork).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function vfork(): number {
+  const r = native.vfork();
+  if (r < 0) throw syscallError(-r, 'vfork');
+  return r;
+}
+
+/**
+ * vhangup(2): syscall 111 on linux-arm (kernel entry sys_vhangup).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function vhangup(): number {
+  const r = native.vhangup();
+  if (r < 0) throw syscallError(-r, 'vhangup');
+  return r;
 }
 
 /**

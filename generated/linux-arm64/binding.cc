@@ -207,6 +207,20 @@ static bool argPointer(napi_env env, napi_value v, const char* fn, const char* a
   return true;
 }
 
+// A pointer argument of a call bound from its prototype alone (unsafe_*): a
+// raw address as a bigint, the bytes of a buffer, or null. Nothing can check
+// what the kernel does there, which is why such calls are named unsafe_.
+static bool argAddress(napi_env env, napi_value v, const char* fn, const char* arg, long* out) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (t == napi_bigint) return argRegister(env, v, fn, arg, out);
+  void* p;
+  size_t n;
+  if (!argPointer(env, v, fn, arg, true, &p, &n)) return false;
+  *out = (long)p;
+  return true;
+}
+
 // A JavaScript string as NUL-terminated UTF-8. Embedded NULs are refused: the
 // kernel would silently truncate the string there.
 class Str {
@@ -457,6 +471,18 @@ static napi_value sys_bind(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// brk: syscall 214 (sys_brk), spec specs/linux/syscalls/linux-arm64.json:219
+static napi_value sys_brk(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "brk", "brk", UINT64_MAX, &a0)) return nullptr;
+  long r = syscall(214, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // clock_getres: syscall 114 (sys_clock_getres), spec specs/linux/semantics.yaml:295
 static napi_value sys_clock_getres(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -552,6 +578,22 @@ static napi_value sys_close(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// close_range: syscall 436 (sys_close_range), spec specs/linux/syscalls/linux-arm64.json:296
+static napi_value sys_close_range(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "close_range", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "close_range", "max_fd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "close_range", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(436, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // connect: syscall 203 (sys_connect), spec specs/linux/semantics.yaml:347
 static napi_value sys_connect(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -587,6 +629,18 @@ static napi_value sys_connect_async(napi_env env, napi_callback_info info) {
   w->args[1] = (long)a1;
   w->args[2] = (long)a2;
   return w->start();
+}
+
+// dup: syscall 23 (sys_dup), spec specs/linux/syscalls/linux-arm64.json:28
+static napi_value sys_dup(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "dup", "fildes", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(23, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
 }
 
 // dup3: syscall 24 (sys_dup3), spec specs/linux/semantics.yaml:178
@@ -706,6 +760,48 @@ static napi_value sys_eventfd2(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// exit: syscall 93 (sys_exit), spec specs/linux/syscalls/linux-arm64.json:98
+static napi_value sys_exit(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "exit", "error_code", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(93, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// exit_group: syscall 94 (sys_exit_group), spec specs/linux/syscalls/linux-arm64.json:99
+static napi_value sys_exit_group(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "exit_group", "error_code", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(94, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// fadvise64: syscall 223 (sys_fadvise64_64), spec specs/linux/syscalls/linux-arm64.json:228
+static napi_value sys_fadvise64(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "fadvise64", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "fadvise64", "offset", INT64_MIN, INT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "fadvise64", "len", INT64_MIN, INT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "fadvise64", "advice", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  long r = syscall(223, (long)a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // fallocate: syscall 47 (sys_fallocate), spec specs/linux/semantics.yaml:67
 static napi_value sys_fallocate(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -741,6 +837,20 @@ static napi_value sys_fallocate_async(napi_env env, napi_callback_info info) {
   w->args[2] = (long)a2;
   w->args[3] = (long)a3;
   return w->start();
+}
+
+// fanotify_init: syscall 262 (sys_fanotify_init), spec specs/linux/syscalls/linux-arm64.json:251
+static napi_value sys_fanotify_init(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "fanotify_init", "flags", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "fanotify_init", "event_f_flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long r = syscall(262, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
 }
 
 // fchdir: syscall 50 (sys_fchdir), spec specs/linux/semantics.yaml:145
@@ -821,6 +931,36 @@ static napi_value sys_fdatasync_async(napi_env env, napi_callback_info info) {
   auto* w = new sb::SyscallWorker(env, 83, false);
   w->args[0] = (long)a0;
   return w->start();
+}
+
+// flock: syscall 32 (sys_flock), spec specs/linux/syscalls/linux-arm64.json:37
+static napi_value sys_flock(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "flock", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "flock", "cmd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long r = syscall(32, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// fsmount: syscall 432 (sys_fsmount), spec specs/linux/syscalls/linux-arm64.json:292
+static napi_value sys_fsmount(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "fsmount", "fs_fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "fsmount", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "fsmount", "attr_flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(432, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
 }
 
 // fstat: syscall 80 (sys_newfstat), spec specs/linux/semantics.yaml:82
@@ -1023,6 +1163,20 @@ static napi_value sys_getppid(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// getpriority: syscall 141 (sys_getpriority), spec specs/linux/syscalls/linux-arm64.json:146
+static napi_value sys_getpriority(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "getpriority", "which", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "getpriority", "who", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long r = syscall(141, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // getrandom: syscall 278 (sys_getrandom), spec specs/linux/semantics.yaml:324
 static napi_value sys_getrandom(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -1094,6 +1248,18 @@ static napi_value sys_getrusage(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// getsid: syscall 156 (sys_getsid), spec specs/linux/syscalls/linux-arm64.json:161
+static napi_value sys_getsid(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "getsid", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(156, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // getsockname: syscall 204 (sys_getsockname), spec specs/linux/semantics.yaml:351
 static napi_value sys_getsockname(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -1156,6 +1322,130 @@ static napi_value sys_getuid(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// inotify_init1: syscall 26 (sys_inotify_init1), spec specs/linux/syscalls/linux-arm64.json:31
+static napi_value sys_inotify_init1(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "inotify_init1", "flags", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(26, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// inotify_rm_watch: syscall 28 (sys_inotify_rm_watch), spec specs/linux/syscalls/linux-arm64.json:33
+static napi_value sys_inotify_rm_watch(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "inotify_rm_watch", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "inotify_rm_watch", "wd", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long r = syscall(28, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// io_destroy: syscall 1 (sys_io_destroy), spec specs/linux/syscalls/linux-arm64.json:6
+static napi_value sys_io_destroy(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "io_destroy", "ctx", UINT64_MAX, &a0)) return nullptr;
+  long r = syscall(1, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// ioctl: syscall 29 (sys_ioctl), spec specs/linux/syscalls/linux-arm64.json:34
+static napi_value sys_ioctl(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "ioctl", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "ioctl", "cmd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "ioctl", "arg", UINT64_MAX, &a2)) return nullptr;
+  long r = syscall(29, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// ioprio_get: syscall 31 (sys_ioprio_get), spec specs/linux/syscalls/linux-arm64.json:36
+static napi_value sys_ioprio_get(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "ioprio_get", "which", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "ioprio_get", "who", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long r = syscall(31, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// ioprio_set: syscall 30 (sys_ioprio_set), spec specs/linux/syscalls/linux-arm64.json:35
+static napi_value sys_ioprio_set(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "ioprio_set", "which", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "ioprio_set", "who", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "ioprio_set", "ioprio", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(30, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// kcmp: syscall 272 (sys_kcmp), spec specs/linux/syscalls/linux-arm64.json:261
+static napi_value sys_kcmp(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "kcmp", "pid1", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "kcmp", "pid2", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "kcmp", "type", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "kcmp", "idx1", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "kcmp", "idx2", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(272, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// keyctl: syscall 219 (sys_keyctl), spec specs/linux/syscalls/linux-arm64.json:224
+static napi_value sys_keyctl(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "keyctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "keyctl", "arg2", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "keyctl", "arg3", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "keyctl", "arg4", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "keyctl", "arg5", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(219, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // kill: syscall 129 (sys_kill), spec specs/linux/semantics.yaml:279
 static napi_value sys_kill(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -1166,6 +1456,20 @@ static napi_value sys_kill(napi_env env, napi_callback_info info) {
   int64_t a1;
   if (!sb::argInt(env, argv[1], "kill", "sig", -2147483648LL, 2147483647LL, &a1)) return nullptr;
   long r = syscall(129, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// landlock_restrict_self: syscall 446 (sys_landlock_restrict_self), spec specs/linux/syscalls/linux-arm64.json:306
+static napi_value sys_landlock_restrict_self(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "landlock_restrict_self", "ruleset_fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "landlock_restrict_self", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long r = syscall(446, (long)a0, (long)a1);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1260,6 +1564,38 @@ static napi_value sys_madvise(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// map_shadow_stack: syscall 453 (sys_map_shadow_stack), spec specs/linux/syscalls/linux-arm64.json:313
+static napi_value sys_map_shadow_stack(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "map_shadow_stack", "addr", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "map_shadow_stack", "size", UINT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "map_shadow_stack", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(453, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// membarrier: syscall 283 (sys_membarrier), spec specs/linux/syscalls/linux-arm64.json:272
+static napi_value sys_membarrier(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "membarrier", "cmd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "membarrier", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "membarrier", "cpu_id", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(283, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // memfd_create: syscall 279 (sys_memfd_create), spec specs/linux/semantics.yaml:187
 static napi_value sys_memfd_create(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -1270,6 +1606,18 @@ static napi_value sys_memfd_create(napi_env env, napi_callback_info info) {
   int64_t a1;
   if (!sb::argInt(env, argv[1], "memfd_create", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
   long r = syscall(279, (long)a0.ptr(), (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// memfd_secret: syscall 447 (sys_memfd_secret), spec specs/linux/syscalls/linux-arm64.json:307
+static napi_value sys_memfd_secret(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "memfd_secret", "flags", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(447, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1322,6 +1670,34 @@ static napi_value sys_mlock(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// mlock2: syscall 284 (sys_mlock2), spec specs/linux/syscalls/linux-arm64.json:273
+static napi_value sys_mlock2(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "mlock2", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "mlock2", "len", UINT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "mlock2", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(284, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// mlockall: syscall 230 (sys_mlockall), spec specs/linux/syscalls/linux-arm64.json:235
+static napi_value sys_mlockall(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "mlockall", "flags", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(230, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // mmap: syscall 222 (sys_mmap), spec specs/linux/semantics.yaml:150
 static napi_value sys_mmap(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -1362,6 +1738,56 @@ static napi_value sys_mprotect(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// mremap: syscall 216 (sys_mremap), spec specs/linux/syscalls/linux-arm64.json:221
+static napi_value sys_mremap(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "mremap", "addr", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "mremap", "old_len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "mremap", "new_len", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "mremap", "flags", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "mremap", "new_addr", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(216, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// mseal: syscall 462 (sys_mseal), spec specs/linux/syscalls/linux-arm64.json:322
+static napi_value sys_mseal(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "mseal", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "mseal", "len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "mseal", "flags", UINT64_MAX, &a2)) return nullptr;
+  long r = syscall(462, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// msgget: syscall 186 (sys_msgget), spec specs/linux/syscalls/linux-arm64.json:191
+static napi_value sys_msgget(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "msgget", "key", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "msgget", "msgflg", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long r = syscall(186, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // msync: syscall 227 (sys_msync), spec specs/linux/semantics.yaml:169
 static napi_value sys_msync(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -1397,6 +1823,30 @@ static napi_value sys_msync_async(napi_env env, napi_callback_info info) {
   w->args[1] = (long)a1;
   w->args[2] = (long)a2;
   return w->start();
+}
+
+// munlock: syscall 229 (sys_munlock), spec specs/linux/syscalls/linux-arm64.json:234
+static napi_value sys_munlock(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "munlock", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "munlock", "len", UINT64_MAX, &a1)) return nullptr;
+  long r = syscall(229, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// munlockall: syscall 231 (sys_munlockall), spec specs/linux/syscalls/linux-arm64.json:236
+static napi_value sys_munlockall(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long r = syscall(231);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
 }
 
 // munmap: syscall 215 (sys_munmap), spec specs/linux/semantics.yaml:160
@@ -1533,6 +1983,48 @@ static napi_value sys_openat_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
+// personality: syscall 92 (sys_personality), spec specs/linux/syscalls/linux-arm64.json:97
+static napi_value sys_personality(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "personality", "personality", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(92, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// pidfd_getfd: syscall 438 (sys_pidfd_getfd), spec specs/linux/syscalls/linux-arm64.json:298
+static napi_value sys_pidfd_getfd(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "pidfd_getfd", "pidfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "pidfd_getfd", "fd", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "pidfd_getfd", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(438, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// pidfd_open: syscall 434 (sys_pidfd_open), spec specs/linux/syscalls/linux-arm64.json:294
+static napi_value sys_pidfd_open(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "pidfd_open", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "pidfd_open", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long r = syscall(434, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // pipe2: syscall 59 (sys_pipe2), spec specs/linux/semantics.yaml:180
 static napi_value sys_pipe2(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -1545,6 +2037,50 @@ static napi_value sys_pipe2(napi_env env, napi_callback_info info) {
   if (!sb::argInt(env, argv[1], "pipe2", "flags", -2147483648LL, 2147483647LL, &a1)) return nullptr;
   if (a0_len < 8) return sb::throwRangeError(env, "pipe2", "fildes", "must hold 8 bytes");
   long r = syscall(59, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// pkey_alloc: syscall 289 (sys_pkey_alloc), spec specs/linux/syscalls/linux-arm64.json:278
+static napi_value sys_pkey_alloc(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "pkey_alloc", "flags", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "pkey_alloc", "init_val", UINT64_MAX, &a1)) return nullptr;
+  long r = syscall(289, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// pkey_free: syscall 290 (sys_pkey_free), spec specs/linux/syscalls/linux-arm64.json:279
+static napi_value sys_pkey_free(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "pkey_free", "pkey", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(290, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// pkey_mprotect: syscall 288 (sys_pkey_mprotect), spec specs/linux/syscalls/linux-arm64.json:277
+static napi_value sys_pkey_mprotect(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "pkey_mprotect", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "pkey_mprotect", "len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "pkey_mprotect", "prot", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "pkey_mprotect", "pkey", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  long r = syscall(288, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1602,6 +2138,26 @@ static napi_value sys_ppoll_async(napi_env env, napi_callback_info info) {
   w->args[3] = (long)a3;
   w->args[4] = a4;
   return w->start();
+}
+
+// prctl: syscall 167 (sys_prctl), spec specs/linux/syscalls/linux-arm64.json:172
+static napi_value sys_prctl(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "prctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "prctl", "arg2", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "prctl", "arg3", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "prctl", "arg4", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "prctl", "arg5", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(167, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
 }
 
 // pread64: syscall 67 (sys_pread64), spec specs/linux/semantics.yaml:37
@@ -1664,6 +2220,38 @@ static napi_value sys_prlimit64(napi_env env, napi_callback_info info) {
   if (a2 != nullptr && a2_len < 16) return sb::throwRangeError(env, "prlimit64", "new_rlim", "must hold a struct rlimit64 (16 bytes)");
   if (a3 != nullptr && a3_len < 16) return sb::throwRangeError(env, "prlimit64", "old_rlim", "must hold a struct rlimit64 (16 bytes)");
   long r = syscall(261, (long)a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// process_mrelease: syscall 448 (sys_process_mrelease), spec specs/linux/syscalls/linux-arm64.json:308
+static napi_value sys_process_mrelease(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "process_mrelease", "pidfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "process_mrelease", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long r = syscall(448, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// ptrace: syscall 117 (sys_ptrace), spec specs/linux/syscalls/linux-arm64.json:122
+static napi_value sys_ptrace(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "ptrace", "request", INT64_MIN, INT64_MAX, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "ptrace", "pid", INT64_MIN, INT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "ptrace", "addr", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "ptrace", "data", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(117, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1745,6 +2333,22 @@ static napi_value sys_read_async(napi_env env, napi_callback_info info) {
   w->args[1] = (long)a1;
   w->args[2] = (long)a2;
   return w->start();
+}
+
+// readahead: syscall 213 (sys_readahead), spec specs/linux/syscalls/linux-arm64.json:218
+static napi_value sys_readahead(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "readahead", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "readahead", "offset", INT64_MIN, INT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "readahead", "count", UINT64_MAX, &a2)) return nullptr;
+  long r = syscall(213, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
 }
 
 // readlinkat: syscall 78 (sys_readlinkat), spec specs/linux/semantics.yaml:131
@@ -1925,6 +2529,26 @@ static napi_value sys_recvmsg_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
+// remap_file_pages: syscall 234 (sys_remap_file_pages), spec specs/linux/syscalls/linux-arm64.json:239
+static napi_value sys_remap_file_pages(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "remap_file_pages", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "remap_file_pages", "size", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "remap_file_pages", "prot", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "remap_file_pages", "pgoff", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "remap_file_pages", "flags", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(234, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // renameat2: syscall 276 (sys_renameat2), spec specs/linux/semantics.yaml:124
 static napi_value sys_renameat2(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -1967,6 +2591,16 @@ static napi_value sys_renameat2_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
+// restart_syscall: syscall 128 (sys_restart_syscall), spec specs/linux/syscalls/linux-arm64.json:133
+static napi_value sys_restart_syscall(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long r = syscall(128);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // rt_sigprocmask: syscall 135 (sys_rt_sigprocmask), spec specs/linux/semantics.yaml:283
 static napi_value sys_rt_sigprocmask(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -1984,6 +2618,40 @@ static napi_value sys_rt_sigprocmask(napi_env env, napi_callback_info info) {
   if (a1 != nullptr && a1_len < 8) return sb::throwRangeError(env, "rt_sigprocmask", "nset", "must hold a struct sigset (8 bytes)");
   if (a2 != nullptr && a2_len < 8) return sb::throwRangeError(env, "rt_sigprocmask", "oset", "must hold a struct sigset (8 bytes)");
   long r = syscall(135, (long)a0, (long)a1, (long)a2, a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// rt_sigreturn: syscall 139 (sys_rt_sigreturn), spec specs/linux/syscalls/linux-arm64.json:144
+static napi_value sys_rt_sigreturn(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long r = syscall(139);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// sched_get_priority_max: syscall 125 (sys_sched_get_priority_max), spec specs/linux/syscalls/linux-arm64.json:130
+static napi_value sys_sched_get_priority_max(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "sched_get_priority_max", "policy", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(125, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// sched_get_priority_min: syscall 126 (sys_sched_get_priority_min), spec specs/linux/syscalls/linux-arm64.json:131
+static napi_value sys_sched_get_priority_min(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "sched_get_priority_min", "policy", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(126, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -2006,12 +2674,58 @@ static napi_value sys_sched_getaffinity(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// sched_getscheduler: syscall 120 (sys_sched_getscheduler), spec specs/linux/syscalls/linux-arm64.json:125
+static napi_value sys_sched_getscheduler(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "sched_getscheduler", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(120, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // sched_yield: syscall 124 (sys_sched_yield), spec specs/linux/semantics.yaml:275
 static napi_value sys_sched_yield(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   long r = syscall(124);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// semctl: syscall 191 (sys_semctl), spec specs/linux/syscalls/linux-arm64.json:196
+static napi_value sys_semctl(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "semctl", "semid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "semctl", "semnum", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "semctl", "cmd", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "semctl", "arg", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(191, (long)a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// semget: syscall 190 (sys_semget), spec specs/linux/syscalls/linux-arm64.json:195
+static napi_value sys_semget(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "semget", "key", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "semget", "nsems", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "semget", "semflg", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(190, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -2112,6 +2826,164 @@ static napi_value sys_sendto_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
+// set_mempolicy_home_node: syscall 450 (sys_set_mempolicy_home_node), spec specs/linux/syscalls/linux-arm64.json:310
+static napi_value sys_set_mempolicy_home_node(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "set_mempolicy_home_node", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "set_mempolicy_home_node", "len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "set_mempolicy_home_node", "home_node", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "set_mempolicy_home_node", "flags", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(450, (long)a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// setfsgid: syscall 152 (sys_setfsgid), spec specs/linux/syscalls/linux-arm64.json:157
+static napi_value sys_setfsgid(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "setfsgid", "gid", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(152, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// setfsuid: syscall 151 (sys_setfsuid), spec specs/linux/syscalls/linux-arm64.json:156
+static napi_value sys_setfsuid(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "setfsuid", "uid", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(151, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// setgid: syscall 144 (sys_setgid), spec specs/linux/syscalls/linux-arm64.json:149
+static napi_value sys_setgid(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "setgid", "gid", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(144, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// setns: syscall 268 (sys_setns), spec specs/linux/syscalls/linux-arm64.json:257
+static napi_value sys_setns(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "setns", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "setns", "flags", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long r = syscall(268, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// setpgid: syscall 154 (sys_setpgid), spec specs/linux/syscalls/linux-arm64.json:159
+static napi_value sys_setpgid(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "setpgid", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "setpgid", "pgid", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long r = syscall(154, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// setpriority: syscall 140 (sys_setpriority), spec specs/linux/syscalls/linux-arm64.json:145
+static napi_value sys_setpriority(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "setpriority", "which", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "setpriority", "who", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "setpriority", "niceval", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(140, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// setregid: syscall 143 (sys_setregid), spec specs/linux/syscalls/linux-arm64.json:148
+static napi_value sys_setregid(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "setregid", "rgid", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "setregid", "egid", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long r = syscall(143, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// setresgid: syscall 149 (sys_setresgid), spec specs/linux/syscalls/linux-arm64.json:154
+static napi_value sys_setresgid(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "setresgid", "rgid", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "setresgid", "egid", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "setresgid", "sgid", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(149, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// setresuid: syscall 147 (sys_setresuid), spec specs/linux/syscalls/linux-arm64.json:152
+static napi_value sys_setresuid(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "setresuid", "ruid", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "setresuid", "euid", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "setresuid", "suid", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(147, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// setreuid: syscall 145 (sys_setreuid), spec specs/linux/syscalls/linux-arm64.json:150
+static napi_value sys_setreuid(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "setreuid", "ruid", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "setreuid", "euid", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long r = syscall(145, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // setsid: syscall 157 (sys_setsid), spec specs/linux/semantics.yaml:259
 static napi_value sys_setsid(napi_env env, napi_callback_info info) {
   size_t argc = 0;
@@ -2140,6 +3012,34 @@ static napi_value sys_setsockopt(napi_env env, napi_callback_info info) {
   if (!sb::argInt(env, argv[4], "setsockopt", "optlen", -2147483648LL, 2147483647LL, &a4)) return nullptr;
   if ((uint64_t)a4 > a3_len) return sb::throwRangeError(env, "setsockopt", "optlen", "exceeds the byteLength of 'optval'");
   long r = syscall(208, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// setuid: syscall 146 (sys_setuid), spec specs/linux/syscalls/linux-arm64.json:151
+static napi_value sys_setuid(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "setuid", "uid", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(146, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// shmget: syscall 194 (sys_shmget), spec specs/linux/syscalls/linux-arm64.json:199
+static napi_value sys_shmget(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "shmget", "key", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "shmget", "size", UINT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "shmget", "shmflg", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(194, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -2275,6 +3175,64 @@ static napi_value sys_symlinkat_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
+// sync: syscall 81 (sys_sync), spec specs/linux/syscalls/linux-arm64.json:86
+static napi_value sys_sync(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long r = syscall(81);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// sync_file_range: syscall 84 (sys_sync_file_range), spec specs/linux/syscalls/linux-arm64.json:89
+static napi_value sys_sync_file_range(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "sync_file_range", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "sync_file_range", "offset", INT64_MIN, INT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "sync_file_range", "nbytes", INT64_MIN, INT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "sync_file_range", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(84, (long)a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// syncfs: syscall 267 (sys_syncfs), spec specs/linux/syscalls/linux-arm64.json:256
+static napi_value sys_syncfs(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "syncfs", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(267, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// tee: syscall 77 (sys_tee), spec specs/linux/syscalls/linux-arm64.json:82
+static napi_value sys_tee(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "tee", "fdin", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "tee", "fdout", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "tee", "len", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "tee", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(77, (long)a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // tgkill: syscall 131 (sys_tgkill), spec specs/linux/semantics.yaml:281
 static napi_value sys_tgkill(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -2287,6 +3245,30 @@ static napi_value sys_tgkill(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "tgkill", "sig", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   long r = syscall(131, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// timer_delete: syscall 111 (sys_timer_delete), spec specs/linux/syscalls/linux-arm64.json:116
+static napi_value sys_timer_delete(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "timer_delete", "timer_id", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(111, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// timer_getoverrun: syscall 109 (sys_timer_getoverrun), spec specs/linux/syscalls/linux-arm64.json:114
+static napi_value sys_timer_getoverrun(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "timer_getoverrun", "timer_id", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(109, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -2345,6 +3327,32 @@ static napi_value sys_timerfd_settime(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// tkill: syscall 130 (sys_tkill), spec specs/linux/syscalls/linux-arm64.json:135
+static napi_value sys_tkill(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "tkill", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "tkill", "sig", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long r = syscall(130, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// umask: syscall 166 (sys_umask), spec specs/linux/syscalls/linux-arm64.json:171
+static napi_value sys_umask(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "umask", "mask", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(166, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // uname: syscall 160 (sys_newuname), spec specs/linux/semantics.yaml:270
 static napi_value sys_uname(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -2392,6 +3400,2744 @@ static napi_value sys_unlinkat_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
+// unsafe_accept: syscall 202 (sys_accept), spec specs/linux/syscalls/linux-arm64.json:207
+static napi_value sys_unsafe_accept(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_accept", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_accept", "upeer_sockaddr", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_accept", "upeer_addrlen", &a2)) return nullptr;
+  long r = syscall(202, (long)a0, a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_acct: syscall 89 (sys_acct), spec specs/linux/syscalls/linux-arm64.json:94
+static napi_value sys_unsafe_acct(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_acct", "name", &a0)) return nullptr;
+  long r = syscall(89, a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_add_key: syscall 217 (sys_add_key), spec specs/linux/syscalls/linux-arm64.json:222
+static napi_value sys_unsafe_add_key(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_add_key", "_type", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_add_key", "_description", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_add_key", "_payload", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_add_key", "plen", UINT64_MAX, &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_add_key", "ringid", -2147483648LL, 2147483647LL, &a4)) return nullptr;
+  long r = syscall(217, a0, a1, a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_adjtimex: syscall 171 (sys_adjtimex), spec specs/linux/syscalls/linux-arm64.json:176
+static napi_value sys_unsafe_adjtimex(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_adjtimex", "txc_p", &a0)) return nullptr;
+  long r = syscall(171, a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_bpf: syscall 280 (sys_bpf), spec specs/linux/syscalls/linux-arm64.json:269
+static napi_value sys_unsafe_bpf(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_bpf", "cmd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_bpf", "uattr", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_bpf", "size", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(280, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_cachestat: syscall 451 (sys_cachestat), spec specs/linux/syscalls/linux-arm64.json:311
+static napi_value sys_unsafe_cachestat(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_cachestat", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_cachestat", "cstat_range", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_cachestat", "cstat", &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_cachestat", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(451, (long)a0, a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_capget: syscall 90 (sys_capget), spec specs/linux/syscalls/linux-arm64.json:95
+static napi_value sys_unsafe_capget(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_capget", "header", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_capget", "dataptr", &a1)) return nullptr;
+  long r = syscall(90, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_capset: syscall 91 (sys_capset), spec specs/linux/syscalls/linux-arm64.json:96
+static napi_value sys_unsafe_capset(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_capset", "header", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_capset", "data", &a1)) return nullptr;
+  long r = syscall(91, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_chdir: syscall 49 (sys_chdir), spec specs/linux/syscalls/linux-arm64.json:54
+static napi_value sys_unsafe_chdir(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_chdir", "filename", &a0)) return nullptr;
+  long r = syscall(49, a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_chroot: syscall 51 (sys_chroot), spec specs/linux/syscalls/linux-arm64.json:56
+static napi_value sys_unsafe_chroot(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_chroot", "filename", &a0)) return nullptr;
+  long r = syscall(51, a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_clock_adjtime: syscall 266 (sys_clock_adjtime), spec specs/linux/syscalls/linux-arm64.json:255
+static napi_value sys_unsafe_clock_adjtime(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_clock_adjtime", "which_clock", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_clock_adjtime", "utx", &a1)) return nullptr;
+  long r = syscall(266, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_clock_settime: syscall 112 (sys_clock_settime), spec specs/linux/syscalls/linux-arm64.json:117
+static napi_value sys_unsafe_clock_settime(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_clock_settime", "which_clock", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_clock_settime", "tp", &a1)) return nullptr;
+  long r = syscall(112, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_clone: syscall 220 (sys_clone), spec specs/linux/syscalls/linux-arm64.json:225
+static napi_value sys_unsafe_clone(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_clone", "clone_flags", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_clone", "newsp", UINT64_MAX, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_clone", "parent_tidptr", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_clone", "tls", UINT64_MAX, &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_clone", "child_tidptr", &a4)) return nullptr;
+  long r = syscall(220, (long)a0, (long)a1, a2, (long)a3, a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_clone3: syscall 435 (sys_clone3), spec specs/linux/syscalls/linux-arm64.json:295
+static napi_value sys_unsafe_clone3(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_clone3", "uargs", &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_clone3", "size", UINT64_MAX, &a1)) return nullptr;
+  long r = syscall(435, a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_copy_file_range: syscall 285 (sys_copy_file_range), spec specs/linux/syscalls/linux-arm64.json:274
+static napi_value sys_unsafe_copy_file_range(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_copy_file_range", "fd_in", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_copy_file_range", "off_in", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_copy_file_range", "fd_out", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_copy_file_range", "off_out", &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_copy_file_range", "len", UINT64_MAX, &a4)) return nullptr;
+  int64_t a5;
+  if (!sb::argInt(env, argv[5], "unsafe_copy_file_range", "flags", -2147483648LL, 4294967295LL, &a5)) return nullptr;
+  long r = syscall(285, (long)a0, a1, (long)a2, a3, (long)a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_delete_module: syscall 106 (sys_delete_module), spec specs/linux/syscalls/linux-arm64.json:111
+static napi_value sys_unsafe_delete_module(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_delete_module", "name_user", &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_delete_module", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long r = syscall(106, a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_epoll_pwait2: syscall 441 (sys_epoll_pwait2), spec specs/linux/syscalls/linux-arm64.json:301
+static napi_value sys_unsafe_epoll_pwait2(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_epoll_pwait2", "epfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_epoll_pwait2", "events", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_epoll_pwait2", "maxevents", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_epoll_pwait2", "timeout", &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_epoll_pwait2", "sigmask", &a4)) return nullptr;
+  uint64_t a5;
+  if (!sb::argUint(env, argv[5], "unsafe_epoll_pwait2", "sigsetsize", UINT64_MAX, &a5)) return nullptr;
+  long r = syscall(441, (long)a0, a1, (long)a2, a3, a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_execve: syscall 221 (sys_execve), spec specs/linux/syscalls/linux-arm64.json:226
+static napi_value sys_unsafe_execve(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_execve", "filename", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_execve", "argv", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_execve", "envp", &a2)) return nullptr;
+  long r = syscall(221, a0, a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_execveat: syscall 281 (sys_execveat), spec specs/linux/syscalls/linux-arm64.json:270
+static napi_value sys_unsafe_execveat(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_execveat", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_execveat", "filename", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_execveat", "argv", &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_execveat", "envp", &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_execveat", "flags", -2147483648LL, 2147483647LL, &a4)) return nullptr;
+  long r = syscall(281, (long)a0, a1, a2, a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_faccessat: syscall 48 (sys_faccessat), spec specs/linux/syscalls/linux-arm64.json:53
+static napi_value sys_unsafe_faccessat(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_faccessat", "dfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_faccessat", "filename", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_faccessat", "mode", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(48, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_faccessat2: syscall 439 (sys_faccessat2), spec specs/linux/syscalls/linux-arm64.json:299
+static napi_value sys_unsafe_faccessat2(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_faccessat2", "dfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_faccessat2", "filename", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_faccessat2", "mode", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_faccessat2", "flags", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  long r = syscall(439, (long)a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fanotify_mark: syscall 263 (sys_fanotify_mark), spec specs/linux/syscalls/linux-arm64.json:252
+static napi_value sys_unsafe_fanotify_mark(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_fanotify_mark", "fanotify_fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_fanotify_mark", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_fanotify_mark", "mask", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_fanotify_mark", "dfd", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_fanotify_mark", "pathname", &a4)) return nullptr;
+  long r = syscall(263, (long)a0, (long)a1, (long)a2, (long)a3, a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fchmodat: syscall 53 (sys_fchmodat), spec specs/linux/syscalls/linux-arm64.json:58
+static napi_value sys_unsafe_fchmodat(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_fchmodat", "dfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_fchmodat", "filename", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_fchmodat", "mode", 65535ULL, &a2)) return nullptr;
+  long r = syscall(53, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fchmodat2: syscall 452 (sys_fchmodat2), spec specs/linux/syscalls/linux-arm64.json:312
+static napi_value sys_unsafe_fchmodat2(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_fchmodat2", "dfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_fchmodat2", "filename", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_fchmodat2", "mode", 65535ULL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_fchmodat2", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(452, (long)a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fchownat: syscall 54 (sys_fchownat), spec specs/linux/syscalls/linux-arm64.json:59
+static napi_value sys_unsafe_fchownat(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_fchownat", "dfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_fchownat", "filename", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_fchownat", "user", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_fchownat", "group", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_fchownat", "flag", -2147483648LL, 2147483647LL, &a4)) return nullptr;
+  long r = syscall(54, (long)a0, a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fgetxattr: syscall 10 (sys_fgetxattr), spec specs/linux/syscalls/linux-arm64.json:15
+static napi_value sys_unsafe_fgetxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_fgetxattr", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_fgetxattr", "name", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_fgetxattr", "value", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_fgetxattr", "size", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(10, (long)a0, a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_finit_module: syscall 273 (sys_finit_module), spec specs/linux/syscalls/linux-arm64.json:262
+static napi_value sys_unsafe_finit_module(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_finit_module", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_finit_module", "uargs", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_finit_module", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(273, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_flistxattr: syscall 13 (sys_flistxattr), spec specs/linux/syscalls/linux-arm64.json:18
+static napi_value sys_unsafe_flistxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_flistxattr", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_flistxattr", "list", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_flistxattr", "size", UINT64_MAX, &a2)) return nullptr;
+  long r = syscall(13, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fremovexattr: syscall 16 (sys_fremovexattr), spec specs/linux/syscalls/linux-arm64.json:21
+static napi_value sys_unsafe_fremovexattr(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_fremovexattr", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_fremovexattr", "name", &a1)) return nullptr;
+  long r = syscall(16, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fsconfig: syscall 431 (sys_fsconfig), spec specs/linux/syscalls/linux-arm64.json:291
+static napi_value sys_unsafe_fsconfig(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_fsconfig", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_fsconfig", "cmd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_fsconfig", "_key", &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_fsconfig", "_value", &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_fsconfig", "aux", -2147483648LL, 2147483647LL, &a4)) return nullptr;
+  long r = syscall(431, (long)a0, (long)a1, a2, a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fsetxattr: syscall 7 (sys_fsetxattr), spec specs/linux/syscalls/linux-arm64.json:12
+static napi_value sys_unsafe_fsetxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_fsetxattr", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_fsetxattr", "name", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_fsetxattr", "value", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_fsetxattr", "size", UINT64_MAX, &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_fsetxattr", "flags", -2147483648LL, 2147483647LL, &a4)) return nullptr;
+  long r = syscall(7, (long)a0, a1, a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fsopen: syscall 430 (sys_fsopen), spec specs/linux/syscalls/linux-arm64.json:290
+static napi_value sys_unsafe_fsopen(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_fsopen", "_fs_name", &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_fsopen", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long r = syscall(430, a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fspick: syscall 433 (sys_fspick), spec specs/linux/syscalls/linux-arm64.json:293
+static napi_value sys_unsafe_fspick(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_fspick", "dfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_fspick", "path", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_fspick", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(433, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fstatfs: syscall 44 (sys_fstatfs), spec specs/linux/syscalls/linux-arm64.json:49
+static napi_value sys_unsafe_fstatfs(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_fstatfs", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_fstatfs", "buf", &a1)) return nullptr;
+  long r = syscall(44, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_futex: syscall 98 (sys_futex), spec specs/linux/syscalls/linux-arm64.json:103
+static napi_value sys_unsafe_futex(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_futex", "uaddr", &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_futex", "op", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_futex", "val", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_futex", "utime", &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_futex", "uaddr2", &a4)) return nullptr;
+  int64_t a5;
+  if (!sb::argInt(env, argv[5], "unsafe_futex", "val3", -2147483648LL, 4294967295LL, &a5)) return nullptr;
+  long r = syscall(98, a0, (long)a1, (long)a2, a3, a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_futex_requeue: syscall 456 (sys_futex_requeue), spec specs/linux/syscalls/linux-arm64.json:316
+static napi_value sys_unsafe_futex_requeue(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_futex_requeue", "waiters", &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_futex_requeue", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_futex_requeue", "nr_wake", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_futex_requeue", "nr_requeue", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  long r = syscall(456, a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_futex_wait: syscall 455 (sys_futex_wait), spec specs/linux/syscalls/linux-arm64.json:315
+static napi_value sys_unsafe_futex_wait(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_futex_wait", "uaddr", &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_futex_wait", "val", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_futex_wait", "mask", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_futex_wait", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_futex_wait", "timeout", &a4)) return nullptr;
+  int64_t a5;
+  if (!sb::argInt(env, argv[5], "unsafe_futex_wait", "clockid", -2147483648LL, 2147483647LL, &a5)) return nullptr;
+  long r = syscall(455, a0, (long)a1, (long)a2, (long)a3, a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_futex_waitv: syscall 449 (sys_futex_waitv), spec specs/linux/syscalls/linux-arm64.json:309
+static napi_value sys_unsafe_futex_waitv(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_futex_waitv", "waiters", &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_futex_waitv", "nr_futexes", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_futex_waitv", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_futex_waitv", "timeout", &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_futex_waitv", "clockid", -2147483648LL, 2147483647LL, &a4)) return nullptr;
+  long r = syscall(449, a0, (long)a1, (long)a2, a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_futex_wake: syscall 454 (sys_futex_wake), spec specs/linux/syscalls/linux-arm64.json:314
+static napi_value sys_unsafe_futex_wake(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_futex_wake", "uaddr", &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_futex_wake", "mask", UINT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_futex_wake", "nr", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_futex_wake", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(454, a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_get_mempolicy: syscall 236 (sys_get_mempolicy), spec specs/linux/syscalls/linux-arm64.json:241
+static napi_value sys_unsafe_get_mempolicy(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_get_mempolicy", "policy", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_get_mempolicy", "nmask", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_get_mempolicy", "maxnode", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_get_mempolicy", "addr", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_get_mempolicy", "flags", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(236, a0, a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_get_robust_list: syscall 100 (sys_get_robust_list), spec specs/linux/syscalls/linux-arm64.json:105
+static napi_value sys_unsafe_get_robust_list(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_get_robust_list", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_get_robust_list", "head_ptr", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_get_robust_list", "len_ptr", &a2)) return nullptr;
+  long r = syscall(100, (long)a0, a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_getcpu: syscall 168 (sys_getcpu), spec specs/linux/syscalls/linux-arm64.json:173
+static napi_value sys_unsafe_getcpu(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_getcpu", "cpup", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_getcpu", "nodep", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_getcpu", "unused", &a2)) return nullptr;
+  long r = syscall(168, a0, a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_getgroups: syscall 158 (sys_getgroups), spec specs/linux/syscalls/linux-arm64.json:163
+static napi_value sys_unsafe_getgroups(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_getgroups", "gidsetsize", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_getgroups", "grouplist", &a1)) return nullptr;
+  long r = syscall(158, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_getitimer: syscall 102 (sys_getitimer), spec specs/linux/syscalls/linux-arm64.json:107
+static napi_value sys_unsafe_getitimer(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_getitimer", "which", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_getitimer", "value", &a1)) return nullptr;
+  long r = syscall(102, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_getresgid: syscall 150 (sys_getresgid), spec specs/linux/syscalls/linux-arm64.json:155
+static napi_value sys_unsafe_getresgid(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_getresgid", "rgidp", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_getresgid", "egidp", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_getresgid", "sgidp", &a2)) return nullptr;
+  long r = syscall(150, a0, a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_getresuid: syscall 148 (sys_getresuid), spec specs/linux/syscalls/linux-arm64.json:153
+static napi_value sys_unsafe_getresuid(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_getresuid", "ruidp", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_getresuid", "euidp", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_getresuid", "suidp", &a2)) return nullptr;
+  long r = syscall(148, a0, a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_gettimeofday: syscall 169 (sys_gettimeofday), spec specs/linux/syscalls/linux-arm64.json:174
+static napi_value sys_unsafe_gettimeofday(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_gettimeofday", "tv", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_gettimeofday", "tz", &a1)) return nullptr;
+  long r = syscall(169, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_getxattr: syscall 8 (sys_getxattr), spec specs/linux/syscalls/linux-arm64.json:13
+static napi_value sys_unsafe_getxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_getxattr", "pathname", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_getxattr", "name", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_getxattr", "value", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_getxattr", "size", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(8, a0, a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_init_module: syscall 105 (sys_init_module), spec specs/linux/syscalls/linux-arm64.json:110
+static napi_value sys_unsafe_init_module(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_init_module", "umod", &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_init_module", "len", UINT64_MAX, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_init_module", "uargs", &a2)) return nullptr;
+  long r = syscall(105, a0, (long)a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_inotify_add_watch: syscall 27 (sys_inotify_add_watch), spec specs/linux/syscalls/linux-arm64.json:32
+static napi_value sys_unsafe_inotify_add_watch(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_inotify_add_watch", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_inotify_add_watch", "pathname", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_inotify_add_watch", "mask", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(27, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_io_cancel: syscall 3 (sys_io_cancel), spec specs/linux/syscalls/linux-arm64.json:8
+static napi_value sys_unsafe_io_cancel(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_io_cancel", "ctx_id", UINT64_MAX, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_io_cancel", "iocb", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_io_cancel", "result", &a2)) return nullptr;
+  long r = syscall(3, (long)a0, a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_io_getevents: syscall 4 (sys_io_getevents), spec specs/linux/syscalls/linux-arm64.json:9
+static napi_value sys_unsafe_io_getevents(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_io_getevents", "ctx_id", UINT64_MAX, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_io_getevents", "min_nr", INT64_MIN, INT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_io_getevents", "nr", INT64_MIN, INT64_MAX, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_io_getevents", "events", &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_io_getevents", "timeout", &a4)) return nullptr;
+  long r = syscall(4, (long)a0, (long)a1, (long)a2, a3, a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_io_pgetevents: syscall 292 (sys_io_pgetevents), spec specs/linux/syscalls/linux-arm64.json:281
+static napi_value sys_unsafe_io_pgetevents(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_io_pgetevents", "ctx_id", UINT64_MAX, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_io_pgetevents", "min_nr", INT64_MIN, INT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_io_pgetevents", "nr", INT64_MIN, INT64_MAX, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_io_pgetevents", "events", &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_io_pgetevents", "timeout", &a4)) return nullptr;
+  long a5;
+  if (!sb::argAddress(env, argv[5], "unsafe_io_pgetevents", "usig", &a5)) return nullptr;
+  long r = syscall(292, (long)a0, (long)a1, (long)a2, a3, a4, a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_io_setup: syscall 0 (sys_io_setup), spec specs/linux/syscalls/linux-arm64.json:5
+static napi_value sys_unsafe_io_setup(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_io_setup", "nr_events", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_io_setup", "ctxp", &a1)) return nullptr;
+  long r = syscall(0, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_io_submit: syscall 2 (sys_io_submit), spec specs/linux/syscalls/linux-arm64.json:7
+static napi_value sys_unsafe_io_submit(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_io_submit", "ctx_id", UINT64_MAX, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_io_submit", "nr", INT64_MIN, INT64_MAX, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_io_submit", "iocbpp", &a2)) return nullptr;
+  long r = syscall(2, (long)a0, (long)a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_io_uring_enter: syscall 426 (sys_io_uring_enter), spec specs/linux/syscalls/linux-arm64.json:286
+static napi_value sys_unsafe_io_uring_enter(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_io_uring_enter", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_io_uring_enter", "to_submit", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_io_uring_enter", "min_complete", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_io_uring_enter", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_io_uring_enter", "argp", &a4)) return nullptr;
+  uint64_t a5;
+  if (!sb::argUint(env, argv[5], "unsafe_io_uring_enter", "argsz", UINT64_MAX, &a5)) return nullptr;
+  long r = syscall(426, (long)a0, (long)a1, (long)a2, (long)a3, a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_io_uring_register: syscall 427 (sys_io_uring_register), spec specs/linux/syscalls/linux-arm64.json:287
+static napi_value sys_unsafe_io_uring_register(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_io_uring_register", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_io_uring_register", "opcode", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_io_uring_register", "arg", &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_io_uring_register", "nr_args", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(427, (long)a0, (long)a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_io_uring_setup: syscall 425 (sys_io_uring_setup), spec specs/linux/syscalls/linux-arm64.json:285
+static napi_value sys_unsafe_io_uring_setup(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_io_uring_setup", "entries", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_io_uring_setup", "params", &a1)) return nullptr;
+  long r = syscall(425, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_kexec_file_load: syscall 294 (sys_kexec_file_load), spec specs/linux/syscalls/linux-arm64.json:283
+static napi_value sys_unsafe_kexec_file_load(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_kexec_file_load", "kernel_fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_kexec_file_load", "initrd_fd", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_kexec_file_load", "cmdline_len", UINT64_MAX, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_kexec_file_load", "cmdline_ptr", &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_kexec_file_load", "flags", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(294, (long)a0, (long)a1, (long)a2, a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_kexec_load: syscall 104 (sys_kexec_load), spec specs/linux/syscalls/linux-arm64.json:109
+static napi_value sys_unsafe_kexec_load(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_kexec_load", "entry", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_kexec_load", "nr_segments", UINT64_MAX, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_kexec_load", "segments", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_kexec_load", "flags", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(104, (long)a0, (long)a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_landlock_add_rule: syscall 445 (sys_landlock_add_rule), spec specs/linux/syscalls/linux-arm64.json:305
+static napi_value sys_unsafe_landlock_add_rule(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_landlock_add_rule", "ruleset_fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_landlock_add_rule", "rule_type", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_landlock_add_rule", "rule_attr", &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_landlock_add_rule", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(445, (long)a0, (long)a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_landlock_create_ruleset: syscall 444 (sys_landlock_create_ruleset), spec specs/linux/syscalls/linux-arm64.json:304
+static napi_value sys_unsafe_landlock_create_ruleset(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_landlock_create_ruleset", "attr", &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_landlock_create_ruleset", "size", UINT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_landlock_create_ruleset", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(444, a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_lgetxattr: syscall 9 (sys_lgetxattr), spec specs/linux/syscalls/linux-arm64.json:14
+static napi_value sys_unsafe_lgetxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_lgetxattr", "pathname", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_lgetxattr", "name", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_lgetxattr", "value", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_lgetxattr", "size", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(9, a0, a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_listmount: syscall 458 (sys_listmount), spec specs/linux/syscalls/linux-arm64.json:318
+static napi_value sys_unsafe_listmount(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_listmount", "req", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_listmount", "mnt_ids", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_listmount", "nr_mnt_ids", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_listmount", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(458, a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_listxattr: syscall 11 (sys_listxattr), spec specs/linux/syscalls/linux-arm64.json:16
+static napi_value sys_unsafe_listxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_listxattr", "pathname", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_listxattr", "list", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_listxattr", "size", UINT64_MAX, &a2)) return nullptr;
+  long r = syscall(11, a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_llistxattr: syscall 12 (sys_llistxattr), spec specs/linux/syscalls/linux-arm64.json:17
+static napi_value sys_unsafe_llistxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_llistxattr", "pathname", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_llistxattr", "list", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_llistxattr", "size", UINT64_MAX, &a2)) return nullptr;
+  long r = syscall(12, a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_lremovexattr: syscall 15 (sys_lremovexattr), spec specs/linux/syscalls/linux-arm64.json:20
+static napi_value sys_unsafe_lremovexattr(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_lremovexattr", "pathname", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_lremovexattr", "name", &a1)) return nullptr;
+  long r = syscall(15, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_lsetxattr: syscall 6 (sys_lsetxattr), spec specs/linux/syscalls/linux-arm64.json:11
+static napi_value sys_unsafe_lsetxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_lsetxattr", "pathname", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_lsetxattr", "name", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_lsetxattr", "value", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_lsetxattr", "size", UINT64_MAX, &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_lsetxattr", "flags", -2147483648LL, 2147483647LL, &a4)) return nullptr;
+  long r = syscall(6, a0, a1, a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_lsm_get_self_attr: syscall 459 (sys_lsm_get_self_attr), spec specs/linux/syscalls/linux-arm64.json:319
+static napi_value sys_unsafe_lsm_get_self_attr(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_lsm_get_self_attr", "attr", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_lsm_get_self_attr", "ctx", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_lsm_get_self_attr", "size", &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_lsm_get_self_attr", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(459, (long)a0, a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_lsm_list_modules: syscall 461 (sys_lsm_list_modules), spec specs/linux/syscalls/linux-arm64.json:321
+static napi_value sys_unsafe_lsm_list_modules(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_lsm_list_modules", "ids", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_lsm_list_modules", "size", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_lsm_list_modules", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(461, a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_lsm_set_self_attr: syscall 460 (sys_lsm_set_self_attr), spec specs/linux/syscalls/linux-arm64.json:320
+static napi_value sys_unsafe_lsm_set_self_attr(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_lsm_set_self_attr", "attr", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_lsm_set_self_attr", "ctx", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_lsm_set_self_attr", "size", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_lsm_set_self_attr", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(460, (long)a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mbind: syscall 235 (sys_mbind), spec specs/linux/syscalls/linux-arm64.json:240
+static napi_value sys_unsafe_mbind(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_mbind", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_mbind", "len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_mbind", "mode", UINT64_MAX, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_mbind", "nmask", &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_mbind", "maxnode", UINT64_MAX, &a4)) return nullptr;
+  int64_t a5;
+  if (!sb::argInt(env, argv[5], "unsafe_mbind", "flags", -2147483648LL, 4294967295LL, &a5)) return nullptr;
+  long r = syscall(235, (long)a0, (long)a1, (long)a2, a3, (long)a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_migrate_pages: syscall 238 (sys_migrate_pages), spec specs/linux/syscalls/linux-arm64.json:243
+static napi_value sys_unsafe_migrate_pages(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_migrate_pages", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_migrate_pages", "maxnode", UINT64_MAX, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_migrate_pages", "old_nodes", &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_migrate_pages", "new_nodes", &a3)) return nullptr;
+  long r = syscall(238, (long)a0, (long)a1, a2, a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mincore: syscall 232 (sys_mincore), spec specs/linux/syscalls/linux-arm64.json:237
+static napi_value sys_unsafe_mincore(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_mincore", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_mincore", "len", UINT64_MAX, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_mincore", "vec", &a2)) return nullptr;
+  long r = syscall(232, (long)a0, (long)a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mknodat: syscall 33 (sys_mknodat), spec specs/linux/syscalls/linux-arm64.json:38
+static napi_value sys_unsafe_mknodat(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_mknodat", "dfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_mknodat", "filename", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_mknodat", "mode", 65535ULL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_mknodat", "dev", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(33, (long)a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mount: syscall 40 (sys_mount), spec specs/linux/syscalls/linux-arm64.json:45
+static napi_value sys_unsafe_mount(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_mount", "dev_name", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_mount", "dir_name", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_mount", "type", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_mount", "flags", UINT64_MAX, &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_mount", "data", &a4)) return nullptr;
+  long r = syscall(40, a0, a1, a2, (long)a3, a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mount_setattr: syscall 442 (sys_mount_setattr), spec specs/linux/syscalls/linux-arm64.json:302
+static napi_value sys_unsafe_mount_setattr(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_mount_setattr", "dfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_mount_setattr", "path", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_mount_setattr", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_mount_setattr", "uattr", &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_mount_setattr", "usize", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(442, (long)a0, a1, (long)a2, a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_move_mount: syscall 429 (sys_move_mount), spec specs/linux/syscalls/linux-arm64.json:289
+static napi_value sys_unsafe_move_mount(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_move_mount", "from_dfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_move_mount", "from_pathname", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_move_mount", "to_dfd", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_move_mount", "to_pathname", &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_move_mount", "flags", -2147483648LL, 4294967295LL, &a4)) return nullptr;
+  long r = syscall(429, (long)a0, a1, (long)a2, a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_move_pages: syscall 239 (sys_move_pages), spec specs/linux/syscalls/linux-arm64.json:244
+static napi_value sys_unsafe_move_pages(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_move_pages", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_move_pages", "nr_pages", UINT64_MAX, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_move_pages", "pages", &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_move_pages", "nodes", &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_move_pages", "status", &a4)) return nullptr;
+  int64_t a5;
+  if (!sb::argInt(env, argv[5], "unsafe_move_pages", "flags", -2147483648LL, 2147483647LL, &a5)) return nullptr;
+  long r = syscall(239, (long)a0, (long)a1, a2, a3, a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mq_getsetattr: syscall 185 (sys_mq_getsetattr), spec specs/linux/syscalls/linux-arm64.json:190
+static napi_value sys_unsafe_mq_getsetattr(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_mq_getsetattr", "mqdes", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_mq_getsetattr", "u_mqstat", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_mq_getsetattr", "u_omqstat", &a2)) return nullptr;
+  long r = syscall(185, (long)a0, a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mq_notify: syscall 184 (sys_mq_notify), spec specs/linux/syscalls/linux-arm64.json:189
+static napi_value sys_unsafe_mq_notify(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_mq_notify", "mqdes", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_mq_notify", "u_notification", &a1)) return nullptr;
+  long r = syscall(184, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mq_open: syscall 180 (sys_mq_open), spec specs/linux/syscalls/linux-arm64.json:185
+static napi_value sys_unsafe_mq_open(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_mq_open", "u_name", &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_mq_open", "oflag", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_mq_open", "mode", 65535ULL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_mq_open", "u_attr", &a3)) return nullptr;
+  long r = syscall(180, a0, (long)a1, (long)a2, a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mq_timedreceive: syscall 183 (sys_mq_timedreceive), spec specs/linux/syscalls/linux-arm64.json:188
+static napi_value sys_unsafe_mq_timedreceive(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_mq_timedreceive", "mqdes", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_mq_timedreceive", "u_msg_ptr", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_mq_timedreceive", "msg_len", UINT64_MAX, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_mq_timedreceive", "u_msg_prio", &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_mq_timedreceive", "u_abs_timeout", &a4)) return nullptr;
+  long r = syscall(183, (long)a0, a1, (long)a2, a3, a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mq_timedsend: syscall 182 (sys_mq_timedsend), spec specs/linux/syscalls/linux-arm64.json:187
+static napi_value sys_unsafe_mq_timedsend(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_mq_timedsend", "mqdes", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_mq_timedsend", "u_msg_ptr", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_mq_timedsend", "msg_len", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_mq_timedsend", "msg_prio", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_mq_timedsend", "u_abs_timeout", &a4)) return nullptr;
+  long r = syscall(182, (long)a0, a1, (long)a2, (long)a3, a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mq_unlink: syscall 181 (sys_mq_unlink), spec specs/linux/syscalls/linux-arm64.json:186
+static napi_value sys_unsafe_mq_unlink(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_mq_unlink", "u_name", &a0)) return nullptr;
+  long r = syscall(181, a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_msgctl: syscall 187 (sys_msgctl), spec specs/linux/syscalls/linux-arm64.json:192
+static napi_value sys_unsafe_msgctl(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_msgctl", "msqid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_msgctl", "cmd", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_msgctl", "buf", &a2)) return nullptr;
+  long r = syscall(187, (long)a0, (long)a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_msgrcv: syscall 188 (sys_msgrcv), spec specs/linux/syscalls/linux-arm64.json:193
+static napi_value sys_unsafe_msgrcv(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_msgrcv", "msqid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_msgrcv", "msgp", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_msgrcv", "msgsz", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_msgrcv", "msgtyp", INT64_MIN, INT64_MAX, &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_msgrcv", "msgflg", -2147483648LL, 2147483647LL, &a4)) return nullptr;
+  long r = syscall(188, (long)a0, a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_msgsnd: syscall 189 (sys_msgsnd), spec specs/linux/syscalls/linux-arm64.json:194
+static napi_value sys_unsafe_msgsnd(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_msgsnd", "msqid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_msgsnd", "msgp", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_msgsnd", "msgsz", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_msgsnd", "msgflg", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  long r = syscall(189, (long)a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_name_to_handle_at: syscall 264 (sys_name_to_handle_at), spec specs/linux/syscalls/linux-arm64.json:253
+static napi_value sys_unsafe_name_to_handle_at(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_name_to_handle_at", "dfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_name_to_handle_at", "name", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_name_to_handle_at", "handle", &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_name_to_handle_at", "mnt_id", &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_name_to_handle_at", "flag", -2147483648LL, 2147483647LL, &a4)) return nullptr;
+  long r = syscall(264, (long)a0, a1, a2, a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_open_by_handle_at: syscall 265 (sys_open_by_handle_at), spec specs/linux/syscalls/linux-arm64.json:254
+static napi_value sys_unsafe_open_by_handle_at(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_open_by_handle_at", "mountdirfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_open_by_handle_at", "handle", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_open_by_handle_at", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(265, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_open_tree: syscall 428 (sys_open_tree), spec specs/linux/syscalls/linux-arm64.json:288
+static napi_value sys_unsafe_open_tree(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_open_tree", "dfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_open_tree", "filename", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_open_tree", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(428, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_openat2: syscall 437 (sys_openat2), spec specs/linux/syscalls/linux-arm64.json:297
+static napi_value sys_unsafe_openat2(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_openat2", "dfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_openat2", "filename", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_openat2", "how", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_openat2", "usize", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(437, (long)a0, a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_perf_event_open: syscall 241 (sys_perf_event_open), spec specs/linux/syscalls/linux-arm64.json:246
+static napi_value sys_unsafe_perf_event_open(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_perf_event_open", "attr_uptr", &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_perf_event_open", "pid", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_perf_event_open", "cpu", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_perf_event_open", "group_fd", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_perf_event_open", "flags", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(241, a0, (long)a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_pidfd_send_signal: syscall 424 (sys_pidfd_send_signal), spec specs/linux/syscalls/linux-arm64.json:284
+static napi_value sys_unsafe_pidfd_send_signal(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_pidfd_send_signal", "pidfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_pidfd_send_signal", "sig", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_pidfd_send_signal", "info", &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_pidfd_send_signal", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(424, (long)a0, (long)a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_pivot_root: syscall 41 (sys_pivot_root), spec specs/linux/syscalls/linux-arm64.json:46
+static napi_value sys_unsafe_pivot_root(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_pivot_root", "new_root", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_pivot_root", "put_old", &a1)) return nullptr;
+  long r = syscall(41, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_preadv: syscall 69 (sys_preadv), spec specs/linux/syscalls/linux-arm64.json:74
+static napi_value sys_unsafe_preadv(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_preadv", "fd", UINT64_MAX, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_preadv", "vec", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_preadv", "vlen", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_preadv", "pos_l", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_preadv", "pos_h", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(69, (long)a0, a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_preadv2: syscall 286 (sys_preadv2), spec specs/linux/syscalls/linux-arm64.json:275
+static napi_value sys_unsafe_preadv2(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_preadv2", "fd", UINT64_MAX, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_preadv2", "vec", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_preadv2", "vlen", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_preadv2", "pos_l", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_preadv2", "pos_h", UINT64_MAX, &a4)) return nullptr;
+  int64_t a5;
+  if (!sb::argInt(env, argv[5], "unsafe_preadv2", "flags", -2147483648LL, 2147483647LL, &a5)) return nullptr;
+  long r = syscall(286, (long)a0, a1, (long)a2, (long)a3, (long)a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_process_madvise: syscall 440 (sys_process_madvise), spec specs/linux/syscalls/linux-arm64.json:300
+static napi_value sys_unsafe_process_madvise(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_process_madvise", "pidfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_process_madvise", "vec", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_process_madvise", "vlen", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_process_madvise", "behavior", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_process_madvise", "flags", -2147483648LL, 4294967295LL, &a4)) return nullptr;
+  long r = syscall(440, (long)a0, a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_process_vm_readv: syscall 270 (sys_process_vm_readv), spec specs/linux/syscalls/linux-arm64.json:259
+static napi_value sys_unsafe_process_vm_readv(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_process_vm_readv", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_process_vm_readv", "lvec", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_process_vm_readv", "liovcnt", UINT64_MAX, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_process_vm_readv", "rvec", &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_process_vm_readv", "riovcnt", UINT64_MAX, &a4)) return nullptr;
+  uint64_t a5;
+  if (!sb::argUint(env, argv[5], "unsafe_process_vm_readv", "flags", UINT64_MAX, &a5)) return nullptr;
+  long r = syscall(270, (long)a0, a1, (long)a2, a3, (long)a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_process_vm_writev: syscall 271 (sys_process_vm_writev), spec specs/linux/syscalls/linux-arm64.json:260
+static napi_value sys_unsafe_process_vm_writev(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_process_vm_writev", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_process_vm_writev", "lvec", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_process_vm_writev", "liovcnt", UINT64_MAX, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_process_vm_writev", "rvec", &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_process_vm_writev", "riovcnt", UINT64_MAX, &a4)) return nullptr;
+  uint64_t a5;
+  if (!sb::argUint(env, argv[5], "unsafe_process_vm_writev", "flags", UINT64_MAX, &a5)) return nullptr;
+  long r = syscall(271, (long)a0, a1, (long)a2, a3, (long)a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_pselect6: syscall 72 (sys_pselect6), spec specs/linux/syscalls/linux-arm64.json:77
+static napi_value sys_unsafe_pselect6(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_pselect6", "n", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_pselect6", "inp", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_pselect6", "outp", &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_pselect6", "exp", &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_pselect6", "tsp", &a4)) return nullptr;
+  long a5;
+  if (!sb::argAddress(env, argv[5], "unsafe_pselect6", "sig", &a5)) return nullptr;
+  long r = syscall(72, (long)a0, a1, a2, a3, a4, a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_pwritev: syscall 70 (sys_pwritev), spec specs/linux/syscalls/linux-arm64.json:75
+static napi_value sys_unsafe_pwritev(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_pwritev", "fd", UINT64_MAX, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_pwritev", "vec", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_pwritev", "vlen", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_pwritev", "pos_l", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_pwritev", "pos_h", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(70, (long)a0, a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_pwritev2: syscall 287 (sys_pwritev2), spec specs/linux/syscalls/linux-arm64.json:276
+static napi_value sys_unsafe_pwritev2(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_pwritev2", "fd", UINT64_MAX, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_pwritev2", "vec", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_pwritev2", "vlen", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_pwritev2", "pos_l", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_pwritev2", "pos_h", UINT64_MAX, &a4)) return nullptr;
+  int64_t a5;
+  if (!sb::argInt(env, argv[5], "unsafe_pwritev2", "flags", -2147483648LL, 2147483647LL, &a5)) return nullptr;
+  long r = syscall(287, (long)a0, a1, (long)a2, (long)a3, (long)a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_quotactl: syscall 60 (sys_quotactl), spec specs/linux/syscalls/linux-arm64.json:65
+static napi_value sys_unsafe_quotactl(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_quotactl", "cmd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_quotactl", "special", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_quotactl", "id", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_quotactl", "addr", &a3)) return nullptr;
+  long r = syscall(60, (long)a0, a1, (long)a2, a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_quotactl_fd: syscall 443 (sys_quotactl_fd), spec specs/linux/syscalls/linux-arm64.json:303
+static napi_value sys_unsafe_quotactl_fd(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_quotactl_fd", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_quotactl_fd", "cmd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_quotactl_fd", "id", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_quotactl_fd", "addr", &a3)) return nullptr;
+  long r = syscall(443, (long)a0, (long)a1, (long)a2, a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_reboot: syscall 142 (sys_reboot), spec specs/linux/syscalls/linux-arm64.json:147
+static napi_value sys_unsafe_reboot(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_reboot", "magic1", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_reboot", "magic2", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_reboot", "cmd", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_reboot", "arg", &a3)) return nullptr;
+  long r = syscall(142, (long)a0, (long)a1, (long)a2, a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_recvmmsg: syscall 243 (sys_recvmmsg), spec specs/linux/syscalls/linux-arm64.json:248
+static napi_value sys_unsafe_recvmmsg(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_recvmmsg", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_recvmmsg", "mmsg", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_recvmmsg", "vlen", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_recvmmsg", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_recvmmsg", "timeout", &a4)) return nullptr;
+  long r = syscall(243, (long)a0, a1, (long)a2, (long)a3, a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_removexattr: syscall 14 (sys_removexattr), spec specs/linux/syscalls/linux-arm64.json:19
+static napi_value sys_unsafe_removexattr(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_removexattr", "pathname", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_removexattr", "name", &a1)) return nullptr;
+  long r = syscall(14, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_renameat: syscall 38 (sys_renameat), spec specs/linux/syscalls/linux-arm64.json:43
+static napi_value sys_unsafe_renameat(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_renameat", "olddfd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_renameat", "oldname", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_renameat", "newdfd", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_renameat", "newname", &a3)) return nullptr;
+  long r = syscall(38, (long)a0, a1, (long)a2, a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_request_key: syscall 218 (sys_request_key), spec specs/linux/syscalls/linux-arm64.json:223
+static napi_value sys_unsafe_request_key(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_request_key", "_type", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_request_key", "_description", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_request_key", "_callout_info", &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_request_key", "destringid", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  long r = syscall(218, a0, a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_rseq: syscall 293 (sys_rseq), spec specs/linux/syscalls/linux-arm64.json:282
+static napi_value sys_unsafe_rseq(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_rseq", "rseq", &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_rseq", "rseq_len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_rseq", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_rseq", "sig", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(293, a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_rt_sigaction: syscall 134 (sys_rt_sigaction), spec specs/linux/syscalls/linux-arm64.json:139
+static napi_value sys_unsafe_rt_sigaction(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_rt_sigaction", "sig", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_rt_sigaction", "act", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_rt_sigaction", "oact", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_rt_sigaction", "sigsetsize", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(134, (long)a0, a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_rt_sigpending: syscall 136 (sys_rt_sigpending), spec specs/linux/syscalls/linux-arm64.json:141
+static napi_value sys_unsafe_rt_sigpending(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_rt_sigpending", "uset", &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_rt_sigpending", "sigsetsize", UINT64_MAX, &a1)) return nullptr;
+  long r = syscall(136, a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_rt_sigqueueinfo: syscall 138 (sys_rt_sigqueueinfo), spec specs/linux/syscalls/linux-arm64.json:143
+static napi_value sys_unsafe_rt_sigqueueinfo(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_rt_sigqueueinfo", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_rt_sigqueueinfo", "sig", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_rt_sigqueueinfo", "uinfo", &a2)) return nullptr;
+  long r = syscall(138, (long)a0, (long)a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_rt_sigsuspend: syscall 133 (sys_rt_sigsuspend), spec specs/linux/syscalls/linux-arm64.json:138
+static napi_value sys_unsafe_rt_sigsuspend(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_rt_sigsuspend", "unewset", &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_rt_sigsuspend", "sigsetsize", UINT64_MAX, &a1)) return nullptr;
+  long r = syscall(133, a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_rt_sigtimedwait: syscall 137 (sys_rt_sigtimedwait), spec specs/linux/syscalls/linux-arm64.json:142
+static napi_value sys_unsafe_rt_sigtimedwait(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_rt_sigtimedwait", "uthese", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_rt_sigtimedwait", "uinfo", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_rt_sigtimedwait", "uts", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_rt_sigtimedwait", "sigsetsize", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(137, a0, a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_rt_tgsigqueueinfo: syscall 240 (sys_rt_tgsigqueueinfo), spec specs/linux/syscalls/linux-arm64.json:245
+static napi_value sys_unsafe_rt_tgsigqueueinfo(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_rt_tgsigqueueinfo", "tgid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_rt_tgsigqueueinfo", "pid", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_rt_tgsigqueueinfo", "sig", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_rt_tgsigqueueinfo", "uinfo", &a3)) return nullptr;
+  long r = syscall(240, (long)a0, (long)a1, (long)a2, a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sched_getattr: syscall 275 (sys_sched_getattr), spec specs/linux/syscalls/linux-arm64.json:264
+static napi_value sys_unsafe_sched_getattr(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sched_getattr", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_sched_getattr", "uattr", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_sched_getattr", "usize", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_sched_getattr", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(275, (long)a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sched_getparam: syscall 121 (sys_sched_getparam), spec specs/linux/syscalls/linux-arm64.json:126
+static napi_value sys_unsafe_sched_getparam(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sched_getparam", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_sched_getparam", "param", &a1)) return nullptr;
+  long r = syscall(121, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sched_rr_get_interval: syscall 127 (sys_sched_rr_get_interval), spec specs/linux/syscalls/linux-arm64.json:132
+static napi_value sys_unsafe_sched_rr_get_interval(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sched_rr_get_interval", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_sched_rr_get_interval", "interval", &a1)) return nullptr;
+  long r = syscall(127, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sched_setaffinity: syscall 122 (sys_sched_setaffinity), spec specs/linux/syscalls/linux-arm64.json:127
+static napi_value sys_unsafe_sched_setaffinity(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sched_setaffinity", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_sched_setaffinity", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_sched_setaffinity", "user_mask_ptr", &a2)) return nullptr;
+  long r = syscall(122, (long)a0, (long)a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sched_setattr: syscall 274 (sys_sched_setattr), spec specs/linux/syscalls/linux-arm64.json:263
+static napi_value sys_unsafe_sched_setattr(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sched_setattr", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_sched_setattr", "uattr", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_sched_setattr", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(274, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sched_setparam: syscall 118 (sys_sched_setparam), spec specs/linux/syscalls/linux-arm64.json:123
+static napi_value sys_unsafe_sched_setparam(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sched_setparam", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_sched_setparam", "param", &a1)) return nullptr;
+  long r = syscall(118, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sched_setscheduler: syscall 119 (sys_sched_setscheduler), spec specs/linux/syscalls/linux-arm64.json:124
+static napi_value sys_unsafe_sched_setscheduler(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sched_setscheduler", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_sched_setscheduler", "policy", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_sched_setscheduler", "param", &a2)) return nullptr;
+  long r = syscall(119, (long)a0, (long)a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_seccomp: syscall 277 (sys_seccomp), spec specs/linux/syscalls/linux-arm64.json:266
+static napi_value sys_unsafe_seccomp(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_seccomp", "op", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_seccomp", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_seccomp", "uargs", &a2)) return nullptr;
+  long r = syscall(277, (long)a0, (long)a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_semop: syscall 193 (sys_semop), spec specs/linux/syscalls/linux-arm64.json:198
+static napi_value sys_unsafe_semop(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_semop", "semid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_semop", "tsops", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_semop", "nsops", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(193, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_semtimedop: syscall 192 (sys_semtimedop), spec specs/linux/syscalls/linux-arm64.json:197
+static napi_value sys_unsafe_semtimedop(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_semtimedop", "semid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_semtimedop", "tsops", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_semtimedop", "nsops", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_semtimedop", "timeout", &a3)) return nullptr;
+  long r = syscall(192, (long)a0, a1, (long)a2, a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sendfile: syscall 71 (sys_sendfile64), spec specs/linux/syscalls/linux-arm64.json:76
+static napi_value sys_unsafe_sendfile(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sendfile", "out_fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_sendfile", "in_fd", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_sendfile", "offset", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_sendfile", "count", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(71, (long)a0, (long)a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sendmmsg: syscall 269 (sys_sendmmsg), spec specs/linux/syscalls/linux-arm64.json:258
+static napi_value sys_unsafe_sendmmsg(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sendmmsg", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_sendmmsg", "mmsg", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_sendmmsg", "vlen", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_sendmmsg", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(269, (long)a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_set_mempolicy: syscall 237 (sys_set_mempolicy), spec specs/linux/syscalls/linux-arm64.json:242
+static napi_value sys_unsafe_set_mempolicy(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_set_mempolicy", "mode", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_set_mempolicy", "nmask", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_set_mempolicy", "maxnode", UINT64_MAX, &a2)) return nullptr;
+  long r = syscall(237, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_set_robust_list: syscall 99 (sys_set_robust_list), spec specs/linux/syscalls/linux-arm64.json:104
+static napi_value sys_unsafe_set_robust_list(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_set_robust_list", "head", &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_set_robust_list", "len", UINT64_MAX, &a1)) return nullptr;
+  long r = syscall(99, a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_set_tid_address: syscall 96 (sys_set_tid_address), spec specs/linux/syscalls/linux-arm64.json:101
+static napi_value sys_unsafe_set_tid_address(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_set_tid_address", "tidptr", &a0)) return nullptr;
+  long r = syscall(96, a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_setdomainname: syscall 162 (sys_setdomainname), spec specs/linux/syscalls/linux-arm64.json:167
+static napi_value sys_unsafe_setdomainname(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_setdomainname", "name", &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_setdomainname", "len", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long r = syscall(162, a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_setgroups: syscall 159 (sys_setgroups), spec specs/linux/syscalls/linux-arm64.json:164
+static napi_value sys_unsafe_setgroups(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_setgroups", "gidsetsize", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_setgroups", "grouplist", &a1)) return nullptr;
+  long r = syscall(159, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sethostname: syscall 161 (sys_sethostname), spec specs/linux/syscalls/linux-arm64.json:166
+static napi_value sys_unsafe_sethostname(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_sethostname", "name", &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_sethostname", "len", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long r = syscall(161, a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_setitimer: syscall 103 (sys_setitimer), spec specs/linux/syscalls/linux-arm64.json:108
+static napi_value sys_unsafe_setitimer(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_setitimer", "which", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_setitimer", "value", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_setitimer", "ovalue", &a2)) return nullptr;
+  long r = syscall(103, (long)a0, a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_setrlimit: syscall 164 (sys_setrlimit), spec specs/linux/syscalls/linux-arm64.json:169
+static napi_value sys_unsafe_setrlimit(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_setrlimit", "resource", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_setrlimit", "rlim", &a1)) return nullptr;
+  long r = syscall(164, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_settimeofday: syscall 170 (sys_settimeofday), spec specs/linux/syscalls/linux-arm64.json:175
+static napi_value sys_unsafe_settimeofday(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_settimeofday", "tv", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_settimeofday", "tz", &a1)) return nullptr;
+  long r = syscall(170, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_setxattr: syscall 5 (sys_setxattr), spec specs/linux/syscalls/linux-arm64.json:10
+static napi_value sys_unsafe_setxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_setxattr", "pathname", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_setxattr", "name", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_setxattr", "value", &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_setxattr", "size", UINT64_MAX, &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_setxattr", "flags", -2147483648LL, 2147483647LL, &a4)) return nullptr;
+  long r = syscall(5, a0, a1, a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_shmat: syscall 196 (sys_shmat), spec specs/linux/syscalls/linux-arm64.json:201
+static napi_value sys_unsafe_shmat(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_shmat", "shmid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_shmat", "shmaddr", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_shmat", "shmflg", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(196, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_shmctl: syscall 195 (sys_shmctl), spec specs/linux/syscalls/linux-arm64.json:200
+static napi_value sys_unsafe_shmctl(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_shmctl", "shmid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_shmctl", "cmd", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_shmctl", "buf", &a2)) return nullptr;
+  long r = syscall(195, (long)a0, (long)a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_shmdt: syscall 197 (sys_shmdt), spec specs/linux/syscalls/linux-arm64.json:202
+static napi_value sys_unsafe_shmdt(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_shmdt", "shmaddr", &a0)) return nullptr;
+  long r = syscall(197, a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sigaltstack: syscall 132 (sys_sigaltstack), spec specs/linux/syscalls/linux-arm64.json:137
+static napi_value sys_unsafe_sigaltstack(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_sigaltstack", "uss", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_sigaltstack", "uoss", &a1)) return nullptr;
+  long r = syscall(132, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_signalfd4: syscall 74 (sys_signalfd4), spec specs/linux/syscalls/linux-arm64.json:79
+static napi_value sys_unsafe_signalfd4(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_signalfd4", "ufd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_signalfd4", "user_mask", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_signalfd4", "sizemask", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_signalfd4", "flags", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  long r = syscall(74, (long)a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_splice: syscall 76 (sys_splice), spec specs/linux/syscalls/linux-arm64.json:81
+static napi_value sys_unsafe_splice(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_splice", "fd_in", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_splice", "off_in", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_splice", "fd_out", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_splice", "off_out", &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_splice", "len", UINT64_MAX, &a4)) return nullptr;
+  int64_t a5;
+  if (!sb::argInt(env, argv[5], "unsafe_splice", "flags", -2147483648LL, 4294967295LL, &a5)) return nullptr;
+  long r = syscall(76, (long)a0, a1, (long)a2, a3, (long)a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_statfs: syscall 43 (sys_statfs), spec specs/linux/syscalls/linux-arm64.json:48
+static napi_value sys_unsafe_statfs(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_statfs", "pathname", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_statfs", "buf", &a1)) return nullptr;
+  long r = syscall(43, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_statmount: syscall 457 (sys_statmount), spec specs/linux/syscalls/linux-arm64.json:317
+static napi_value sys_unsafe_statmount(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_statmount", "req", &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_statmount", "buf", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_statmount", "bufsize", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_statmount", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(457, a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_swapoff: syscall 225 (sys_swapoff), spec specs/linux/syscalls/linux-arm64.json:230
+static napi_value sys_unsafe_swapoff(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_swapoff", "specialfile", &a0)) return nullptr;
+  long r = syscall(225, a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_swapon: syscall 224 (sys_swapon), spec specs/linux/syscalls/linux-arm64.json:229
+static napi_value sys_unsafe_swapon(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_swapon", "specialfile", &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_swapon", "swap_flags", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long r = syscall(224, a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sysinfo: syscall 179 (sys_sysinfo), spec specs/linux/syscalls/linux-arm64.json:184
+static napi_value sys_unsafe_sysinfo(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_sysinfo", "info", &a0)) return nullptr;
+  long r = syscall(179, a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_syslog: syscall 116 (sys_syslog), spec specs/linux/syscalls/linux-arm64.json:121
+static napi_value sys_unsafe_syslog(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_syslog", "type", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_syslog", "buf", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_syslog", "len", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(116, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_timer_create: syscall 107 (sys_timer_create), spec specs/linux/syscalls/linux-arm64.json:112
+static napi_value sys_unsafe_timer_create(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_timer_create", "which_clock", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_timer_create", "timer_event_spec", &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_timer_create", "created_timer_id", &a2)) return nullptr;
+  long r = syscall(107, (long)a0, a1, a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_timer_gettime: syscall 108 (sys_timer_gettime), spec specs/linux/syscalls/linux-arm64.json:113
+static napi_value sys_unsafe_timer_gettime(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_timer_gettime", "timer_id", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_timer_gettime", "setting", &a1)) return nullptr;
+  long r = syscall(108, (long)a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_timer_settime: syscall 110 (sys_timer_settime), spec specs/linux/syscalls/linux-arm64.json:115
+static napi_value sys_unsafe_timer_settime(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_timer_settime", "timer_id", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_timer_settime", "flags", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_timer_settime", "new_setting", &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_timer_settime", "old_setting", &a3)) return nullptr;
+  long r = syscall(110, (long)a0, (long)a1, a2, a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_times: syscall 153 (sys_times), spec specs/linux/syscalls/linux-arm64.json:158
+static napi_value sys_unsafe_times(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_times", "tbuf", &a0)) return nullptr;
+  long r = syscall(153, a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_truncate: syscall 45 (sys_truncate), spec specs/linux/syscalls/linux-arm64.json:50
+static napi_value sys_unsafe_truncate(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_truncate", "path", &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_truncate", "length", INT64_MIN, INT64_MAX, &a1)) return nullptr;
+  long r = syscall(45, a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_umount2: syscall 39 (sys_umount), spec specs/linux/syscalls/linux-arm64.json:44
+static napi_value sys_unsafe_umount2(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long a0;
+  if (!sb::argAddress(env, argv[0], "unsafe_umount2", "name", &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_umount2", "flags", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long r = syscall(39, a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_vmsplice: syscall 75 (sys_vmsplice), spec specs/linux/syscalls/linux-arm64.json:80
+static napi_value sys_unsafe_vmsplice(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_vmsplice", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_vmsplice", "uiov", &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_vmsplice", "nr_segs", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_vmsplice", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(75, (long)a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_wait4: syscall 260 (sys_wait4), spec specs/linux/syscalls/linux-arm64.json:249
+static napi_value sys_unsafe_wait4(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_wait4", "upid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long a1;
+  if (!sb::argAddress(env, argv[1], "unsafe_wait4", "stat_addr", &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_wait4", "options", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long a3;
+  if (!sb::argAddress(env, argv[3], "unsafe_wait4", "ru", &a3)) return nullptr;
+  long r = syscall(260, (long)a0, a1, (long)a2, a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_waitid: syscall 95 (sys_waitid), spec specs/linux/syscalls/linux-arm64.json:100
+static napi_value sys_unsafe_waitid(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_waitid", "which", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_waitid", "upid", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  long a2;
+  if (!sb::argAddress(env, argv[2], "unsafe_waitid", "infop", &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_waitid", "options", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  long a4;
+  if (!sb::argAddress(env, argv[4], "unsafe_waitid", "ru", &a4)) return nullptr;
+  long r = syscall(95, (long)a0, (long)a1, a2, (long)a3, a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unshare: syscall 97 (sys_unshare), spec specs/linux/syscalls/linux-arm64.json:102
+static napi_value sys_unshare(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unshare", "unshare_flags", UINT64_MAX, &a0)) return nullptr;
+  long r = syscall(97, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// userfaultfd: syscall 282 (sys_userfaultfd), spec specs/linux/syscalls/linux-arm64.json:271
+static napi_value sys_userfaultfd(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "userfaultfd", "flags", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(282, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // utimensat: syscall 88 (sys_utimensat), spec specs/linux/semantics.yaml:104
 static napi_value sys_utimensat(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -2432,6 +6178,16 @@ static napi_value sys_utimensat_async(napi_env env, napi_callback_info info) {
   w->args[2] = (long)a2;
   w->args[3] = (long)a3;
   return w->start();
+}
+
+// vhangup: syscall 58 (sys_vhangup), spec specs/linux/syscalls/linux-arm64.json:63
+static napi_value sys_vhangup(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long r = syscall(58);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
 }
 
 // write: syscall 64 (sys_write), spec specs/linux/semantics.yaml:34
@@ -2549,27 +6305,36 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"accept4", nullptr, sys_accept4, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"accept4_async", nullptr, sys_accept4_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"bind", nullptr, sys_bind, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"brk", nullptr, sys_brk, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_getres", nullptr, sys_clock_getres, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_gettime", nullptr, sys_clock_gettime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_nanosleep", nullptr, sys_clock_nanosleep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_nanosleep_async", nullptr, sys_clock_nanosleep_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"close", nullptr, sys_close, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"close_range", nullptr, sys_close_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"connect", nullptr, sys_connect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"connect_async", nullptr, sys_connect_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"dup", nullptr, sys_dup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"dup3", nullptr, sys_dup3, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"epoll_create1", nullptr, sys_epoll_create1, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"epoll_ctl", nullptr, sys_epoll_ctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"epoll_pwait", nullptr, sys_epoll_pwait, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"epoll_pwait_async", nullptr, sys_epoll_pwait_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"eventfd2", nullptr, sys_eventfd2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"exit", nullptr, sys_exit, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"exit_group", nullptr, sys_exit_group, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"fadvise64", nullptr, sys_fadvise64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fallocate", nullptr, sys_fallocate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fallocate_async", nullptr, sys_fallocate_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"fanotify_init", nullptr, sys_fanotify_init, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fchdir", nullptr, sys_fchdir, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fchmod", nullptr, sys_fchmod, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fchown", nullptr, sys_fchown, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fcntl", nullptr, sys_fcntl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fdatasync", nullptr, sys_fdatasync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fdatasync_async", nullptr, sys_fdatasync_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"flock", nullptr, sys_flock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"fsmount", nullptr, sys_fsmount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fstat", nullptr, sys_fstat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fsync", nullptr, sys_fsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fsync_async", nullptr, sys_fsync_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -2585,28 +6350,49 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"getpgid", nullptr, sys_getpgid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"getpid", nullptr, sys_getpid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"getppid", nullptr, sys_getppid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"getpriority", nullptr, sys_getpriority, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"getrandom", nullptr, sys_getrandom, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"getrandom_async", nullptr, sys_getrandom_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"getrlimit", nullptr, sys_getrlimit, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"getrusage", nullptr, sys_getrusage, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"getsid", nullptr, sys_getsid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"getsockname", nullptr, sys_getsockname, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"getsockopt", nullptr, sys_getsockopt, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"gettid", nullptr, sys_gettid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"getuid", nullptr, sys_getuid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"inotify_init1", nullptr, sys_inotify_init1, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"inotify_rm_watch", nullptr, sys_inotify_rm_watch, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"io_destroy", nullptr, sys_io_destroy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"ioctl", nullptr, sys_ioctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"ioprio_get", nullptr, sys_ioprio_get, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"ioprio_set", nullptr, sys_ioprio_set, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"kcmp", nullptr, sys_kcmp, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"keyctl", nullptr, sys_keyctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"kill", nullptr, sys_kill, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"landlock_restrict_self", nullptr, sys_landlock_restrict_self, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"linkat", nullptr, sys_linkat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"linkat_async", nullptr, sys_linkat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"listen", nullptr, sys_listen, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"lseek", nullptr, sys_lseek, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"madvise", nullptr, sys_madvise, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"map_shadow_stack", nullptr, sys_map_shadow_stack, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"membarrier", nullptr, sys_membarrier, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"memfd_create", nullptr, sys_memfd_create, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"memfd_secret", nullptr, sys_memfd_secret, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mkdirat", nullptr, sys_mkdirat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mkdirat_async", nullptr, sys_mkdirat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mlock", nullptr, sys_mlock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"mlock2", nullptr, sys_mlock2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"mlockall", nullptr, sys_mlockall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mmap", nullptr, sys_mmap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mprotect", nullptr, sys_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"mremap", nullptr, sys_mremap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"mseal", nullptr, sys_mseal, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"msgget", nullptr, sys_msgget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"msync", nullptr, sys_msync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"msync_async", nullptr, sys_msync_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"munlock", nullptr, sys_munlock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"munlockall", nullptr, sys_munlockall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"munmap", nullptr, sys_munmap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"nanosleep", nullptr, sys_nanosleep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"nanosleep_async", nullptr, sys_nanosleep_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -2614,16 +6400,26 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"newfstatat_async", nullptr, sys_newfstatat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"openat", nullptr, sys_openat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"openat_async", nullptr, sys_openat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"personality", nullptr, sys_personality, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"pidfd_getfd", nullptr, sys_pidfd_getfd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"pidfd_open", nullptr, sys_pidfd_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pipe2", nullptr, sys_pipe2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"pkey_alloc", nullptr, sys_pkey_alloc, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"pkey_free", nullptr, sys_pkey_free, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"pkey_mprotect", nullptr, sys_pkey_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ppoll", nullptr, sys_ppoll, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ppoll_async", nullptr, sys_ppoll_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"prctl", nullptr, sys_prctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pread64", nullptr, sys_pread64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pread64_async", nullptr, sys_pread64_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"prlimit64", nullptr, sys_prlimit64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"process_mrelease", nullptr, sys_process_mrelease, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"ptrace", nullptr, sys_ptrace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pwrite64", nullptr, sys_pwrite64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pwrite64_async", nullptr, sys_pwrite64_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"read", nullptr, sys_read, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"read_async", nullptr, sys_read_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"readahead", nullptr, sys_readahead, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"readlinkat", nullptr, sys_readlinkat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"readlinkat_async", nullptr, sys_readlinkat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"readv", nullptr, sys_readv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -2632,17 +6428,38 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"recvfrom_async", nullptr, sys_recvfrom_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"recvmsg", nullptr, sys_recvmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"recvmsg_async", nullptr, sys_recvmsg_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"remap_file_pages", nullptr, sys_remap_file_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"renameat2", nullptr, sys_renameat2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"renameat2_async", nullptr, sys_renameat2_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"restart_syscall", nullptr, sys_restart_syscall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"rt_sigprocmask", nullptr, sys_rt_sigprocmask, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"rt_sigreturn", nullptr, sys_rt_sigreturn, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"sched_get_priority_max", nullptr, sys_sched_get_priority_max, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"sched_get_priority_min", nullptr, sys_sched_get_priority_min, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_getaffinity", nullptr, sys_sched_getaffinity, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"sched_getscheduler", nullptr, sys_sched_getscheduler, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_yield", nullptr, sys_sched_yield, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"semctl", nullptr, sys_semctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"semget", nullptr, sys_semget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendmsg", nullptr, sys_sendmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendmsg_async", nullptr, sys_sendmsg_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendto", nullptr, sys_sendto, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendto_async", nullptr, sys_sendto_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"set_mempolicy_home_node", nullptr, sys_set_mempolicy_home_node, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"setfsgid", nullptr, sys_setfsgid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"setfsuid", nullptr, sys_setfsuid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"setgid", nullptr, sys_setgid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"setns", nullptr, sys_setns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"setpgid", nullptr, sys_setpgid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"setpriority", nullptr, sys_setpriority, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"setregid", nullptr, sys_setregid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"setresgid", nullptr, sys_setresgid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"setresuid", nullptr, sys_setresuid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"setreuid", nullptr, sys_setreuid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"setsid", nullptr, sys_setsid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"setsockopt", nullptr, sys_setsockopt, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"setuid", nullptr, sys_setuid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"shmget", nullptr, sys_shmget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"shutdown", nullptr, sys_shutdown, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"socket", nullptr, sys_socket, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"socketpair", nullptr, sys_socketpair, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -2650,15 +6467,186 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"statx_async", nullptr, sys_statx_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"symlinkat", nullptr, sys_symlinkat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"symlinkat_async", nullptr, sys_symlinkat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"sync", nullptr, sys_sync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"sync_file_range", nullptr, sys_sync_file_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"syncfs", nullptr, sys_syncfs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"tee", nullptr, sys_tee, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"tgkill", nullptr, sys_tgkill, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"timer_delete", nullptr, sys_timer_delete, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"timer_getoverrun", nullptr, sys_timer_getoverrun, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"timerfd_create", nullptr, sys_timerfd_create, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"timerfd_gettime", nullptr, sys_timerfd_gettime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"timerfd_settime", nullptr, sys_timerfd_settime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"tkill", nullptr, sys_tkill, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"umask", nullptr, sys_umask, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"uname", nullptr, sys_uname, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unlinkat", nullptr, sys_unlinkat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unlinkat_async", nullptr, sys_unlinkat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_accept", nullptr, sys_unsafe_accept, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_acct", nullptr, sys_unsafe_acct, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_add_key", nullptr, sys_unsafe_add_key, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_adjtimex", nullptr, sys_unsafe_adjtimex, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_bpf", nullptr, sys_unsafe_bpf, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_cachestat", nullptr, sys_unsafe_cachestat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_capget", nullptr, sys_unsafe_capget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_capset", nullptr, sys_unsafe_capset, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_chdir", nullptr, sys_unsafe_chdir, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_chroot", nullptr, sys_unsafe_chroot, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_clock_adjtime", nullptr, sys_unsafe_clock_adjtime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_clock_settime", nullptr, sys_unsafe_clock_settime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_clone", nullptr, sys_unsafe_clone, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_clone3", nullptr, sys_unsafe_clone3, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_copy_file_range", nullptr, sys_unsafe_copy_file_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_delete_module", nullptr, sys_unsafe_delete_module, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_epoll_pwait2", nullptr, sys_unsafe_epoll_pwait2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_execve", nullptr, sys_unsafe_execve, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_execveat", nullptr, sys_unsafe_execveat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_faccessat", nullptr, sys_unsafe_faccessat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_faccessat2", nullptr, sys_unsafe_faccessat2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fanotify_mark", nullptr, sys_unsafe_fanotify_mark, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fchmodat", nullptr, sys_unsafe_fchmodat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fchmodat2", nullptr, sys_unsafe_fchmodat2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fchownat", nullptr, sys_unsafe_fchownat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fgetxattr", nullptr, sys_unsafe_fgetxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_finit_module", nullptr, sys_unsafe_finit_module, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_flistxattr", nullptr, sys_unsafe_flistxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fremovexattr", nullptr, sys_unsafe_fremovexattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fsconfig", nullptr, sys_unsafe_fsconfig, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fsetxattr", nullptr, sys_unsafe_fsetxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fsopen", nullptr, sys_unsafe_fsopen, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fspick", nullptr, sys_unsafe_fspick, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fstatfs", nullptr, sys_unsafe_fstatfs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_futex", nullptr, sys_unsafe_futex, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_futex_requeue", nullptr, sys_unsafe_futex_requeue, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_futex_wait", nullptr, sys_unsafe_futex_wait, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_futex_waitv", nullptr, sys_unsafe_futex_waitv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_futex_wake", nullptr, sys_unsafe_futex_wake, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_get_mempolicy", nullptr, sys_unsafe_get_mempolicy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_get_robust_list", nullptr, sys_unsafe_get_robust_list, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_getcpu", nullptr, sys_unsafe_getcpu, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_getgroups", nullptr, sys_unsafe_getgroups, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_getitimer", nullptr, sys_unsafe_getitimer, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_getresgid", nullptr, sys_unsafe_getresgid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_getresuid", nullptr, sys_unsafe_getresuid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_gettimeofday", nullptr, sys_unsafe_gettimeofday, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_getxattr", nullptr, sys_unsafe_getxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_init_module", nullptr, sys_unsafe_init_module, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_inotify_add_watch", nullptr, sys_unsafe_inotify_add_watch, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_io_cancel", nullptr, sys_unsafe_io_cancel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_io_getevents", nullptr, sys_unsafe_io_getevents, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_io_pgetevents", nullptr, sys_unsafe_io_pgetevents, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_io_setup", nullptr, sys_unsafe_io_setup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_io_submit", nullptr, sys_unsafe_io_submit, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_io_uring_enter", nullptr, sys_unsafe_io_uring_enter, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_io_uring_register", nullptr, sys_unsafe_io_uring_register, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_io_uring_setup", nullptr, sys_unsafe_io_uring_setup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_kexec_file_load", nullptr, sys_unsafe_kexec_file_load, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_kexec_load", nullptr, sys_unsafe_kexec_load, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_landlock_add_rule", nullptr, sys_unsafe_landlock_add_rule, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_landlock_create_ruleset", nullptr, sys_unsafe_landlock_create_ruleset, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_lgetxattr", nullptr, sys_unsafe_lgetxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_listmount", nullptr, sys_unsafe_listmount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_listxattr", nullptr, sys_unsafe_listxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_llistxattr", nullptr, sys_unsafe_llistxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_lremovexattr", nullptr, sys_unsafe_lremovexattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_lsetxattr", nullptr, sys_unsafe_lsetxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_lsm_get_self_attr", nullptr, sys_unsafe_lsm_get_self_attr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_lsm_list_modules", nullptr, sys_unsafe_lsm_list_modules, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_lsm_set_self_attr", nullptr, sys_unsafe_lsm_set_self_attr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mbind", nullptr, sys_unsafe_mbind, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_migrate_pages", nullptr, sys_unsafe_migrate_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mincore", nullptr, sys_unsafe_mincore, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mknodat", nullptr, sys_unsafe_mknodat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mount", nullptr, sys_unsafe_mount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mount_setattr", nullptr, sys_unsafe_mount_setattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_move_mount", nullptr, sys_unsafe_move_mount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_move_pages", nullptr, sys_unsafe_move_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mq_getsetattr", nullptr, sys_unsafe_mq_getsetattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mq_notify", nullptr, sys_unsafe_mq_notify, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mq_open", nullptr, sys_unsafe_mq_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mq_timedreceive", nullptr, sys_unsafe_mq_timedreceive, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mq_timedsend", nullptr, sys_unsafe_mq_timedsend, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mq_unlink", nullptr, sys_unsafe_mq_unlink, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_msgctl", nullptr, sys_unsafe_msgctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_msgrcv", nullptr, sys_unsafe_msgrcv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_msgsnd", nullptr, sys_unsafe_msgsnd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_name_to_handle_at", nullptr, sys_unsafe_name_to_handle_at, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_open_by_handle_at", nullptr, sys_unsafe_open_by_handle_at, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_open_tree", nullptr, sys_unsafe_open_tree, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_openat2", nullptr, sys_unsafe_openat2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_perf_event_open", nullptr, sys_unsafe_perf_event_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_pidfd_send_signal", nullptr, sys_unsafe_pidfd_send_signal, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_pivot_root", nullptr, sys_unsafe_pivot_root, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_preadv", nullptr, sys_unsafe_preadv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_preadv2", nullptr, sys_unsafe_preadv2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_process_madvise", nullptr, sys_unsafe_process_madvise, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_process_vm_readv", nullptr, sys_unsafe_process_vm_readv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_process_vm_writev", nullptr, sys_unsafe_process_vm_writev, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_pselect6", nullptr, sys_unsafe_pselect6, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_pwritev", nullptr, sys_unsafe_pwritev, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_pwritev2", nullptr, sys_unsafe_pwritev2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_quotactl", nullptr, sys_unsafe_quotactl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_quotactl_fd", nullptr, sys_unsafe_quotactl_fd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_reboot", nullptr, sys_unsafe_reboot, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_recvmmsg", nullptr, sys_unsafe_recvmmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_removexattr", nullptr, sys_unsafe_removexattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_renameat", nullptr, sys_unsafe_renameat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_request_key", nullptr, sys_unsafe_request_key, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_rseq", nullptr, sys_unsafe_rseq, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_rt_sigaction", nullptr, sys_unsafe_rt_sigaction, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_rt_sigpending", nullptr, sys_unsafe_rt_sigpending, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_rt_sigqueueinfo", nullptr, sys_unsafe_rt_sigqueueinfo, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_rt_sigsuspend", nullptr, sys_unsafe_rt_sigsuspend, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_rt_sigtimedwait", nullptr, sys_unsafe_rt_sigtimedwait, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_rt_tgsigqueueinfo", nullptr, sys_unsafe_rt_tgsigqueueinfo, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sched_getattr", nullptr, sys_unsafe_sched_getattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sched_getparam", nullptr, sys_unsafe_sched_getparam, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sched_rr_get_interval", nullptr, sys_unsafe_sched_rr_get_interval, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sched_setaffinity", nullptr, sys_unsafe_sched_setaffinity, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sched_setattr", nullptr, sys_unsafe_sched_setattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sched_setparam", nullptr, sys_unsafe_sched_setparam, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sched_setscheduler", nullptr, sys_unsafe_sched_setscheduler, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_seccomp", nullptr, sys_unsafe_seccomp, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_semop", nullptr, sys_unsafe_semop, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_semtimedop", nullptr, sys_unsafe_semtimedop, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sendfile", nullptr, sys_unsafe_sendfile, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sendmmsg", nullptr, sys_unsafe_sendmmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_set_mempolicy", nullptr, sys_unsafe_set_mempolicy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_set_robust_list", nullptr, sys_unsafe_set_robust_list, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_set_tid_address", nullptr, sys_unsafe_set_tid_address, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_setdomainname", nullptr, sys_unsafe_setdomainname, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_setgroups", nullptr, sys_unsafe_setgroups, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sethostname", nullptr, sys_unsafe_sethostname, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_setitimer", nullptr, sys_unsafe_setitimer, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_setrlimit", nullptr, sys_unsafe_setrlimit, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_settimeofday", nullptr, sys_unsafe_settimeofday, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_setxattr", nullptr, sys_unsafe_setxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_shmat", nullptr, sys_unsafe_shmat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_shmctl", nullptr, sys_unsafe_shmctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_shmdt", nullptr, sys_unsafe_shmdt, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sigaltstack", nullptr, sys_unsafe_sigaltstack, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_signalfd4", nullptr, sys_unsafe_signalfd4, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_splice", nullptr, sys_unsafe_splice, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_statfs", nullptr, sys_unsafe_statfs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_statmount", nullptr, sys_unsafe_statmount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_swapoff", nullptr, sys_unsafe_swapoff, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_swapon", nullptr, sys_unsafe_swapon, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sysinfo", nullptr, sys_unsafe_sysinfo, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_syslog", nullptr, sys_unsafe_syslog, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_timer_create", nullptr, sys_unsafe_timer_create, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_timer_gettime", nullptr, sys_unsafe_timer_gettime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_timer_settime", nullptr, sys_unsafe_timer_settime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_times", nullptr, sys_unsafe_times, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_truncate", nullptr, sys_unsafe_truncate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_umount2", nullptr, sys_unsafe_umount2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_vmsplice", nullptr, sys_unsafe_vmsplice, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_wait4", nullptr, sys_unsafe_wait4, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_waitid", nullptr, sys_unsafe_waitid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unshare", nullptr, sys_unshare, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"userfaultfd", nullptr, sys_userfaultfd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"utimensat", nullptr, sys_utimensat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"utimensat_async", nullptr, sys_utimensat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"vhangup", nullptr, sys_vhangup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"write", nullptr, sys_write, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"write_async", nullptr, sys_write_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"writev", nullptr, sys_writev, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -112,6 +112,10 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel) {
         callArgs.push({ sync: `(long)${base.var}`, async: `(long)${base.var}` });
         break;
       }
+      case 'address':
+        args.push({ ...base, partial: 'arg-address', keep: true });
+        callArgs.push({ sync: base.var, async: base.var });
+        break;
       case 'const':
         args.push({ ...base, partial: 'arg-const', value: `${k.value}L` });
         callArgs.push({ sync: base.var, async: base.var });
@@ -158,6 +162,8 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel) {
   if (callArgs.length > 6) throw new EmitError(`'${s.name}' needs ${callArgs.length} registers on ${model.target.name}; syscalls take at most 6`, s.place);
   const argc = natives.length;
   const modes = [{ fnName: `sys_${s.name}`, jsName: s.name, async: false }];
+  const fnLabel = s.kernelName ?? s.name;
+  void fnLabel;
   if (s.blocking) modes.push({ fnName: `sys_${s.name}_async`, jsName: `${s.name}_async`, async: true });
   if (s.blocking && s.returns.kind === 'mapping') throw new EmitError(`'${s.name}' cannot be blocking and return a mapping`, s.place);
 

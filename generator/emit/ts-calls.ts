@@ -130,6 +130,11 @@ export function planCall(s: SyscallModel): CallPlan {
         nativeTypes.push({ name: p.name, type: 'number' });
         break;
       }
+      case 'address':
+        params.push({ name: p.name, type: 'Bytes | bigint | null' });
+        nativeArgs.push(p.name);
+        nativeTypes.push({ name: p.name, type: 'Bytes | bigint | null' });
+        break;
       case 'const':
         break;
       default: {

@@ -30,6 +30,8 @@ export type ParamKind =
   | { kind: 'length'; of: string; int: IntInfo }
   /** One 32-bit half of a 64-bit JS argument `of` that the prototype takes as two registers. */
   | { kind: 'half'; of: string; half: 'low' | 'high'; int: IntInfo }
+  /** A pointer the spec says nothing about: a raw address (bigint), a buffer's address, or null. Unsafe. */
+  | { kind: 'address' }
   /** An integer cell holding a buffer's capacity in, used length out (socklen_t *). */
   | { kind: 'lengthCell'; of: string; cell: IntInfo; cType: string };
 
@@ -48,7 +50,12 @@ export type ReturnModel =
   | { kind: 'mapping'; length: string; releaseNr: number };
 
 export interface SyscallModel {
+  /** The JS name (unsafe_<kernel name> for prototype-only calls taking pointers). */
   name: string;
+  /** The kernel's name where it differs from `name`. */
+  kernelName?: string;
+  /** Bound from its prototype alone (no semantics entry). */
+  unannotated?: boolean;
   nr: number;
   /** Kernel entry point (sys_*) whose prototype gave the parameters. */
   entry: string;

@@ -69,7 +69,12 @@ export function primName(base: string): PrimName | undefined {
 }
 
 /** Resolves a type string to a CType for the scope's target. */
-export function resolveType(text: string, scope: TypeScope, seen: string[] = []): CType {
+export function resolveType(text: string, scope: TypeScope, seen: string[] = [], behindPointer = false): CType {
+  return resolveOrVoid(text, scope, seen, behindPointer) as CType;
+}
+
+/** As resolveType; behind a pointer an undeclared record or void typedef is fine (the pointer is opaque). */
+function resolveOrVoid(text: string, scope: TypeScope, seen: string[], behindPointer: boolean): CType | 'void' {
   const p = parseTypeString(text);
   let t: CType | 'void';
   const tag = /^(struct|union) (\w+)$/.exec(p.base);
@@ -78,7 +83,7 @@ export function resolveType(text: string, scope: TypeScope, seen: string[] = [])
   } else if (tag) {
     const decl = scope.record(tag[2]!);
     if (!decl) {
-      if (p.pointers === 0) throw new TypeParseError(`unknown ${tag[1]} '${tag[2]}' in type '${text}'`);
+      if (p.pointers === 0 && !behindPointer) throw new TypeParseError(`unknown ${tag[1]} '${tag[2]}' in type '${text}'`);
       t = 'void'; // a pointer to an undeclared record is still just a pointer
     } else t = { kind: 'record', decl };
   } else if (/^enum \w+$/.test(p.base)) {
@@ -94,13 +99,16 @@ export function resolveType(text: string, scope: TypeScope, seen: string[] = [])
         t = { kind: 'pointer', to: 'function' }; // a function pointer typedef, e.g. void (*)(int)
       } else if (/^\s*(struct|union)\s*\{/.test(def)) {
         // An anonymous record typedef (sigset_t in the kernel): only usable behind a pointer here.
-        if (p.pointers === 0) throw new TypeParseError(`'${p.base}' is a record type that has no struct spec; pass it by pointer`);
+        if (p.pointers === 0 && !behindPointer) throw new TypeParseError(`'${p.base}' is a record type that has no struct spec; pass it by pointer`);
         t = 'void';
-      } else t = resolveType(def, scope, [...seen, p.base]);
+      } else t = resolveOrVoid(def, scope, [...seen, p.base], behindPointer || p.pointers > 0);
     }
   }
   for (let i = 0; i < p.pointers; i++) t = { kind: 'pointer', to: t };
-  if (t === 'void') throw new TypeParseError(`'void' is not a value type (in '${text}')`);
+  if (t === 'void') {
+    if (behindPointer) return 'void';
+    throw new TypeParseError(`'void' is not a value type (in '${text}')`);
+  }
   for (let i = p.dims.length - 1; i >= 0; i--) t = { kind: 'array', of: t, length: p.dims[i]! };
   return t;
 }

@@ -109,7 +109,6 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
     if (!proto) throw new SpecError(`no prototype for entry point '${row.entry}' of syscall '${name}'`, place);
     const paramsPath = archParams ? ['syscalls', name, 'byArch', targetSelectors(target).find((k) => entrySemantics.byArch?.[k])!, 'params'] : ['syscalls', name, 'params'];
     const ctx: Ctx = { name, place, sem, abi, scope, structs, layouts, semantics, target, paramsPath };
-    const params = proto.params.map((p) => classifyParam(ctx, p.name, p.type));
     for (const key of Object.keys(semantics.params ?? {})) {
       if (!proto.params.some((p) => p.name === key)) {
         throw new SpecError(
@@ -118,6 +117,7 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
         );
       }
     }
+    const params = proto.params.map((p) => classifyParam(ctx, p.name, p.type));
     linkDerived(ctx, params);
     const returns = classifyReturn(ctx, params, byName);
     syscalls.push({
@@ -131,6 +131,7 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
       place,
     });
   }
+  syscalls.push(...bindUnannotated(specs, target, byName, scope, abi, structs, layouts, skipped));
   syscalls.sort((a, b) => a.name.localeCompare(b.name));
   // A variant is exported under its portable name only where that name is not bound itself.
   const bound = new Set(syscalls.map((s) => s.name));
@@ -151,6 +152,79 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
     inputs: [table.file, specs.prototypes.file, specs.typedefs.file, sem.file, constants.file, ...specs.types.files],
     kernel: table.data.source.kernel,
   };
+}
+
+const JS_RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'export', 'extends', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'return', 'super', 'switch', 'this', 'throw', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'enum', 'await', 'implements', 'package', 'protected', 'interface', 'private', 'public']);
+
+/**
+ * Every syscall the semantics do not describe still gets a binding from its
+ * prototype: integers typed by their C type, pointers as raw addresses. A call
+ * with any pointer parameter is `unsafe` (nothing can check what the kernel
+ * will read or write there) and is exported as unsafe_<name>. Calls that
+ * cannot be bound this way are listed as skipped with the reason.
+ */
+function bindUnannotated(
+  specs: LinuxSpecs,
+  target: Target,
+  table: Map<string, { name: string; nr: number; entry?: string | null }>,
+  scope: TypeScope,
+  abi: AbiFacts,
+  structs: Map<string, StructModel>,
+  layouts: Map<string, RecordLayout>,
+  skipped: SkippedSyscall[],
+): SyscallModel[] {
+  const out: SyscallModel[] = [];
+  const sem = specs.semantics;
+  const bits = target.dataModel === 'ILP32' ? 32 : 64;
+  for (const row of table.values()) {
+    if (row.name in sem.data.syscalls) continue;
+    const generic = row.entry ? specs.prototypes.data.prototypes[row.entry] : undefined;
+    const proto = generic?.byArch?.[`${target.kernelArch}/${bits}`] ?? generic?.byArch?.[target.kernelArch ?? ''] ?? generic;
+    if (!row.entry || row.entry === 'sys_ni_syscall' || !proto) {
+      skipped.push({ name: row.name, reason: row.entry && row.entry !== 'sys_ni_syscall' ? `no prototype for ${row.entry}` : 'not implemented on this target' });
+      continue;
+    }
+    const place = specs.table(target).at(['syscalls', specs.table(target).data.syscalls.findIndex((x) => x.name === row.name)]);
+    const ctx: Ctx = { name: row.name, place, sem, abi, scope, structs, layouts, semantics: {}, target, paramsPath: [] };
+    try {
+      let unsafe = false;
+      let registers = 0;
+      const params = proto.params.map((p, i): ParamModel => {
+        const name = p.name && !JS_RESERVED.has(p.name) ? p.name : `arg${i}`;
+        const ctype = cTypeOf(ctx, name, p.type);
+        if (ctype.kind === 'pointer') {
+          unsafe = true;
+          registers++;
+          return { name, cType: p.type, kind: { kind: 'address' } };
+        }
+        const int = intInfoOf(ctype, abi);
+        if (!int) throw new SpecError(`parameter '${name}' has C type '${p.type}', which is neither an integer nor a pointer`, place);
+        if (int.bits === 64 && target.dataModel === 'ILP32') {
+          // Two registers, starting on an even one where the ABI says so (see cpp-binding registers()).
+          if (target.syscallPairAlign === 'even' && registers % 2 === 1) registers++;
+          registers += 2;
+        } else registers++;
+        return { name, cType: p.type, kind: { kind: 'int', int } };
+      });
+      if (registers > 6) throw new SpecError(`needs more than six registers on ${target.name}`, place);
+      const jsName = JS_RESERVED.has(row.name) ? `${row.name}_` : row.name;
+      out.push({
+        name: unsafe ? `unsafe_${jsName}` : jsName,
+        kernelName: row.name,
+        nr: row.nr,
+        entry: row.entry,
+        params,
+        returns: { kind: 'number' },
+        blocking: false,
+        place,
+        unannotated: true,
+      });
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      skipped.push({ name: row.name, reason: e.message.replace(/^.*?: /, '') });
+    }
+  }
+  return out;
 }
 
 /** A semantics entry that names a syscall no target knows is a typo. */

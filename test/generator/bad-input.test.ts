@@ -31,6 +31,7 @@ function validValue(type: string): unknown {
   if (base === 'number' || base === 'number | bigint') return 0;
   if (base === 'string') return '/nonexistent-sysbind-path';
   if (base === 'Bytes') return new Uint8Array(256);
+  if (base === 'Bytes | bigint') return null; // an unsafe_ call's raw pointer: null is the one harmless value
   if (base === 'Uint8Array | ArrayBuffer') return new Uint8Array(4096);
   const arr = /^StructArray<(\w+)>$/.exec(base);
   if (arr) return new api.StructArray(exported[arr[1]!] as never, 2);
@@ -72,6 +73,8 @@ function badValues(p: TsParam): BadCase[] {
     );
   } else if (isString) {
     cases.push({ label: 'a string with a NUL byte', value: '/tmp/a\0b', error: TypeError }, { label: 'a number', value: 7, error: TypeError });
+  } else if (base === 'Bytes | bigint') {
+    cases.push({ label: 'a number', value: 7, error: TypeError }, { label: 'a bigint beyond 64 bits', value: 2n ** 70n, error: RangeError });
   } else if (base === 'Bytes' || base === 'Uint8Array | ArrayBuffer') {
     cases.push({ label: 'a detached buffer', value: detached(), error: TypeError }, { label: 'a number', value: 7, error: TypeError });
   } else {

@@ -1,0 +1,222 @@
+/**
+ * The hand-curated Win32 choices (specs/win32/selection.yaml): which functions
+ * to import, how the metadata's names map to sysbind's, and, per function,
+ * conventions (what the metadata does not say) and overrides (where what it
+ * says is wrong or too loose for a safe binding), each with a reason. The
+ * importer reads the selection and the declarations; the generator applies
+ * the conventions and overrides to the imported specs (win32-model.ts).
+ */
+import { SpecError } from '../errors.js';
+import { loadSpecFile, type SourceFile } from './source-file.js';
+
+const failureSchema = {
+  anyOf: [
+    { enum: ['none', 'false', 'null', 'invalid-handle', 'zero', 'error-code', 'ntstatus', 'hresult'] },
+    { type: 'object', additionalProperties: false, required: ['equals'], properties: { equals: { type: 'integer' } } },
+  ],
+} as const;
+
+const paramSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'type', 'attrs'],
+  properties: {
+    name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+    type: { type: 'string' },
+    attrs: { type: 'array', items: { type: 'string' } },
+    bytesParam: { type: 'string' },
+    countParam: { type: 'string' },
+  },
+} as const;
+
+/** What a convention or an override may say about one parameter. */
+const paramChangeSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    type: { type: 'string' },
+    attrs: { type: 'array', items: { type: 'string' } },
+    bytesParam: { type: 'string' },
+    countParam: { type: 'string' },
+    fixed: { type: 'integer' },
+    flags: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: { allowed: { type: 'array', items: { type: 'string' } }, required: { type: 'array', items: { type: 'string' } } },
+    },
+    values: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    mapping: { enum: ['release', 'use'] },
+    range: { const: true },
+  },
+} as const;
+
+const functionChangeSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  minProperties: 2,
+  properties: {
+    reason: { type: 'string', minLength: 10 },
+    failure: failureSchema,
+    clearLastError: { type: 'boolean' },
+    callingConvention: { enum: ['winapi', 'cdecl'] },
+    result: { type: 'string' },
+    notAnError: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    returns: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['mapping'],
+      properties: {
+        mapping: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['length', 'release'],
+          properties: { length: { type: 'string' }, release: { type: 'string' } },
+        },
+      },
+    },
+    params: { type: 'object', additionalProperties: paramChangeSchema, minProperties: 1 },
+  },
+} as const;
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['metadata', 'architectures', 'booleans', 'errors', 'select'],
+  properties: {
+    metadata: { type: 'string' },
+    architectures: { type: 'object', additionalProperties: { type: 'string' }, minProperties: 1 },
+    booleans: { type: 'array', items: { type: 'string' } },
+    handles: { type: 'array', items: { type: 'string' } },
+    errors: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['lastError', 'ntstatus', 'hresult'],
+      properties: Object.fromEntries(
+        ['lastError', 'ntstatus', 'hresult'].map((k) => [
+          k,
+          { type: 'object', additionalProperties: false, required: ['type', 'prefer'], properties: { type: { type: 'string' }, prefer: { type: 'string' } } },
+        ]),
+      ),
+    },
+    paths: { type: 'array', items: { type: 'string' } },
+    sizeFields: { type: 'object', additionalProperties: { type: 'string' } },
+    select: { anyOf: [{ const: 'all' }, { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true }] },
+    constants: { type: 'array', items: { type: 'string' }, uniqueItems: true },
+    declare: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['dll', 'namespace', 'returns', 'setLastError', 'params', 'reason'],
+        properties: {
+          dll: { type: 'string' },
+          namespace: { type: 'string' },
+          returns: { type: 'string' },
+          setLastError: { type: 'boolean' },
+          callingConvention: { enum: ['winapi', 'cdecl'] },
+          params: { type: 'array', items: paramSchema },
+          reason: { type: 'string', minLength: 10 },
+        },
+      },
+    },
+    conventions: { type: 'object', additionalProperties: functionChangeSchema },
+    overrides: { type: 'object', additionalProperties: functionChangeSchema },
+  },
+} as const;
+
+export type SelectionFailure = 'none' | 'false' | 'null' | 'invalid-handle' | 'zero' | 'error-code' | 'ntstatus' | 'hresult' | { equals: number };
+
+export interface ParamChange {
+  type?: string;
+  attrs?: string[];
+  bytesParam?: string;
+  countParam?: string;
+  fixed?: number;
+  flags?: { allowed?: string[]; required?: string[] };
+  values?: string[];
+  mapping?: 'release' | 'use';
+  range?: true;
+}
+
+export interface FunctionChange {
+  reason: string;
+  failure?: SelectionFailure;
+  clearLastError?: boolean;
+  callingConvention?: 'winapi' | 'cdecl';
+  result?: string;
+  notAnError?: string[];
+  returns?: { mapping: { length: string; release: string } };
+  params?: Record<string, ParamChange>;
+}
+
+export interface Declaration {
+  dll: string;
+  namespace: string;
+  returns: string;
+  setLastError: boolean;
+  callingConvention?: 'winapi' | 'cdecl';
+  params: { name: string; type: string; attrs: string[]; bytesParam?: string; countParam?: string }[];
+  reason: string;
+}
+
+export interface ErrorTypeChoice {
+  /** The type whose values name the errors (an enum, or a typedef whose constants are the codes). */
+  type: string;
+  /** Among several names for one value, the first one with this prefix wins. */
+  prefer: string;
+}
+
+export interface SelectionFile {
+  metadata: string;
+  /** Metadata architecture name → Node arch name. */
+  architectures: Record<string, string>;
+  /** Typedefs that are C booleans (BOOL): JavaScript booleans in and out. */
+  booleans: string[];
+  /** Typedefs to treat as handles besides those the metadata marks (a free function or an invalid value). */
+  handles?: string[];
+  errors: { lastError: ErrorTypeChoice; ntstatus: ErrorTypeChoice; hresult: ErrorTypeChoice };
+  /** Parameter names that are file system paths (named in errors as `path`, then `dest`). */
+  paths?: string[];
+  /** Struct → its size field, which the caller must set to the struct's size (preset by the TS class). */
+  sizeFields?: Record<string, string>;
+  select: 'all' | string[];
+  constants?: string[];
+  declare?: Record<string, Declaration>;
+  conventions?: Record<string, FunctionChange>;
+  overrides?: Record<string, FunctionChange>;
+}
+
+export type Selection = SourceFile<SelectionFile>;
+
+export function loadSelection(file: string): Selection {
+  const source = loadSpecFile<SelectionFile>(file, schema);
+  const { declare = {}, conventions = {}, overrides = {} } = source.data;
+  for (const name of Object.keys(declare)) {
+    if (Array.isArray(source.data.select) && !source.data.select.includes(name)) {
+      throw new SpecError(`'${name}' is declared but not selected: add it to select or remove the declaration`, source.at(['declare', name]));
+    }
+  }
+  for (const [section, entries] of [['conventions', conventions], ['overrides', overrides]] as const) {
+    for (const [name, change] of Object.entries(entries)) {
+      if (change.failure === undefined && change.clearLastError) {
+        throw new SpecError(`${name}: clearLastError only makes sense with a failure convention on the same entry`, source.at([section, name, 'clearLastError']));
+      }
+    }
+  }
+  return source;
+}
+
+/** Node arch names for a metadata `Architectures` list (empty means every architecture: undefined). */
+export function mapArchitectures(selection: Selection, archs: readonly string[], where: string): string[] | undefined {
+  if (archs.length === 0) return undefined;
+  return archs.map((a) => {
+    const mapped = selection.data.architectures[a];
+    if (mapped === undefined) {
+      throw new SpecError(`${where}: metadata architecture '${a}' has no Node arch name in architectures`, selection.at(['architectures']));
+    }
+    return mapped;
+  });
+}
