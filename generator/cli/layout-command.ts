@@ -35,11 +35,11 @@ export const layoutCommand: Command = {
   options: { targets: { type: 'string', multiple: true }, expand: { type: 'boolean' }, svg: { type: 'string' }, html: { type: 'string' } },
   async run(values, positionals, ctx) {
     const [name, ...extra] = positionals;
-    if (name === undefined || extra.length > 0) throw new SysbindError(`layout: give exactly one struct name (got ${positionals.length})`);
+    if (name === undefined || extra.length > 0) throw new SysbindError(`give exactly one struct name (got ${positionals.length})`);
     const specsDir = join(ctx.root, 'specs');
     const specs = loadLinuxSpecs(specsDir);
     const entry = specs.types.records.get(name);
-    if (!entry) throw new SysbindError(`layout: no record '${name}' in specs/linux/types (known: ${[...specs.types.records.keys()].sort().join(', ')})`);
+    if (!entry) throw new SysbindError(`no record '${name}' in specs/linux/types (known: ${[...specs.types.records.keys()].sort().join(', ')})`);
 
     const requested = targetList(values.targets);
     const matrix = loadTargets(specsDir);
@@ -51,7 +51,7 @@ export const layoutCommand: Command = {
     // By default only targets with a variant get a column; the others are named below the table.
     const shown = requested.length > 0 ? all : all.filter((l) => l.view !== null);
     const missing = all.filter((l) => l.view === null).map((l) => l.target);
-    if (shown.length === 0) throw new SysbindError(`layout: no variant of '${name}' applies to ${missing.join(', ')}`);
+    if (shown.length === 0) throw new SysbindError(`no variant of '${name}' applies to ${missing.join(', ')}`);
 
     const title: RecordTitle = { name, cname: entry.spec.cname, header: entry.spec.header };
     const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
@@ -75,6 +75,6 @@ function targetList(v: unknown): string[] {
 }
 
 function linuxTarget(t: Target): Target {
-  if (t.platform !== 'linux') throw new SysbindError(`layout: ${t.name} is not a Linux target; the records of specs/linux/types are Linux's`);
+  if (t.platform !== 'linux') throw new SysbindError(`${t.name} is not a Linux target; the records of specs/linux/types are Linux's`);
   return t;
 }

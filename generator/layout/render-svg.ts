@@ -7,9 +7,13 @@
  * targets has a red outline. Bands wrap every `bytesPerLine` bytes. Members
  * that overlap (union members) go in lanes below each other.
  *
- * Every box is a <g> with data-target, data-key, data-kind, data-offset and
- * data-size (bytes; data-bit-offset and data-bits for bitfields and gaps that
- * are not whole bytes), so tests and tools can read the numbers back.
+ * Numbers are also in attributes, so tests and tools can read them back: each
+ * target's band is a <g class="target"> with data-target, data-size and
+ * data-align; each box a <g class="member|hole|padding"> with data-key, and
+ * data-start-bit and data-bits (the bits it covers, in memory order); members
+ * also have data-offset and data-size as C's offsetof and sizeof give them
+ * (a bitfield's: its storage unit's), and data-expanded when their own
+ * members are drawn below them.
  */
 import { compareLayouts, type ComparedRow, type TargetLayout } from './layout-compare.js';
 import { describeBits, type LayoutRow, type LayoutView, type MemberRow } from './layout-view.js';
@@ -22,10 +26,12 @@ const AREA = 1152;
 const LEFT = 64;
 const RIGHT = 24;
 const BOX = 46;
+/** Height of the strip naming an expanded nested record above its members. */
+const STRIP = 20;
 const LINE_GAP = 8;
 const BAND_TITLE = 30;
 const BAND_GAP = 22;
-const HEAD = 92;
+const HEAD = 104;
 
 export function renderLayoutSvg(title: RecordTitle, layouts: readonly TargetLayout[]): string {
   const rows = compareLayouts(layouts);
@@ -56,11 +62,15 @@ export function renderLayoutSvg(title: RecordTitle, layouts: readonly TargetLayo
   ].join('\n');
 }
 
-/** Bytes per line: a power of two from 8 to 64, the smallest that fits the largest variant in five lines. */
+/**
+ * Bytes per line: a power of two from 16 to 64, as wide as the largest variant
+ * up to 32 bytes (so labels stay legible), and 64 where 32 would take more
+ * than eight lines.
+ */
 function bytesPerLine(maxSize: number): number {
-  let n = 8;
-  while (n < 64 && Math.ceil(maxSize / n) > 5) n *= 2;
-  return n;
+  let n = 16;
+  while (n < 32 && n < maxSize) n *= 2;
+  return Math.ceil(maxSize / n) > 8 ? 64 : n;
 }
 
 interface Frame {
@@ -70,33 +80,66 @@ interface Frame {
   hues: Map<string, number>;
 }
 
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * One target's band. Each line stacks, top to bottom: a strip per nesting
+ * level for expanded nested records (their name spans their members), then
+ * one lane of boxes per set of overlapping members. A member or gap at depth
+ * d starts at strip d and reaches down to the first lane's bottom.
+ */
 function drawBand(target: string, view: LayoutView, rows: ComparedRow[], t: number, f: Frame): { svg: string; height: number } {
-  const lines = Math.max(1, Math.ceil(view.size / f.perLine));
   const lanes = laneOf(view.rows);
-  const laneCount = Math.max(1, ...lanes.values()) + 1;
-  const lineHeight = laneCount * BOX + LINE_GAP;
+  const levels = Math.max(0, ...view.rows.filter(isContainer).map((r) => r.depth + 1));
+  const pieces = view.rows.map((row) => ({ row, lane: row.kind === 'member' ? (lanes.get(row) ?? 0) : 0, segments: splitByLine(row.startBit / 8, endBit(row) / 8, f.perLine) }));
+  // Each line is as tall as the lanes its members need.
+  const lineCount = Math.max(1, Math.ceil(view.size / f.perLine));
+  const laneCounts = Array.from({ length: lineCount }, (_, k) => 1 + Math.max(0, ...pieces.filter((p) => p.segments.some((s) => s.line === k)).map((p) => p.lane)));
+  const lineTops = laneCounts.map((_, k) => f.y + BAND_TITLE + laneCounts.slice(0, k).reduce((a, n) => a + levels * STRIP + n * BOX + LINE_GAP, 0));
   const differs = new Map(rows.map((r) => [r.key, r.differs[t] === true]));
-  const out = [`<g class="target" data-target="${target}">`, text(LEFT, f.y + 19, target, { size: 15, weight: 'bold' }), text(LEFT + CHAR * 15 * (target.length + 2), f.y + 19, summary(view), { size: 13, fill: '#444' })];
-  for (let k = 0; k < lines; k++) {
-    out.push(text(LEFT - 8, f.y + BAND_TITLE + k * lineHeight + 17, `+${k * f.perLine}`, { size: 11, fill: '#777', anchor: 'end' }));
-  }
-  for (const row of view.rows) {
-    const start = row.startBit / 8;
-    const end = row.kind === 'member' ? row.endBit / 8 : (row.startBit + row.bits) / 8;
-    const lane = row.kind === 'member' ? (lanes.get(row) ?? 0) : 0;
+  const out = [
+    `<g class="target" data-target="${target}" data-size="${view.size}" data-align="${view.align}">`,
+    text(LEFT, f.y + 19, target, { size: 15, weight: 'bold' }),
+    text(LEFT + CHAR * 15 * (target.length + 2), f.y + 19, summary(view), { size: 13, fill: '#444' }),
+    ...lineTops.map((y, k) => text(LEFT - 8, y + 17, `+${k * f.perLine}`, { size: 11, fill: '#777', anchor: 'end' })),
+  ];
+  const vertical = (row: LayoutRow, lane: number): { y: number; h: number } => {
+    if (isContainer(row)) return { y: row.depth * STRIP, h: STRIP };
+    return lane === 0 ? { y: row.depth * STRIP, h: (levels - row.depth) * STRIP + BOX } : { y: levels * STRIP + lane * BOX, h: BOX };
+  };
+  // Flexible array members (no bytes) go last, as markers over whatever follows them.
+  const ordered = [...pieces.filter((p) => !isFlexible(p.row)), ...pieces.filter((p) => isFlexible(p.row))];
+  for (const { row, lane, segments } of ordered) {
+    const { y, h } = vertical(row, lane);
+    const boxes = segments.map((s): Box => ({ x: LEFT + (s.from - s.line * f.perLine) * f.scale, y: lineTops[s.line]! + y, w: (s.to - s.from) * f.scale, h }));
     const style = boxStyle(row, f.hues, differs.get(row.key) === true);
-    const segments = splitByLine(start, end, f.perLine).map((s) => ({
-      x: LEFT + (s.from - s.line * f.perLine) * f.scale,
-      y: f.y + BAND_TITLE + s.line * lineHeight + lane * BOX,
-      w: (s.to - s.from) * f.scale,
-    }));
     out.push(`<g ${dataAttributes(target, row)}>`, `<title>${escape(tooltip(row))}</title>`);
-    for (const s of segments) out.push(rect(s.x, s.y, s.w, BOX, style));
-    const widest = segments.reduce((a, b) => (b.w > a.w ? b : a), segments[0]!);
-    if (!(row.kind === 'member' && row.record?.expanded)) out.push(...label(row, widest));
+    for (const b of boxes) out.push(rect(b, style));
+    // The widest piece of a member split across lines gets the full label, the others its name.
+    const widest = boxes.reduce((a, b) => (b.w > a.w ? b : a), boxes[0]!);
+    for (const b of boxes) out.push(...label(row, b, b !== widest));
     out.push('</g>');
   }
-  return { svg: [...out, '</g>'].join('\n'), height: BAND_TITLE + lines * lineHeight - LINE_GAP };
+  const height = laneCounts.reduce((a, n) => a + levels * STRIP + n * BOX + LINE_GAP, BAND_TITLE - LINE_GAP);
+  return { svg: [...out, '</g>'].join('\n'), height };
+}
+
+function endBit(row: LayoutRow): number {
+  return row.kind === 'member' ? row.endBit : row.startBit + row.bits;
+}
+
+/** An expanded nested record: drawn as a strip above its members. */
+function isContainer(row: LayoutRow): boolean {
+  return row.kind === 'member' && row.record?.expanded === true;
+}
+
+function isFlexible(row: LayoutRow): boolean {
+  return row.kind === 'member' && row.size === 0;
 }
 
 function drawMissing(target: string, record: string, y: number): { svg: string; height: number } {
@@ -104,7 +147,7 @@ function drawMissing(target: string, record: string, y: number): { svg: string; 
     svg: [
       `<g class="target" data-target="${target}" data-variant="none">`,
       text(LEFT, y + 19, target, { size: 15, weight: 'bold' }),
-      rect(LEFT, y + BAND_TITLE, AREA, BOX, { fill: '#fafafa', stroke: '#999', dash: true }),
+      rect({ x: LEFT, y: y + BAND_TITLE, w: AREA, h: BOX }, { fill: '#fafafa', stroke: '#999', dash: true }),
       text(LEFT + AREA / 2, y + BAND_TITLE + 28, `no variant of ${record} for ${target}`, { size: 14, fill: '#666', anchor: 'middle' }),
       '</g>',
     ].join('\n'),
@@ -149,31 +192,38 @@ interface Style {
 
 function boxStyle(row: LayoutRow, hues: Map<string, number>, differs: boolean): Style {
   const red = { stroke: '#d01c1c', strokeWidth: 3 };
-  if (row.kind === 'hole') return { fill: 'url(#hole)', stroke: '#888', ...(differs ? red : {}) };
-  if (row.kind === 'padding') return { fill: 'url(#padding)', stroke: '#666', ...(differs ? red : {}) };
-  if (row.record?.expanded) return { fill: 'none', stroke: '#1f3c88', strokeWidth: 2.5 };
+  if (row.kind !== 'member') return { fill: `url(#${row.kind})`, stroke: row.kind === 'hole' ? '#888' : '#666', ...(differs ? red : {}) };
+  const hue = Math.round(hues.get(row.key) ?? 0);
+  if (row.record?.expanded) return { fill: `hsl(${hue}, 45%, 72%)`, stroke: '#555', ...(differs ? red : {}) };
   if (row.size === 0) return { fill: '#333', stroke: '#333' };
-  return { fill: `hsl(${Math.round(hues.get(row.key) ?? 0)}, 65%, 86%)`, stroke: '#555', ...(differs ? red : {}) };
+  return { fill: `hsl(${hue}, 65%, 86%)`, stroke: '#555', ...(differs ? red : {}) };
 }
 
-/** The box's text: the longest of a few forms that fits its width. */
-function label(row: LayoutRow, box: { x: number; y: number; w: number }): string[] {
+/** The box's text: the longest of a few forms that fits its width (only the name on a continuation). */
+function label(row: LayoutRow, box: Box, continuation: boolean): string[] {
   const fits = (s: string, size: number) => s.length * CHAR * size <= box.w - 8;
   const cx = box.x + box.w / 2;
+  const mid = box.y + box.h / 2;
   if (row.kind !== 'member') {
-    const amount = describeBits(row.bits).replace(/ bytes?$/, '');
+    const amount = describeBits(row.bits);
     const word = row.kind === 'hole' ? 'hole' : 'padding';
-    const choice = [`${word} ${describeBits(row.bits)}`, `${word} ${amount}`, amount].find((s) => fits(s, 11));
-    return choice ? [text(cx, box.y + BOX / 2 + 4, choice, { size: 11, fill: '#333', anchor: 'middle', halo: true })] : [];
+    const choice = [`${word} ${amount}`, amount.replace(/ bytes?$/, '')].find((s) => fits(s, 11));
+    return choice ? [text(cx, mid + 4, choice, { size: 11, fill: '#333', anchor: 'middle', halo: true })] : [];
   }
   const name = row.path.slice(row.path.lastIndexOf('.') + 1);
   const where = row.bits === undefined ? `@${row.offset} ${row.size}B` : `@${Math.floor(row.startBit / 8)}:${row.startBit % 8} ${row.bits.width}b`;
-  const nameSize = [13, 11, 9].find((s) => fits(name, s));
+  if (row.size === 0) return [text(box.x + 7, box.y + 13, `${name}[]`, { size: 11, weight: 'bold', halo: true })];
+  if (row.record?.expanded) {
+    const strip = [`${name} · ${row.type} · ${where}`, `${name} · ${where}`, name].find((s) => fits(s, 11));
+    return strip ? [text(box.x + 6, mid + 4, strip, { size: 11, weight: 'bold' })] : [];
+  }
   const out: string[] = [];
-  if (nameSize !== undefined) out.push(text(cx, box.y + 18, name, { size: nameSize, weight: 'bold', anchor: 'middle' }));
-  else if (fits(`${name.slice(0, 3)}…`, 9)) out.push(text(cx, box.y + 18, truncate(name, Math.floor((box.w - 8) / (CHAR * 9))), { size: 9, weight: 'bold', anchor: 'middle' }));
-  const detail = [`${where} ${row.type}`, where, `@${row.offset}`].find((s) => fits(s, 10));
-  if (detail) out.push(text(cx, box.y + 35, detail, { size: 10, fill: '#333', anchor: 'middle' }));
+  const nameSize = [13, 11, 9].find((s) => fits(name, s));
+  const shown = nameSize !== undefined ? name : fits(`${name.slice(0, 3)}…`, 9) ? truncate(name, Math.floor((box.w - 8) / (CHAR * 9))) : '';
+  if (shown) out.push(text(cx, mid - 3, shown, { size: nameSize ?? 9, weight: 'bold', anchor: 'middle' }));
+  const at = where.split(' ')[0]!;
+  const detail = continuation ? '(continued)' : [`${where} ${row.type}`, where, at].find((s) => fits(s, 10));
+  if (detail && fits(detail, 10)) out.push(text(cx, mid + 13, detail, { size: 10, fill: '#333', anchor: 'middle' }));
   return out;
 }
 
@@ -190,10 +240,10 @@ function tooltip(row: LayoutRow): string {
 function dataAttributes(target: string, row: LayoutRow): string {
   const attrs: [string, string | number][] = [['class', row.kind], ['data-target', target], ['data-key', row.key]];
   if (row.kind === 'member') {
-    attrs.push(['data-offset', row.offset], ['data-size', row.size]);
-    if (row.bits) attrs.push(['data-bit-offset', row.bits.offset], ['data-bits', row.bits.width]);
+    attrs.push(['data-offset', row.offset], ['data-size', row.size], ['data-start-bit', row.startBit], ['data-bits', row.endBit - row.startBit]);
+    if (row.record?.expanded) attrs.push(['data-expanded', 'true']);
   } else {
-    attrs.push(['data-offset', row.startBit / 8], ['data-size', row.bits / 8]);
+    attrs.push(['data-start-bit', row.startBit], ['data-bits', row.bits]);
   }
   return attrs.map(([k, v]) => `${k}="${escape(String(v))}"`).join(' ');
 }
@@ -220,7 +270,7 @@ function drawLegend(x: number, y: number): string {
   const out: string[] = [];
   let at = x;
   for (const [style, words] of items) {
-    out.push(rect(at, y, 26, 16, style), text(at + 33, y + 12, words, { size: 12, fill: '#333' }));
+    out.push(rect({ x: at, y, w: 26, h: 16 }, style), text(at + 33, y + 12, words, { size: 12, fill: '#333' }));
     at += 33 + words.length * CHAR * 12 + 26;
   }
   return out.join('\n');
@@ -237,9 +287,9 @@ const DEFS = [
   '</defs>',
 ].join('\n');
 
-function rect(x: number, y: number, w: number, h: number, s: Style): string {
+function rect(b: Box, s: Style): string {
   const dash = s.dash ? ' stroke-dasharray="6 4"' : '';
-  return `<rect x="${r(x)}" y="${r(y)}" width="${r(Math.max(w, 3))}" height="${h}" rx="3" fill="${s.fill}" stroke="${s.stroke}" stroke-width="${s.strokeWidth ?? 1}"${dash}/>`;
+  return `<rect x="${r(b.x)}" y="${r(b.y)}" width="${r(Math.max(b.w, 4))}" height="${r(b.h)}" rx="3" fill="${s.fill}" stroke="${s.stroke}" stroke-width="${s.strokeWidth ?? 1}"${dash}/>`;
 }
 
 interface TextStyle {

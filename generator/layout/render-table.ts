@@ -32,7 +32,7 @@ interface Cell {
   style?: string;
 }
 
-/** A target's columns: offset, size and, where types vary, type. */
+/** A target's columns: offset, size and, where types vary, type; or one cell spanning them. */
 type Group = Cell[];
 
 interface Line {
@@ -45,38 +45,37 @@ interface Line {
 export function renderLayoutTable(title: RecordTitle, layouts: readonly TargetLayout[], options: TableOptions): string {
   const rows = compareLayouts(layouts);
   const withTypes = rows.some(typesVary);
-  const body = rows.map((row) => memberLine(row, withTypes));
-  const totals = totalLines(layouts, withTypes);
+  const present = layouts.map((l) => l.view !== null);
+  const body = rows.map((row) => memberLine(row, present, withTypes));
+  const totals = totalLines(layouts);
   const lines = [...body, ...totals];
 
   const groupSize = withTypes ? 3 : 2;
-  const subWidths = layouts.map((l, t) =>
-    Array.from({ length: groupSize }, (_, c) => Math.max(c === 0 ? 6 : c === 1 ? 4 : 4, ...lines.map((line) => line.groups[t]![c]!.text.length))),
+  const split = lines.filter((line) => line.groups[0]!.length === groupSize);
+  const subWidths = layouts.map((_, t) =>
+    Array.from({ length: groupSize }, (_, c) => Math.max(c === 0 ? 6 : 4, ...split.map((line) => line.groups[t]![c]!.text.length))),
   );
-  const groupWidth = (t: number) => Math.max(subWidths[t]!.reduce((a, b) => a + b + 1, -1), layouts[t]!.target.length, 10);
-  const markWidth = 1;
+  const groupWidths = layouts.map((l, t) =>
+    Math.max(subWidths[t]!.reduce((a, b) => a + b + 1, -1), l.target.length, l.view ? 0 : 'no variant'.length, ...lines.map((line) => line.groups[t]![0]!.text.length)),
+  );
   const labelWidth = Math.max(title.name.length, ...lines.map((l) => l.label.length));
   const typeWidth = Math.max(4, ...lines.map((l) => l.type.length));
   const paint = (cell: Cell, padded: string) => (options.color && cell.style ? `${cell.style}${padded}${RESET}` : padded);
   const renderGroup = (group: Group, t: number) => {
+    if (group.length === 1) return paint(group[0]!, group[0]!.text.padStart(groupWidths[t]!));
     const w = subWidths[t]!;
     const parts = group.map((cell, c) => paint(cell, c < 2 ? cell.text.padStart(w[c]!) : cell.text.padEnd(w[c]!)));
-    const used = w.reduce((a, b) => a + b + 1, -1);
-    return parts.join(' ') + ' '.repeat(groupWidth(t) - used);
+    return parts.join(' ').padEnd(groupWidths[t]!);
   };
-  const render = (line: Line) =>
-    [line.mark.padEnd(markWidth), line.label.padEnd(labelWidth), line.type.padEnd(typeWidth), ...line.groups.map(renderGroup)].join('  ').trimEnd();
-  const head = (texts: Cell[]) =>
-    [' '.repeat(markWidth), (texts === names ? title.name : '').padEnd(labelWidth), (texts === names ? 'type' : '').padEnd(typeWidth), ...texts.map((c, t) => paint(c, c.text.padEnd(groupWidth(t))))].join('  ').trimEnd();
-  const names = layouts.map((l): Cell => ({ text: l.target }));
-  const units = layouts.map((l): Cell => (l.view ? { text: withTypes ? 'offset size type' : 'offset size' } : { text: 'no variant', style: DIM }));
-  const width = markWidth + labelWidth + typeWidth + layouts.reduce((a, _, t) => a + groupWidth(t) + 2, 4);
-  const rule = '-'.repeat(width);
+  const render = (line: Line) => [line.mark.padEnd(1), line.label.padEnd(labelWidth), line.type.padEnd(typeWidth), ...line.groups.map(renderGroup)].join('  ').trimEnd();
+  const names = layouts.map((l): Group => [{ text: l.target }]);
+  const units = layouts.map((l): Group => [l.view ? { text: withTypes ? 'offset size type' : 'offset size' } : { text: 'no variant', style: DIM }]);
+  const rule = '-'.repeat(render({ mark: '', label: '', type: '', groups: names }).length);
 
   return [
     `${title.name}: ${title.cname ?? 'no C declaration'} (<${title.header}>)`,
-    head(names),
-    head(units),
+    render({ mark: '', label: title.name, type: 'type', groups: names }),
+    render({ mark: '', label: '', type: '', groups: units }),
     rule,
     ...body.map(render),
     rule,
@@ -90,7 +89,7 @@ function typesVary(row: ComparedRow): boolean {
   return new Set(row.cells.flatMap((c) => (c?.kind === 'member' ? [c.type] : []))).size > 1;
 }
 
-function memberLine(row: ComparedRow, withTypes: boolean): Line {
+function memberLine(row: ComparedRow, present: boolean[], withTypes: boolean): Line {
   const indent = '  '.repeat(row.depth);
   const label = row.kind === 'member' ? indent + row.key : `${indent}/* XXX ${row.kind === 'hole' ? 'hole' : row.key} */`;
   const vary = typesVary(row);
@@ -98,7 +97,8 @@ function memberLine(row: ComparedRow, withTypes: boolean): Line {
   const type = first?.kind !== 'member' ? '' : vary ? '(varies)' : first.type;
   const groups = row.cells.map((c, t): Group => {
     const style = row.differs[t] ? { style: RED } : {};
-    const cells = c === undefined ? [{ text: '' }, { text: '-', ...style }] : [{ text: position(c), ...style }, { text: amount(c), ...style }];
+    const absent = present[t] ? '-' : '';
+    const cells = c === undefined ? [{ text: '' }, { text: absent, ...style }] : [{ text: position(c), ...style }, { text: amount(c), ...style }];
     if (withTypes) cells.push({ text: vary && c?.kind === 'member' ? shortType(c.type) : '' });
     return cells;
   });
@@ -123,14 +123,12 @@ function shortType(type: string): string {
   return type.replace(/unsigned /g, 'u').replace(/long long/g, 'llong').replace(/^struct /, '');
 }
 
-function totalLines(layouts: readonly TargetLayout[], withTypes: boolean): Line[] {
+/** Size, alignment, holes and padding per target, each value spanning the target's columns. */
+function totalLines(layouts: readonly TargetLayout[]): Line[] {
   const each = (label: string, f: (v: LayoutView) => string): Line => {
     const values = layouts.map((l) => (l.view ? f(l.view) : undefined));
     const differs = outliers(values);
-    const groups = values.map((v, t): Group => {
-      const cells = [{ text: '' }, { text: v ?? '', ...(differs[t] ? { style: RED } : {}) }];
-      return withTypes ? [...cells, { text: '' }] : cells;
-    });
+    const groups = values.map((v, t): Group => [{ text: v ?? '', ...(differs[t] ? { style: RED } : {}) }]);
     return { mark: differs.some(Boolean) ? '*' : '', label, type: '', groups };
   };
   return [
