@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { SysbindError } from './errors.js';
 import { emitAuditC } from './emit/audit-c.js';
 import { makeBanner } from './emit/banner.js';
-import { emitCppBinding } from './emit/cpp-binding.js';
+import { emitCppBinding, emitCppRuntime } from './emit/cpp-binding.js';
 import { emitSmokeC } from './emit/smoke-c.js';
 import { emitHostIndex, type TargetExports } from './emit/ts-host-index.js';
 import { emitTsApi } from './emit/ts-api.js';
@@ -108,6 +108,7 @@ export function generate(opts: GenerateOptions): GenerateResult[] {
     const kept = existsSync(outDir) ? readdirSync(outDir).filter((d) => !exports.has(d) && matrix.targets.some((t) => t.name === d)) : [];
     for (const name of kept) exports.set(name, exportsOf(buildLinuxModel(specs, matrix.get(name))));
     const banner = makeBanner({ version: packageVersion(root), command: 'sysbind generate', inputs: [join(root, 'specs', 'targets.yaml')], root }).line;
+    writeFileSync(join(staging, 'sysbind-runtime.h'), emitCppRuntime(banner));
     writeFileSync(join(staging, 'index.ts'), emitHostIndex([...exports.values()].sort((a, b) => a.target.localeCompare(b.target)), matrix.typesFrom, banner));
     // Swap in: each target folder is replaced by a rename, the old one removed after.
     for (const r of rendered) {
@@ -117,6 +118,7 @@ export function generate(opts: GenerateOptions): GenerateResult[] {
       renameSync(join(staging, r.result.target), dest);
     }
     renameSync(join(staging, 'index.ts'), join(outDir, 'index.ts'));
+    renameSync(join(staging, 'sysbind-runtime.h'), join(outDir, 'sysbind-runtime.h'));
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

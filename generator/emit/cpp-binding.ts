@@ -162,8 +162,6 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel) {
   if (callArgs.length > 6) throw new EmitError(`'${s.name}' needs ${callArgs.length} registers on ${model.target.name}; syscalls take at most 6`, s.place);
   const argc = natives.length;
   const modes = [{ fnName: `sys_${s.name}`, jsName: s.name, async: false }];
-  const fnLabel = s.kernelName ?? s.name;
-  void fnLabel;
   if (s.blocking) modes.push({ fnName: `sys_${s.name}_async`, jsName: `${s.name}_async`, async: true });
   if (s.blocking && s.returns.kind === 'mapping') throw new EmitError(`'${s.name}' cannot be blocking and return a mapping`, s.place);
 
@@ -172,7 +170,7 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel) {
     const len = v(s.returns.length);
     syncReturn = [
       `  if (r < 0) return sb::number(env, r);`,
-      `  return sb::newMapping(env, (void*)r, (size_t)${len});`,
+      `  return sb::newMapping(env, (void*)r, (size_t)${len}, ${s.returns.releaseNr});`,
     ].join('\n');
   } else {
     const conv = s.returns.kind === 'bigint' ? 'bigint' : 'number';
@@ -195,13 +193,10 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel) {
 }
 
 export function emitCppBinding(model: LinuxTargetModel, banner: string): string {
-  const releaseNrs = new Set(model.syscalls.flatMap((s) => (s.returns.kind === 'mapping' ? [s.returns.releaseNr] : [])));
-  if (releaseNrs.size > 1) throw new EmitError(`mappings released by more than one syscall are not supported`);
   return render('linux/binding.cc.hbs', {
     banner,
     target: model.target.name,
     archCheck: archMacroCheck(model),
-    munmapNr: [...releaseNrs][0] ?? -1,
     syscalls: model.syscalls.map((s) => syscallView(model, s)),
   });
 }
@@ -212,4 +207,9 @@ function archMacroCheck(model: LinuxTargetModel): string {
   const size = t.dataModel === 'ILP32' ? 4 : 8;
   const order = t.endian === 'big' ? '__ORDER_BIG_ENDIAN__' : '__ORDER_LITTLE_ENDIAN__';
   return `__SIZEOF_POINTER__ == ${size} && __BYTE_ORDER__ == ${order}`;
+}
+
+/** generated/sysbind-runtime.h: the C++ runtime shared by every target's binding.cc. */
+export function emitCppRuntime(banner: string): string {
+  return render('cpp/runtime.h.hbs', { banner });
 }

@@ -1,6 +1,6 @@
 /**
  * Handlebars set-up: one isolated instance with the project's partials
- * (templates/cpp/*.hbs, templates/cpp/args/*.hbs) registered by file name.
+ * (templates/cpp/args/*.hbs) registered by file name.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,12 +14,10 @@ let instance: typeof Handlebars | undefined;
 function handlebars(): typeof Handlebars {
   if (instance) return instance;
   const hb = Handlebars.create();
-  for (const sub of ['cpp', 'cpp/args']) {
-    const dir = join(TEMPLATES_DIR, sub);
-    for (const f of readdirSync(dir).filter((x) => x.endsWith('.hbs')).sort()) {
-      const name = (sub === 'cpp' ? '' : 'arg-') + f.replace(/\.hbs$/, '');
-      hb.registerPartial(name, readFileSync(join(dir, f), 'utf8'));
-    }
+  // templates/cpp/args/<kind>.hbs: how one argument kind is converted, as partial `arg-<kind>`.
+  const dir = join(TEMPLATES_DIR, 'cpp', 'args');
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.hbs')).sort()) {
+    hb.registerPartial(`arg-${f.replace(/\.hbs$/, '')}`, readFileSync(join(dir, f), 'utf8'));
   }
   instance = hb;
   return hb;
