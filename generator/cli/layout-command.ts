@@ -6,11 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SysbindError } from '../errors.js';
-import type { TargetLayout } from '../layout/layout-compare.js';
+import type { RecordTitle, TargetLayout } from '../layout/layout-compare.js';
 import { layoutView } from '../layout/layout-view.js';
 import { renderLayoutHtml } from '../layout/render-html.js';
 import { renderLayoutSvg } from '../layout/render-svg.js';
-import { renderLayoutTable, type RecordTitle } from '../layout/render-table.js';
+import { renderLayoutTable } from '../layout/render-table.js';
 import { resolveTargetStructs } from '../layout/target-structs.js';
 import { abiOf } from '../spec/linux-model.js';
 import { loadLinuxSpecs } from '../spec/linux-specs.js';

@@ -100,7 +100,7 @@ function structsFile(model: LinuxTargetModel): string {
   }
   const text = body.join('\n');
   return [
-    importUsed(['Struct', 'StructArray', 'checkInt', 'checkBigInt', 'checkFloat', 'readCString', 'writeCString', 'writeBytes', 'writeStruct'], `${RUNTIME}/struct.js`, text),
+    importUsed(['Struct', 'StructArray', 'checkInt', 'checkBigInt', 'checkFloat', 'readCString', 'writeCString', 'writeBytes', 'writeStruct', 'readBits', 'writeBits'], `${RUNTIME}/struct.js`, text),
     importUsed(['argTypeError'], `${RUNTIME}/errors.js`, text),
     importUsed(['native'], './native.js', text),
     text,

@@ -32,16 +32,15 @@ export function fieldAccessor(model: LinuxTargetModel, s: StructModel, f: FieldL
   const o = f.offset;
   const name = f.name;
   if (f.bits !== undefined) {
+    // The storage unit may be 3 bytes or run past the end of a packed record:
+    // the runtime reads only the bytes of the unit that lie inside the record.
     const info = intInfoOf(t, model.abi);
-    if (!info || f.size > 4) throw new EmitError(`bitfield '${s.name}.${name}' wider than 32-bit storage is not supported yet`, meta?.place);
-    const m = dataViewMethod(f.size * 8, false, false);
-    const mask = `0x${((2 ** f.bits - 1) >>> 0).toString(16)}`;
-    const shift = f.bitOffset ?? 0;
-    const signExtend = info.signed ? ` << ${32 - f.bits} >> ${32 - f.bits}` : ' >>> 0';
+    if (!info || f.bits > 32) throw new EmitError(`bitfield '${s.name}.${name}' wider than 32 bits is not supported yet`, meta?.place);
+    const unit = `${o}, ${f.size}, ${f.bitOffset ?? 0}, ${f.bits}, ${le()}`;
     return {
       tsType: 'number',
-      get: `return ((this.view.get${m}(${o}, ${le()}) >>> ${shift}) & ${mask})${signExtend};`,
-      set: `const x = checkInt(v, '${name}', ${f.bits}, ${info.signed}); const unit = this.view.get${m}(${o}, ${le()}); this.view.set${m}(${o}, ((unit & ~(${mask} << ${shift})) | ((x & ${mask}) << ${shift})) >>> 0, ${le()});`,
+      get: `return readBits(this.bytes, ${unit}, ${info.signed});`,
+      set: `writeBits(this.bytes, ${unit}, checkInt(v, '${name}', ${f.bits}, ${info.signed}));`,
     };
   }
   switch (t.kind) {

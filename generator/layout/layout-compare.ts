@@ -4,11 +4,21 @@
  * table and the pictures of `sysbind layout`.
  *
  * A cell differs when its offset and size (or a gap's position and length), or
- * its absence, is not what most targets that have the record show. Types are
+ * its absence, is not what most targets that have the record show (or when
+ * no one value is the most common). Types are
  * not compared: `long` and `int` of one size lay out alike; the renderers show
  * types where they differ.
  */
 import type { LayoutRow, LayoutView } from './layout-view.js';
+
+/** What a record is called: the heading of its table and picture. */
+export interface RecordTitle {
+  /** The spec's name for the record (what the audit names it by). */
+  name: string;
+  /** The C spelling and header the audit checks it against, if any. */
+  cname: string | null;
+  header: string;
+}
 
 export interface TargetLayout {
   target: string;
@@ -22,7 +32,7 @@ export interface ComparedRow {
   depth: number;
   /** One per target, in the order given; undefined where the target has no such row (or no variant). */
   cells: (LayoutRow | undefined)[];
-  /** Per target: this cell differs from the majority (always false for targets without a variant). */
+  /** Per target: this cell differs from the majority, or there is none (always false for targets without a variant). */
   differs: boolean[];
 }
 
@@ -47,13 +57,17 @@ function signature(row: LayoutRow | undefined): string {
   return `${row.startBit}..${row.endBit} ${row.offset}+${row.size}`;
 }
 
-/** Which values differ from the most common one (the first of equally common ones); undefined ones take no part. */
+/**
+ * Which values differ from the most common one; when no value is more common
+ * than every other, all of them differ. Undefined values take no part.
+ */
 export function outliers(values: readonly (string | undefined)[]): boolean[] {
   const counts = new Map<string, number>();
   for (const v of values) if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let majority: string | undefined;
-  for (const [v, n] of counts) if (majority === undefined || n > counts.get(majority)!) majority = v;
-  return values.map((v) => v !== undefined && v !== majority);
+  const most = Math.max(0, ...counts.values());
+  const leaders = [...counts].filter(([, n]) => n === most);
+  const majority = leaders.length === 1 ? leaders[0]![0] : undefined;
+  return values.map((v) => v !== undefined && counts.size > 1 && v !== majority);
 }
 
 /**

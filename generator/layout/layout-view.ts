@@ -15,9 +15,8 @@ import { layoutRecord } from './engine.js';
 
 export interface MemberRow {
   kind: 'member';
-  key: string;
   /** Field path from the outermost record, as the audit names it after `<record>.`: `stx_atime.tv_sec`. */
-  path: string;
+  key: string;
   /** Nesting level: 0 for the record's own members. */
   depth: number;
   /** The C type, typedefs resolved for the target: `unsigned long`, `struct timespec`, `char[65]`. */
@@ -46,8 +45,6 @@ export interface GapRow {
 export type LayoutRow = MemberRow | GapRow;
 
 export interface LayoutView {
-  record: string;
-  kind: 'struct' | 'union';
   size: number;
   align: number;
   rows: LayoutRow[];
@@ -67,8 +64,6 @@ export function layoutView(decl: RecordDecl, abi: AbiFacts, options: ViewOptions
   const own = rows.filter((r): r is GapRow => r.kind !== 'member' && r.depth === 0);
   const holes = own.filter((r) => r.kind === 'hole');
   return {
-    record: decl.name,
-    kind: decl.kind,
     size: layout.size,
     align: layout.align,
     rows,
@@ -97,7 +92,6 @@ function recordRows(layout: RecordLayout, abi: AbiFacts, options: ViewOptions, a
     rows.push({
       kind: 'member',
       key: path,
-      path,
       depth: at.depth,
       type: declaration(f.type, '').replace(/ \[/g, '['),
       offset: at.base + f.offset,

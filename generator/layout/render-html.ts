@@ -2,9 +2,10 @@
  * The page of `sysbind layout --html`: the picture (render-svg) and the plain
  * side-by-side table (render-table) of one record, in one self-contained file.
  */
-import type { TargetLayout } from './layout-compare.js';
+import type { RecordTitle, TargetLayout } from './layout-compare.js';
 import { renderLayoutSvg } from './render-svg.js';
-import { renderLayoutTable, type RecordTitle } from './render-table.js';
+import { renderLayoutTable } from './render-table.js';
+import { escapeXml } from './svg-elements.js';
 
 export function renderLayoutHtml(title: RecordTitle, layouts: readonly TargetLayout[]): string {
   const table = renderLayoutTable(title, layouts, { color: false });
@@ -13,16 +14,12 @@ export function renderLayoutHtml(title: RecordTitle, layouts: readonly TargetLay
     '<!doctype html>',
     '<html lang="en">',
     '<meta charset="utf-8">',
-    `<title>${escape(heading)}</title>`,
+    `<title>${escapeXml(heading)}</title>`,
     '<style>body { font-family: sans-serif; margin: 24px; } svg { max-width: 100%; height: auto; } pre { font-size: 13px; }</style>',
-    `<h1>${escape(heading)}</h1>`,
+    `<h1>${escapeXml(heading)}</h1>`,
     renderLayoutSvg(title, layouts),
-    `<pre>${escape(table)}</pre>`,
+    `<pre>${escapeXml(table)}</pre>`,
     '</html>',
     '',
   ].join('\n');
-}
-
-function escape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -15,13 +15,11 @@
  * (a bitfield's: its storage unit's), and data-expanded when their own
  * members are drawn below them.
  */
-import { compareLayouts, type ComparedRow, type TargetLayout } from './layout-compare.js';
+import { compareLayouts, type ComparedRow, type RecordTitle, type TargetLayout } from './layout-compare.js';
 import { describeBits, type LayoutRow, type LayoutView, type MemberRow } from './layout-view.js';
-import type { RecordTitle } from './render-table.js';
+import { CHAR_WIDTH, escapeXml, rect, text, type Box, type Style } from './svg-elements.js';
 
 const FONT = 'DejaVu Sans Mono, Menlo, Consolas, monospace';
-/** Width of a monospace character per pixel of font size. */
-const CHAR = 0.6;
 const AREA = 1152;
 const LEFT = 64;
 const RIGHT = 24;
@@ -52,7 +50,6 @@ export function renderLayoutSvg(title: RecordTitle, layouts: readonly TargetLayo
   const grid = drawGrid(perLine, scale, HEAD - 14, height - BAND_GAP);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}">`,
-    DEFS,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     text(LEFT, 28, `${title.name}: ${title.cname ?? 'no C declaration'} (<${title.header}>)`, { size: 18, weight: 'bold' }),
     drawLegend(LEFT, 52),
@@ -80,12 +77,6 @@ interface Frame {
   hues: Map<string, number>;
 }
 
-interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
 
 /**
  * One target's band. Each line stacks, top to bottom: a strip per nesting
@@ -105,7 +96,7 @@ function drawBand(target: string, view: LayoutView, rows: ComparedRow[], t: numb
   const out = [
     `<g class="target" data-target="${target}" data-size="${view.size}" data-align="${view.align}">`,
     text(LEFT, f.y + 19, target, { size: 15, weight: 'bold' }),
-    text(LEFT + CHAR * 15 * (target.length + 2), f.y + 19, summary(view), { size: 13, fill: '#444' }),
+    text(LEFT + CHAR_WIDTH * 15 * (target.length + 2), f.y + 19, summary(view), { size: 13, fill: '#444' }),
     ...lineTops.map((y, k) => text(LEFT - 8, y + 17, `+${k * f.perLine}`, { size: 11, fill: '#777', anchor: 'end' })),
   ];
   const vertical = (row: LayoutRow, lane: number): { y: number; h: number } => {
@@ -118,7 +109,7 @@ function drawBand(target: string, view: LayoutView, rows: ComparedRow[], t: numb
     const { y, h } = vertical(row, lane);
     const boxes = segments.map((s): Box => ({ x: LEFT + (s.from - s.line * f.perLine) * f.scale, y: lineTops[s.line]! + y, w: (s.to - s.from) * f.scale, h }));
     const style = boxStyle(row, f.hues, differs.get(row.key) === true);
-    out.push(`<g ${dataAttributes(target, row)}>`, `<title>${escape(tooltip(row))}</title>`);
+    out.push(`<g ${dataAttributes(target, row)}>`, `<title>${escapeXml(tooltip(row))}</title>`);
     for (const b of boxes) out.push(rect(b, style));
     // The widest piece of a member split across lines gets the full label, the others its name.
     const widest = boxes.reduce((a, b) => (b.w > a.w ? b : a), boxes[0]!);
@@ -183,16 +174,9 @@ function splitByLine(from: number, to: number, perLine: number): { line: number;
   return segments;
 }
 
-interface Style {
-  fill: string;
-  stroke: string;
-  strokeWidth?: number;
-  dash?: boolean;
-}
-
 function boxStyle(row: LayoutRow, hues: Map<string, number>, differs: boolean): Style {
   const red = { stroke: '#d01c1c', strokeWidth: 3 };
-  if (row.kind !== 'member') return { fill: `url(#${row.kind})`, stroke: row.kind === 'hole' ? '#888' : '#666', ...(differs ? red : {}) };
+  if (row.kind !== 'member') return { ...GAP_STYLES[row.kind], ...(differs ? red : {}) };
   const hue = Math.round(hues.get(row.key) ?? 0);
   if (row.record?.expanded) return { fill: `hsl(${hue}, 45%, 72%)`, stroke: '#555', ...(differs ? red : {}) };
   if (row.size === 0) return { fill: '#333', stroke: '#333' };
@@ -201,7 +185,7 @@ function boxStyle(row: LayoutRow, hues: Map<string, number>, differs: boolean): 
 
 /** The box's text: the longest of a few forms that fits its width (only the name on a continuation). */
 function label(row: LayoutRow, box: Box, continuation: boolean): string[] {
-  const fits = (s: string, size: number) => s.length * CHAR * size <= box.w - 8;
+  const fits = (s: string, size: number) => s.length * CHAR_WIDTH * size <= box.w - 8;
   const cx = box.x + box.w / 2;
   const mid = box.y + box.h / 2;
   if (row.kind !== 'member') {
@@ -210,7 +194,7 @@ function label(row: LayoutRow, box: Box, continuation: boolean): string[] {
     const choice = [`${word} ${amount}`, amount.replace(/ bytes?$/, '')].find((s) => fits(s, 11));
     return choice ? [text(cx, mid + 4, choice, { size: 11, fill: '#333', anchor: 'middle', halo: true })] : [];
   }
-  const name = row.path.slice(row.path.lastIndexOf('.') + 1);
+  const name = row.key.slice(row.key.lastIndexOf('.') + 1);
   const where = row.bits === undefined ? `@${row.offset} ${row.size}B` : `@${Math.floor(row.startBit / 8)}:${row.startBit % 8} ${row.bits.width}b`;
   if (row.size === 0) return [text(box.x + 7, box.y + 13, `${name}[]`, { size: 11, weight: 'bold', halo: true })];
   if (row.record?.expanded) {
@@ -219,7 +203,7 @@ function label(row: LayoutRow, box: Box, continuation: boolean): string[] {
   }
   const out: string[] = [];
   const nameSize = [13, 11, 9].find((s) => fits(name, s));
-  const shown = nameSize !== undefined ? name : fits(`${name.slice(0, 3)}…`, 9) ? truncate(name, Math.floor((box.w - 8) / (CHAR * 9))) : '';
+  const shown = nameSize !== undefined ? name : fits(`${name.slice(0, 3)}…`, 9) ? truncate(name, Math.floor((box.w - 8) / (CHAR_WIDTH * 9))) : '';
   if (shown) out.push(text(cx, mid - 3, shown, { size: nameSize ?? 9, weight: 'bold', anchor: 'middle' }));
   const at = where.split(' ')[0]!;
   const detail = continuation ? '(continued)' : [`${where} ${row.type}`, where, at].find((s) => fits(s, 10));
@@ -234,7 +218,7 @@ function truncate(s: string, chars: number): string {
 function tooltip(row: LayoutRow): string {
   if (row.kind !== 'member') return `${row.kind}: ${describeBits(row.bits)} at byte ${row.startBit / 8}`;
   const bits = row.bits ? `, bits ${row.bits.offset}..${row.bits.offset + row.bits.width - 1} of the unit` : '';
-  return `${row.path}: ${row.type}, offset ${row.offset}, size ${row.size}${bits}`;
+  return `${row.key}: ${row.type}, offset ${row.offset}, size ${row.size}${bits}`;
 }
 
 function dataAttributes(target: string, row: LayoutRow): string {
@@ -245,7 +229,7 @@ function dataAttributes(target: string, row: LayoutRow): string {
   } else {
     attrs.push(['data-start-bit', row.startBit], ['data-bits', row.bits]);
   }
-  return attrs.map(([k, v]) => `${k}="${escape(String(v))}"`).join(' ');
+  return attrs.map(([k, v]) => `${k}="${escapeXml(String(v))}"`).join(' ');
 }
 
 function drawGrid(perLine: number, scale: number, top: number, bottom: number): string {
@@ -264,56 +248,19 @@ function drawLegend(x: number, y: number): string {
   const items: [Style, string][] = [
     [{ fill: 'hsl(200, 65%, 86%)', stroke: '#555' }, 'member (name, @offset size, type)'],
     [{ fill: 'hsl(40, 65%, 86%)', stroke: '#d01c1c', strokeWidth: 3 }, 'offset or size differs between targets'],
-    [{ fill: 'url(#hole)', stroke: '#888' }, 'hole'],
-    [{ fill: 'url(#padding)', stroke: '#666' }, 'tail padding'],
+    [GAP_STYLES.hole, 'hole'],
+    [GAP_STYLES.padding, 'tail padding'],
   ];
   const out: string[] = [];
   let at = x;
   for (const [style, words] of items) {
     out.push(rect({ x: at, y, w: 26, h: 16 }, style), text(at + 33, y + 12, words, { size: 12, fill: '#333' }));
-    at += 33 + words.length * CHAR * 12 + 26;
+    at += 33 + words.length * CHAR_WIDTH * 12 + 26;
   }
   return out.join('\n');
 }
 
-const DEFS = [
-  '<defs>',
-  '<pattern id="hole" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">',
-  '<rect width="8" height="8" fill="#f1f1f1"/><line x1="0" y1="0" x2="0" y2="8" stroke="#b5b5b5" stroke-width="3"/>',
-  '</pattern>',
-  '<pattern id="padding" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)">',
-  '<rect width="8" height="8" fill="#dedede"/><line x1="0" y1="0" x2="0" y2="8" stroke="#8a8a8a" stroke-width="3"/>',
-  '</pattern>',
-  '</defs>',
-].join('\n');
-
-function rect(b: Box, s: Style): string {
-  const dash = s.dash ? ' stroke-dasharray="6 4"' : '';
-  return `<rect x="${r(b.x)}" y="${r(b.y)}" width="${r(Math.max(b.w, 4))}" height="${r(b.h)}" rx="3" fill="${s.fill}" stroke="${s.stroke}" stroke-width="${s.strokeWidth ?? 1}"${dash}/>`;
-}
-
-interface TextStyle {
-  size: number;
-  weight?: 'bold';
-  fill?: string;
-  anchor?: 'start' | 'middle' | 'end';
-  /** A white outline behind the glyphs, to stay readable over hatching. */
-  halo?: boolean;
-}
-
-function text(x: number, y: number, s: string, t: TextStyle): string {
-  const attrs = [`x="${r(x)}"`, `y="${r(y)}"`, `font-size="${t.size}"`];
-  if (t.weight) attrs.push(`font-weight="${t.weight}"`);
-  if (t.fill) attrs.push(`fill="${t.fill}"`);
-  if (t.anchor && t.anchor !== 'start') attrs.push(`text-anchor="${t.anchor}"`);
-  if (t.halo) attrs.push('stroke="#ffffff" stroke-width="3" paint-order="stroke"');
-  return `<text ${attrs.join(' ')}>${escape(s)}</text>`;
-}
-
-function r(n: number): string {
-  return String(Math.round(n * 10) / 10);
-}
-
-function escape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+const GAP_STYLES: Record<'hole' | 'padding', Style> = {
+  hole: { fill: '#f3f3f3', stroke: '#888', hatch: { color: '#bdbdbd', rising: true } },
+  padding: { fill: '#e0e0e0', stroke: '#666', hatch: { color: '#8f8f8f', rising: false } },
+};

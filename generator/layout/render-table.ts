@@ -6,20 +6,12 @@
  * where targets disagree are marked `*`; with `color` the differing cells are
  * also bold red (for a TTY).
  */
-import { compareLayouts, outliers, rowDiffers, type ComparedRow, type TargetLayout } from './layout-compare.js';
+import { compareLayouts, outliers, rowDiffers, type ComparedRow, type RecordTitle, type TargetLayout } from './layout-compare.js';
 import { describeBits, type LayoutRow, type LayoutView } from './layout-view.js';
 
 export interface TableOptions {
   /** Use ANSI colours: differing cells bold red, targets without a variant dim. */
   color: boolean;
-}
-
-export interface RecordTitle {
-  /** The spec's name for the record (what the audit names it by). */
-  name: string;
-  /** The C spelling and header the audit checks it against, if any. */
-  cname: string | null;
-  header: string;
 }
 
 const RED = '\x1b[1;31m';

@@ -2,10 +2,10 @@
  * The struct specs alone, resolved and laid out for one Linux target: no
  * syscall tables, prototypes or constants are consulted, so a target whose
  * syscall specs are incomplete can still be shown and tested. Kernel typedefs
- * are picked for the target the way buildLinuxModel picks them.
+ * are picked for the target by the same function buildLinuxModel uses.
  */
 import type { RecordLayout } from '../model/ctype.js';
-import { abiOf } from '../spec/linux-model.js';
+import { abiOf, kernelTypedefsFor } from '../spec/linux-model.js';
 import type { LinuxSpecs } from '../spec/linux-specs.js';
 import { resolveStructs, type StructModel } from '../spec/struct-specs.js';
 import type { Target } from '../spec/targets.js';
@@ -19,11 +19,7 @@ export interface TargetStructs {
 }
 
 export function resolveTargetStructs(specs: Pick<LinuxSpecs, 'types' | 'typedefs'>, target: Target): TargetStructs {
-  const kernelTypedefs = new Map<string, string>();
-  for (const [name, t] of Object.entries(specs.typedefs.data.typedefs)) {
-    kernelTypedefs.set(name, t.byArch?.[target.kernelArch ?? ''] ?? t.byDataModel?.[target.dataModel] ?? t.type);
-  }
-  const structs = resolveStructs(specs.types, target, kernelTypedefs);
+  const structs = resolveStructs(specs.types, target, kernelTypedefsFor(specs, target));
   const abi = abiOf(target);
   const layouts = new Map([...structs.values()].map((s) => [s.name, layoutRecord(s.decl, abi)]));
   return { target, structs, layouts };

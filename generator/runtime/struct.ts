@@ -136,3 +136,32 @@ export function writeStruct<T extends Struct>(bytes: Uint8Array, offset: number,
   if (!(v instanceof (type as unknown as abstract new (...a: never[]) => Struct))) throw argTypeError('set', field, `a ${type.name}`, v);
   bytes.set((v as Struct).bytes, offset);
 }
+
+/**
+ * A bitfield's storage unit as an unsigned integer: `size` bytes from `offset`
+ * in the target's byte order, counting only the bytes inside the record (a
+ * packed record's last unit can run past its end; those bytes read as zero).
+ */
+function readUnit(bytes: Uint8Array, offset: number, size: number, little: boolean): bigint {
+  let u = 0n;
+  for (let i = 0; i < size; i++) {
+    const b = offset + i < bytes.byteLength ? bytes[offset + i]! : 0;
+    u |= BigInt(b) << BigInt(8 * (little ? i : size - 1 - i));
+  }
+  return u;
+}
+
+/** A bitfield's value: `bits` bits at `bitOffset` from the unit's least significant bit. */
+export function readBits(bytes: Uint8Array, offset: number, size: number, bitOffset: number, bits: number, little: boolean, signed: boolean): number {
+  const raw = (readUnit(bytes, offset, size, little) >> BigInt(bitOffset)) & ((1n << BigInt(bits)) - 1n);
+  return Number(signed ? BigInt.asIntN(bits, raw) : raw);
+}
+
+/** Stores a bitfield's value, leaving the unit's other bits (and bytes past the record) untouched. */
+export function writeBits(bytes: Uint8Array, offset: number, size: number, bitOffset: number, bits: number, little: boolean, value: number): void {
+  const mask = ((1n << BigInt(bits)) - 1n) << BigInt(bitOffset);
+  const u = (readUnit(bytes, offset, size, little) & ~mask) | ((BigInt.asUintN(bits, BigInt(value)) << BigInt(bitOffset)) & mask);
+  for (let i = 0; i < size && offset + i < bytes.byteLength; i++) {
+    bytes[offset + i] = Number((u >> BigInt(8 * (little ? i : size - 1 - i))) & 0xffn);
+  }
+}

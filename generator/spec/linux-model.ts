@@ -40,6 +40,15 @@ export function abiOf(target: Target): AbiFacts {
   return { dataModel, int64Align, bitfields, charSigned, endian, ...(unnamedBitfieldAlign ? { unnamedBitfieldAlign } : {}) };
 }
 
+/** The kernel typedefs (specs/linux/kernel-typedefs.yaml) as they read on one target. */
+export function kernelTypedefsFor(specs: Pick<LinuxSpecs, 'typedefs'>, target: Target): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, t] of Object.entries(specs.typedefs.data.typedefs)) {
+    out.set(name, t.byArch?.[target.kernelArch ?? ''] ?? t.byDataModel?.[target.dataModel] ?? t.type);
+  }
+  return out;
+}
+
 export function intInfoOf(type: CType, abi: AbiFacts): IntInfo | undefined {
   if (type.kind === 'pointer') return { bits: sizeAlignOf(type, abi).size === 8 ? 64 : 32, signed: false };
   if (type.kind === 'enum') return { bits: 32, signed: true };
@@ -70,10 +79,7 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
   const abi = abiOf(target);
   const table = specs.table(target);
   const constants = specs.constants(target);
-  const typedefs = new Map<string, string>();
-  for (const [name, t] of Object.entries(specs.typedefs.data.typedefs)) {
-    typedefs.set(name, t.byArch?.[target.kernelArch ?? ''] ?? t.byDataModel?.[target.dataModel] ?? t.type);
-  }
+  const typedefs = kernelTypedefsFor(specs, target);
   const structs = resolveStructs(specs.types, target, typedefs);
   const layouts = new Map<string, RecordLayout>();
   for (const s of structs.values()) layouts.set(s.name, layoutRecord(s.decl, abi));

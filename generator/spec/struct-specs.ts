@@ -208,6 +208,9 @@ export function loadTypeSpecs(dir: string): TypeSpecs {
   return { typedefs, records, files: files.map((f) => join(dir, f)) };
 }
 
+/** Members every generated struct class has (generator/runtime/struct.ts): no field may take these names. */
+const RESERVED_FIELDS = new Set(['bytes', 'view', 'whole', 'refs', 'keep', 'kept', 'toJSON', 'constructor']);
+
 function matches(when: When | undefined, target: Target): boolean {
   if (!when) return true;
   if (when.arch && !when.arch.includes(target.arch)) return false;
@@ -310,6 +313,7 @@ function convertFields(
     const name = full ? full.name : Object.keys(f)[0]!;
     const typeText = full ? full.type : (f as Record<string, string>)[name]!;
     if (metas.has(name)) throw new SpecError(`field '${name}' appears twice`, place);
+    if (RESERVED_FIELDS.has(name)) throw new SpecError(`field name '${name}' collides with a member of the generated struct class (${[...RESERVED_FIELDS].join(', ')})`, place);
     let type;
     try {
       type = resolveType(typeText, scope);
