@@ -96,6 +96,8 @@ export function formatAudit(r: AuditResult): string {
     const rows = [['what', 'item', 'expected (spec)', 'actual (compiler)', 'spec'], ...r.mismatches.map((m) => [m.kind, m.item, m.expected, m.actual, m.place])];
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
     for (const row of rows) lines.push(`    ${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}`.trimEnd());
+    const records = [...new Set(r.mismatches.filter((m) => ['size', 'align', 'offset', 'fieldsize'].includes(m.kind)).map((m) => m.item.split('.')[0]!))];
+    for (const name of records) lines.push(`  see: sysbind layout ${name} --targets ${r.target}`);
   }
   if (r.notInHeaders.length > 0) {
     lines.push(`  ${r.notInHeaders.length} not in the installed headers (newer than them, not checked): ${r.notInHeaders.map((n) => n.item).join(', ')}`);
