@@ -6,13 +6,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SysbindError } from './errors.js';
 import { emitAuditC } from './emit/audit-c.js';
 import { makeBanner } from './emit/banner.js';
 import { emitCppBinding, emitCppRuntime } from './emit/cpp-binding.js';
 import { emitSmokeC } from './emit/smoke-c.js';
 import { emitHostIndex, type TargetExports } from './emit/ts-host-index.js';
 import { emitTsApi } from './emit/ts-api.js';
+import { renderWin32Target } from './emit/win32/render-target.js';
 import { buildLinuxModel, checkSemanticsNames, type LinuxTargetModel } from './spec/linux-model.js';
 import { loadLinuxSpecs } from './spec/linux-specs.js';
 import { loadTargets, type Target } from './spec/targets.js';
@@ -54,7 +54,7 @@ export function packageVersion(root: string): string {
 
 /** Renders one target's files in memory: name → content. */
 export function renderTarget(root: string, target: Target, specs = loadLinuxSpecs(join(root, 'specs'))): { files: Map<string, string>; result: GenerateResult } {
-  if (target.platform !== 'linux') throw new SysbindError(`generation for ${target.platform} targets is not implemented yet (${target.name})`);
+  if (target.platform === 'win32') return renderWin32Target(root, target);
   const model = buildLinuxModel(specs, target);
   const inputs = [...model.inputs, join(root, 'specs', 'targets.yaml')].map((f) => resolve(root, f));
   const banner = makeBanner({ version: packageVersion(root), command: `sysbind generate --target ${target.name}`, inputs, root }).line;
@@ -103,9 +103,11 @@ export function generate(opts: GenerateOptions): GenerateResult[] {
       mkdirSync(dir, { recursive: true });
       for (const [name, text] of r.files) writeFileSync(join(dir, name), text);
     }
-    // The package index covers every target in generated/ after this run, re-rendered or not.
-    const exports = new Map(rendered.map((r) => [r.result.target, r.result.exports]));
-    const kept = existsSync(outDir) ? readdirSync(outDir).filter((d) => !exports.has(d) && matrix.targets.some((t) => t.name === d)) : [];
+    // The package index covers every Linux target in generated/ after this run, re-rendered or
+    // not (Windows targets have their own API: import from 'sysbind/win32-<arch>').
+    const linux = (name: string) => matrix.targets.some((t) => t.name === name && t.platform === 'linux');
+    const exports = new Map(rendered.filter((r) => linux(r.result.target)).map((r) => [r.result.target, r.result.exports]));
+    const kept = existsSync(outDir) ? readdirSync(outDir).filter((d) => !exports.has(d) && linux(d)) : [];
     for (const name of kept) exports.set(name, exportsOf(buildLinuxModel(specs, matrix.get(name))));
     const banner = makeBanner({ version: packageVersion(root), command: 'sysbind generate', inputs: [join(root, 'specs', 'targets.yaml')], root }).line;
     writeFileSync(join(staging, 'sysbind-runtime.h'), emitCppRuntime(banner));

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolchainError } from '../errors.js';
 import type { Target } from '../spec/targets.js';
-import { compileC, evaluateConstants, failedAssertions } from './compile-c.js';
+import { compileC, compilerFor, evaluateConstants, failedAssertions } from './compile-c.js';
 
 export interface Mismatch {
   kind: string;
@@ -50,12 +50,15 @@ export async function auditTarget(root: string, target: Target): Promise<AuditRe
     throw new ToolchainError(`no audit for ${target.name}: ${file} is missing (run \`sysbind generate --target ${target.name}\`)`);
   }
   const parts = Number(/SYSBIND_PART=N audit\.c\s+\(N = 1\.\.(\d+)\)/.exec(text)?.[1] ?? 0);
-  const result: AuditResult = { target: target.name, compiler: '', parts, assertions: (text.match(/_Static_assert\(/g) ?? []).length, mismatches: [], notInHeaders: [], errors: [] };
+  const result: AuditResult = { target: target.name, compiler: '', parts, assertions: countAssertions(text), mismatches: [], notInHeaders: [], errors: [] };
+  // Flags an audit.c asks for when compiled by clang (where clang alone would not find its headers).
+  const clangArgs = (/sysbind-clang-args: (.*)/.exec(text)?.[1] ?? '').split(/\s+/).filter(Boolean);
+  const extraArgs = compilerFor(target).kind === 'clang' ? clangArgs : [];
   // Parts are independent translation units: compile them two at a time (two cores).
   const queue = Array.from({ length: parts }, (_, i) => i + 1);
   const worker = async () => {
     for (let part = queue.shift(); part !== undefined; part = queue.shift()) {
-      const r = await compileC({ target, source: text, mode: 'syntax-only', args: [`-DSYSBIND_PART=${part}`] });
+      const r = await compileC({ target, source: text, mode: 'syntax-only', args: [`-DSYSBIND_PART=${part}`, ...extraArgs] });
       result.compiler = `${r.compiler.command} ${r.compiler.args.join(' ')}`.trim();
       const failed = failedAssertions(r.diagnostics).map((m) => ASSERT.exec(m)).filter((m) => m !== null);
       // Ask the compiler what it thinks each failed expression is.
@@ -77,6 +80,13 @@ export async function auditTarget(root: string, target: Target): Promise<AuditRe
   result.mismatches.sort(order);
   result.notInHeaders.sort(order);
   return result;
+}
+
+/** `_Static_assert`s, counting each use of a macro that expands to one as one assertion. */
+function countAssertions(text: string): number {
+  const macros = [...text.matchAll(/^#define (\w+)\(.*_Static_assert\(/gm)].map((m) => m[1]!);
+  const uses = macros.length > 0 ? (text.match(new RegExp(`^(${macros.join('|')})\\(`, 'gm')) ?? []).length : 0;
+  return (text.match(/^_Static_assert\(/gm) ?? []).length + uses;
 }
 
 /** The #define and #include lines that open a part: enough to evaluate its expressions. */

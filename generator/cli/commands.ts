@@ -8,8 +8,11 @@ import { generate } from '../generate.js';
 import { hostTargetName, loadTargets } from '../spec/targets.js';
 import { auditTarget, formatAudit } from '../audit/run-audit.js';
 import { importLinux } from '../import/linux/import-linux.js';
+import { defaultSelectionFile, importWin32 } from '../import/win32/import-win32.js';
 import { runDiff } from '../diff/diff-command.js';
 import { layoutCommand } from './layout-command.js';
+import { crossCommands } from '../cross/commands.js';
+import { buildPrebuild } from '../cross/prebuild.js';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 
@@ -52,12 +55,17 @@ export const commands: Record<string, Command> = {
     },
   },
   build: {
-    summary: "compile the host's addon (build/Release/sysbind.node) with cmake-js",
-    help: ['usage: sysbind build [--target T]', '', "  --target T   the target whose generated/T/binding.cc to build (default: the host's)"].join('\n'),
+    summary: "compile the host's addon (build/Release/sysbind.node), or cross-build another target's prebuild",
+    help: [
+      'usage: sysbind build [--target T]',
+      '',
+      "  --target T   the target whose generated/T/binding.cc to build (default: the host's); another",
+      '               target is cross-built into prebuilds/T/sysbind.node (see `sysbind prebuild`)',
+    ].join('\n'),
     options: { target: { type: 'string' } },
     async run(values, _pos, ctx) {
       const target = (values.target as string | undefined) ?? hostTargetName();
-      const out = buildAddon({ root: ctx.root, target });
+      const out = target === hostTargetName() ? buildAddon({ root: ctx.root, target }) : buildPrebuild(ctx.root, loadTargets(join(ctx.root, 'specs')).get(target)).file;
       console.log(`built ${out}`);
       return 0;
     },
@@ -86,17 +94,48 @@ export const commands: Record<string, Command> = {
     },
   },
   import: {
-    summary: 'import specs from a source: `import linux --kernel-src <dir|tarball>`',
+    summary: 'import specs: `import linux --kernel-src <dir|tarball>`, `import win32 --metadata <dir> --select <file|names|all>`',
     help: [
       'usage: sysbind import linux --kernel-src <dir or .tar.xz>',
+      '       sysbind import win32 --metadata <dir> [--select <selection.yaml | Name,Name | all>] [--out <dir>]',
       '',
-      "  Writes specs/linux/syscalls/<target>.json and prototypes.json from the kernel tree, and",
+      "  linux: writes specs/linux/syscalls/<target>.json and prototypes.json from the kernel tree, and",
       "  specs/linux/constants/<target>.json from each target's installed uapi headers (compiled",
       '  with its cross compiler). Hand-curated files (semantics.yaml, types/) are not touched.',
+      '  win32: reads Win32 metadata (JSON per namespace) and writes, for the selected functions and',
+      '  every type they need, specs/win32/functions/<dll>.json, types.json and constants.json',
+      '  (or into --out). --select defaults to specs/win32/selection.yaml; `all` takes everything.',
     ].join('\n'),
-    options: { 'kernel-src': { type: 'string' }, 'skip-constants': { type: 'boolean' } },
+    options: {
+      'kernel-src': { type: 'string' },
+      'skip-constants': { type: 'boolean' },
+      metadata: { type: 'string' },
+      select: { type: 'string' },
+      out: { type: 'string' },
+    },
     async run(values, pos, ctx) {
-      if (pos[0] !== 'linux') throw new SysbindError(`import: unknown source '${pos[0] ?? ''}' (known: linux)`);
+      if (pos[0] === 'win32') {
+        const metadataDir = values.metadata as string | undefined;
+        if (!metadataDir) throw new SysbindError('import win32: --metadata <dir holding api/ and version.txt> is required');
+        const r = importWin32({
+          root: ctx.root,
+          metadataDir,
+          select: (values.select as string | undefined) ?? defaultSelectionFile(ctx.root),
+          ...(values.out ? { outDir: values.out as string } : {}),
+          log: (l) => console.error(l),
+        });
+        if (r.silent.length > 0) {
+          const some = r.silent.slice(0, 8).join(', ') + (r.silent.length > 8 ? ', …' : '');
+          console.error(`note: for ${r.silent.length} functions the metadata does not say how they report failure (a convention is needed to bind them): ${some}`);
+        }
+        console.log(
+          `imported win32metadata ${r.metadata}: ${r.functions} functions from ${r.dlls} DLLs, ${r.structs} structs, ${r.unions} unions, ` +
+            `${r.enums} enums (${r.enumValues} values), ${r.typedefs} typedefs, ${r.callbacks} callbacks, ${r.interfaces} interfaces, ` +
+            `${r.constants} constants in ${r.ms} ms`,
+        );
+        return 0;
+      }
+      if (pos[0] !== 'linux') throw new SysbindError(`import: unknown source '${pos[0] ?? ''}' (known: linux, win32)`);
       const kernelSrc = values['kernel-src'] as string | undefined;
       if (!kernelSrc) throw new SysbindError('import linux: --kernel-src <dir or tarball> is required');
       await importLinux({ root: ctx.root, kernelSrc, constants: !values['skip-constants'], log: (l) => console.error(l) });
@@ -122,4 +161,5 @@ export const commands: Record<string, Command> = {
     },
   },
   layout: layoutCommand,
+  ...crossCommands,
 };

@@ -53,3 +53,53 @@ export function argRangeError(fn: string, arg: string, what: string): RangeError
   (e as RangeError & { code: string }).code = 'ERR_OUT_OF_RANGE';
   return e;
 }
+
+/**
+ * A Win32 function failed: `errno` is the error code (GetLastError(), read
+ * immediately after the call, or the code the function returned), `code` its
+ * name (`ERROR_FILE_NOT_FOUND`), the message Windows' own text for it.
+ */
+export class Win32Error extends Error {
+  readonly code: string;
+  readonly errno: number;
+  readonly syscall: string;
+  declare readonly path?: string;
+  declare readonly dest?: string;
+
+  constructor(errno: number, code: string, description: string, syscall: string, path?: string, dest?: string) {
+    let message = `${code}: ${description}, ${syscall}`;
+    if (path !== undefined) message += ` '${path}'`;
+    if (dest !== undefined) message += ` -> '${dest}'`;
+    super(message);
+    this.errno = errno;
+    this.code = code;
+    this.syscall = syscall;
+    if (path !== undefined) this.path = path;
+    if (dest !== undefined) this.dest = dest;
+  }
+
+  override get name(): string {
+    return 'Win32Error';
+  }
+}
+
+/**
+ * An NT function returned a failure NTSTATUS: `status` is the code as an
+ * unsigned 32-bit number (0xC0000034), `code` its name (`STATUS_OBJECT_NAME_NOT_FOUND`).
+ */
+export class NtStatusError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly syscall: string;
+
+  constructor(status: number, code: string, description: string, syscall: string) {
+    super(`${code}: ${description}, ${syscall}`);
+    this.status = status >>> 0;
+    this.code = code;
+    this.syscall = syscall;
+  }
+
+  override get name(): string {
+    return 'NtStatusError';
+  }
+}

@@ -26,13 +26,18 @@ export function hostTarget(): string {
   return `${process.platform}-${process.arch}`;
 }
 
-/** Where an addon for `target` may be, in order of preference. */
+/**
+ * Where an addon for `target` may be, in order of preference: $SYSBIND_ADDON,
+ * a local build (made on this machine from the current generated code; in an
+ * installed package it exists only when no prebuild fitted), then the
+ * package's prebuild for this platform-arch. node-gyp-build uses the same order.
+ */
 export function addonCandidates(target: string): string[] {
   const root = packageRoot();
   return [
     process.env.SYSBIND_ADDON ?? '',
-    join(root, 'prebuilds', target, 'sysbind.node'),
     join(root, 'build', 'Release', 'sysbind.node'),
+    join(root, 'prebuilds', target, 'sysbind.node'),
   ].filter(Boolean);
 }
 
@@ -53,7 +58,14 @@ export function loadNative<T extends object>(target: string): T {
       tried.push(file);
       continue;
     }
-    const addon = require(file) as T & { target?: string };
+    let addon: T & { target?: string };
+    try {
+      addon = require(file) as T & { target?: string };
+    } catch (e) {
+      // Another machine's file (a local build for x64 seen by an arm64 Node, a glibc prebuild on musl): try the next.
+      tried.push(`${file} (${(e as Error).message.split('\n')[0]})`);
+      continue;
+    }
     if (addon.target !== target) {
       tried.push(`${file} (built for ${addon.target})`);
       continue;

@@ -44,7 +44,11 @@ const paramChangeSchema = {
       type: 'object',
       additionalProperties: false,
       minProperties: 1,
-      properties: { allowed: { type: 'array', items: { type: 'string' } }, required: { type: 'array', items: { type: 'string' } } },
+      properties: {
+        allowed: { type: 'array', items: { type: 'string' } },
+        required: { type: 'array', items: { type: 'string' } },
+        forbidden: { type: 'array', items: { type: 'string' } },
+      },
     },
     values: { type: 'array', items: { type: 'string' }, minItems: 1 },
     mapping: { enum: ['release', 'use'] },
@@ -135,7 +139,7 @@ export interface ParamChange {
   bytesParam?: string;
   countParam?: string;
   fixed?: number;
-  flags?: { allowed?: string[]; required?: string[] };
+  flags?: { allowed?: string[]; required?: string[]; forbidden?: string[] };
   values?: string[];
   mapping?: 'release' | 'use';
   range?: true;

@@ -11,12 +11,10 @@
  * `PWSTR`, `FILETIME*`, `Char[260]`, `Void*`.
  */
 
-/** Metadata parameter attributes kept in the spec (`MemorySize` and `LPArray` counts become fields). */
-export type ParamAttr = 'In' | 'Out' | 'Optional' | 'Const' | 'Reserved' | 'NotNullTerminated' | 'NullNullTerminated' | 'ComOutPtr' | 'RetVal';
-
 export interface SpecParam {
   name: string;
   type: string;
+  /** Metadata attributes (`In`, `Out`, `Optional`, `Const`, `Reserved`, …); `MemorySize` and LPArray counts become the fields below. */
   attrs: string[];
   /** The parameter holding this buffer's size in bytes (metadata MemorySize). */
   bytesParam?: string;
@@ -191,4 +189,12 @@ export function parseTypeRef(text: string): TypeRef | undefined {
   const suffixes: TypeRef['suffixes'] = [];
   for (const s of m[2]!.match(/\*|\[\d+\]/g) ?? []) suffixes.push(s === '*' ? { kind: 'pointer' } : { kind: 'array', length: Number(s.slice(1, -1)) });
   return { base: m[1]!, suffixes };
+}
+
+/** Lower-case DLL name without `.dll`, made an identifier: the functions file's and the TypeScript module's name. */
+export function dllModuleName(dll: string): string {
+  return dll
+    .toLowerCase()
+    .replace(/\.dll$/, '')
+    .replace(/[^a-z0-9_]/g, '_');
 }

@@ -1,0 +1,65 @@
+/**
+ * Renders one Windows target's files in memory (binding.cc, audit.c, smoke.cc and the
+ * TypeScript API) from specs/win32/, for generate.ts. The specs are read once
+ * per process and reused while their files are unchanged, since every Windows
+ * target reads the same ones.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Target } from '../../spec/targets.js';
+import { buildWin32Model } from '../../spec/win32-model.js';
+import { loadWin32Specs, type Win32Specs } from '../../spec/win32-specs.js';
+import { makeBanner } from '../banner.js';
+import type { GenerateResult } from '../../generate.js';
+import { packageVersion } from '../../generate.js';
+import { emitWin32AuditC } from './audit-c.js';
+import { emitWin32Binding } from './cpp-binding.js';
+import { emitWin32Smoke } from './smoke.js';
+import { emitWin32TsApi } from './ts-api.js';
+
+let cached: { key: string; specs: Win32Specs } | undefined;
+
+/** Every Win32 spec file with its modification time: the specs are reread when this changes. */
+function fingerprint(specsDir: string): string {
+  const dir = join(specsDir, 'win32');
+  const functions = join(dir, 'functions');
+  const files = [...(existsSync(functions) ? readdirSync(functions).sort().map((f) => join(functions, f)) : []), ...['types.json', 'constants.json', 'selection.yaml', 'headers.yaml'].map((f) => join(dir, f))];
+  return files.map((f) => `${f}@${statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 'missing'}`).join('|');
+}
+
+function specsFor(specsDir: string): Win32Specs {
+  const key = fingerprint(specsDir);
+  if (cached?.key !== key) cached = { key, specs: loadWin32Specs(specsDir) };
+  return cached.specs;
+}
+
+export function renderWin32Target(root: string, target: Target): { files: Map<string, string>; result: GenerateResult } {
+  const specs = specsFor(join(root, 'specs'));
+  const model = buildWin32Model(specs, target);
+  const inputs = [...model.inputs, join(root, 'specs', 'targets.yaml')].map((f) => resolve(root, f));
+  const banner = makeBanner({ version: packageVersion(root), command: `sysbind generate --target ${target.name}`, inputs, root }).line;
+  const files = new Map<string, string>();
+  files.set('binding.cc', emitWin32Binding(model, banner));
+  files.set('audit.c', emitWin32AuditC(model, specs.headers.data, banner));
+  files.set('smoke.cc', emitWin32Smoke(model, banner));
+  for (const f of emitWin32TsApi(model, banner)) files.set(f.name, f.text);
+  const classes = model.records.map((r) => r.name);
+  const values = [
+    'target', 'lastError', 'Win32Error', 'NtStatusError', 'Struct', 'fromUtf16', 'win32ErrorNames', 'ntStatusNames', 'hresultNames',
+    ...model.constants.map((c) => c.name),
+    ...classes,
+    ...model.modules.map((m) => m.module),
+  ];
+  return {
+    files,
+    result: {
+      target: target.name,
+      files: [...files.keys()].sort(),
+      syscalls: model.functions.length,
+      skipped: 0,
+      constants: model.constants.length,
+      structs: model.records.length,
+      exports: { target: target.name, values, classes },
+    },
+  };
+}

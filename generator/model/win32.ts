@@ -1,0 +1,168 @@
+/**
+ * The resolved model of the Win32 bindings of one target: functions with
+ * classified parameters (what the C++ binding converts and how the TypeScript
+ * wrapper presents each one), records with their layouts, constants and the
+ * error-name tables. Built by spec/win32-model.ts; read by the emitters.
+ */
+import type { Place } from '../errors.js';
+import type { AbiFacts, RecordDecl, RecordLayout } from './ctype.js';
+import type { IntInfo } from './syscall.js';
+import type { Failure } from '../spec/win32-spec-types.js';
+import type { Target } from '../spec/targets.js';
+
+/** A metadata type resolved for one target. `name` is the metadata's name where it has one (typedef, enum). */
+export type WinType =
+  /**
+   * An integer; `char` marks a UTF-16 code unit (metadata Char), `pointerSized` IntPtr/UIntPtr,
+   * `flags` a flags enum (whose 32-bit sets JavaScript's | may have made negative).
+   */
+  | { kind: 'int'; int: IntInfo; name: string; enumName?: string; flags?: true; char?: true; pointerSized?: true }
+  | { kind: 'float'; bits: 32 | 64; name: string }
+  /** A C boolean typedef (BOOL, BOOLEAN): JavaScript booleans. */
+  | { kind: 'bool'; int: IntInfo; name: string }
+  /** A handle typedef: a branded bigint holding the pointer-sized value. */
+  | { kind: 'handle'; name: string; int: IntInfo }
+  | { kind: 'void' }
+  /** A pointer; `opaque` says what sysbind does not look into (a COM interface, a callback), `to` is then void. */
+  | { kind: 'pointer'; to: WinType; name?: string; opaque?: string }
+  | { kind: 'array'; of: WinType; length: number }
+  | { kind: 'record'; record: Win32Record };
+
+export interface Win32Field {
+  /** Dotted from the record (`u.LowPart` for a named nested record's member); anonymous members flattened. */
+  name: string;
+  offset: number;
+  size: number;
+  type: WinType;
+  place: Place;
+}
+
+export interface Win32Record {
+  /** The metadata name; nested named records are `<Outer>_<field>` (LARGE_INTEGER_u). */
+  name: string;
+  /** The C spelling to audit against (null for nested records, audited through their parent). */
+  cName: string | null;
+  kind: 'struct' | 'union';
+  decl: RecordDecl;
+  layout: RecordLayout;
+  /** The accessible members, in declaration order (anonymous members' fields flattened in). */
+  fields: Win32Field[];
+  /** Field the caller must set to the record's size (preset by the TypeScript class). */
+  sizeField?: string;
+  place: Place;
+}
+
+export type Dir = 'in' | 'out' | 'inout';
+
+export type Win32ParamKind =
+  /** An integer, optionally restricted to some bits or values (masks and lists from the selection, `text` for messages). */
+  | { kind: 'int'; type: WinType & { kind: 'int' }; optional: boolean; flags?: FlagsRule; values?: { values: bigint[]; text: string } }
+  | { kind: 'float'; type: WinType & { kind: 'float' } }
+  | { kind: 'bool'; type: WinType & { kind: 'bool' } }
+  | { kind: 'handle'; type: WinType & { kind: 'handle' }; optional: boolean }
+  /** A NUL-terminated UTF-16 string in; `path` names it in errors. */
+  | { kind: 'string'; optional: boolean; path: boolean }
+  /** Caller's memory: `elemSize` 1 for bytes (Bytes), 2 for UTF-16 (Uint16Array); `length` the parameter with its size. */
+  | { kind: 'buffer'; dir: Dir; optional: boolean; elemSize: number; length?: string; lengthCell?: string }
+  /** A JavaScript buffer whose address the call acts on without reading or writing it through the binding. */
+  | { kind: 'range'; optional: boolean; length?: string }
+  /** A struct class instance (bytes by pointer, or copied by value). */
+  | { kind: 'struct'; record: Win32Record; dir: Dir; optional: boolean; byValue: boolean }
+  /** An array of handles from a JavaScript array. */
+  | { kind: 'array'; elem: WinType & { kind: 'handle' }; optional: boolean; length: string }
+  /** A single value written (and for inout, first read) through a pointer; returned. */
+  | { kind: 'cell'; elem: WinType & { kind: 'int' | 'handle' | 'bool' }; dir: 'out' | 'inout'; optional: boolean }
+  /** The size of another parameter's memory, in its elements; may be left out (defaults to all of it). */
+  | { kind: 'length'; of: string; type: WinType & { kind: 'int' } }
+  /** The size of a struct parameter: always that struct's size, not a JavaScript argument. */
+  | { kind: 'sizeof'; of: string; type: WinType & { kind: 'int' }; size: number }
+  /** A buffer's capacity in, its used length out, through a pointer; returned. */
+  | { kind: 'lengthCell'; of: string; elem: WinType & { kind: 'int' } }
+  /** Not a JavaScript argument: always this value (reserved parameters, the selection's `fixed`). */
+  | { kind: 'fixed'; value: number }
+  /** A whole mapping (memory from a `mapping` function): `release` frees it, `use` acts on (part of) it. */
+  | { kind: 'mapping'; release: boolean; length?: string };
+
+/** Bits an integer may (`allowed`, undefined for any), must (`required`) and must not (`forbidden`) have. */
+export interface FlagsRule {
+  allowed?: bigint;
+  required: bigint;
+  forbidden: bigint;
+  text: string;
+}
+
+export interface Win32Param {
+  name: string;
+  /** The C++ type of the parameter in the function pointer typedef. */
+  cType: string;
+  type: WinType;
+  kind: Win32ParamKind;
+}
+
+export type Win32Return =
+  | { kind: 'void' }
+  | { kind: 'int'; type: WinType & { kind: 'int' } }
+  | { kind: 'float'; type: WinType & { kind: 'float' } }
+  | { kind: 'bool'; type: WinType & { kind: 'bool' } }
+  | { kind: 'handle'; type: WinType & { kind: 'handle' } }
+  /** Memory JavaScript gets as an ArrayBuffer of `length` bytes; `release` frees it (also when it is garbage collected). */
+  | { kind: 'mapping'; length: string; release: string };
+
+export interface Win32Function {
+  name: string;
+  /** The DLL as the metadata spells it, and the TypeScript module (kernel32) it goes into. */
+  dll: string;
+  module: string;
+  namespace: string;
+  callingConvention: 'winapi' | 'cdecl';
+  setLastError: boolean;
+  /** SetLastError(0) before the call, so that a 0 result with no error reads as success. */
+  clearLastError: boolean;
+  returnCType: string;
+  returns: Win32Return;
+  failure: Failure;
+  /** Error codes (values) that end the call normally: the wrapper returns null. */
+  notAnError: { name: string; value: number }[];
+  /** The out-parameter the wrapper returns instead of the raw result. */
+  result?: string;
+  params: Win32Param[];
+  /** Lines for the generated documentation: where the function comes from, the conventions applied. */
+  notes: string[];
+  platform?: string;
+  place: Place;
+}
+
+export interface Win32Constant {
+  name: string;
+  value: number | bigint | string;
+  /** The TypeScript type: an enum or handle type name, or undefined for a plain number/bigint/string. */
+  typeName?: string;
+  /** The enum it is a value of, if any. */
+  enumName?: string;
+  place: Place;
+}
+
+export interface Win32Enum {
+  name: string;
+  flags: boolean;
+  int: IntInfo;
+  values: { name: string; value: number | bigint; place: Place }[];
+}
+
+export interface Win32TargetModel {
+  target: Target;
+  abi: AbiFacts;
+  functions: Win32Function[];
+  /** TypeScript modules (one per DLL), sorted, with the DLL each loads. */
+  modules: { module: string; dll: string }[];
+  records: Win32Record[];
+  enums: Win32Enum[];
+  /** Handle typedefs used by the bound functions and records. */
+  handles: { name: string; int: IntInfo; invalid?: number }[];
+  /** Every constant: enum values and named constants. */
+  constants: Win32Constant[];
+  /** Error code → name, for Win32Error (GetLastError codes), NtStatusError and HRESULT failures. */
+  errorNames: { lastError: Map<number, string>; ntstatus: Map<number, string>; hresult: Map<number, string> };
+  /** Spec files the model was built from (for banners). */
+  inputs: string[];
+}

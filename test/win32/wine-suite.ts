@@ -1,0 +1,339 @@
+/**
+ * Runs inside a real Windows Node (under wine), against a generated Win32
+ * binding: `node.exe wine-suite.js <target> <bad-input plan.json>`. It calls
+ * the API for real (files, processes, memory, events, time, environment,
+ * registry, errors, bad input) and prints one JSON line of observations;
+ * test/win32/wine.test.ts asserts on them. Nothing here decides pass or fail.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BadInputPlan } from './suite-plan.js';
+
+type Api = typeof import('../../generated/win32-x64/index.js');
+
+const [target, planFile] = process.argv.slice(2) as [string, string];
+const api = (await import(`../../generated/${target}/index.js`)) as Api;
+const { kernel32: k, advapi32: adv, ntdll } = api;
+
+const results: Record<string, unknown> = {};
+
+/** A thrown value as plain data. */
+function shape(e: unknown): Record<string, unknown> {
+  const x = e as Record<string, unknown> & Error;
+  return {
+    threw: x?.constructor?.name ?? typeof e,
+    message: x?.message,
+    ...Object.fromEntries(['code', 'errno', 'status', 'syscall', 'path', 'dest'].filter((f) => x?.[f] !== undefined).map((f) => [f, x[f]])),
+  };
+}
+
+/** Runs one case; records its value (bigints as strings) or what it threw. */
+function record(name: string, fn: () => unknown): void {
+  try {
+    results[name] = JSON.parse(JSON.stringify(fn() ?? null, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
+  } catch (e) {
+    results[name] = shape(e);
+  }
+}
+
+const utf16 = (s: string) => new Uint8Array(Uint16Array.from({ length: s.length + 1 }, (_, i) => (i < s.length ? s.charCodeAt(i) : 0)).buffer);
+const dir = mkdtempSync(join(tmpdir(), 'sysbind-'));
+const file = join(dir, 'data.bin');
+const moved = join(dir, 'moved.bin');
+
+// ---- files ----
+record('file', () => {
+  const h = k.CreateFileW(file, api.GENERIC_READ | api.GENERIC_WRITE, 0, null, api.CREATE_ALWAYS, api.FILE_ATTRIBUTE_NORMAL);
+  const data = new TextEncoder().encode('hello from sysbind\n');
+  const written = k.WriteFile(h, data);
+  k.FlushFileBuffers(h);
+  const size = k.GetFileSizeEx(h).QuadPart;
+  const position = k.SetFilePointerEx(h, api.LARGE_INTEGER.of({ QuadPart: 0n }), undefined, api.FILE_BEGIN).QuadPart;
+  const buffer = new Uint8Array(64);
+  const read = k.ReadFile(h, buffer);
+  const atEnd = k.ReadFile(h, buffer);
+  const path = new Uint16Array(300);
+  const pathLength = k.GetFinalPathNameByHandleW(h, path, undefined, api.VOLUME_NAME_DOS);
+  k.CloseHandle(h);
+  const attributes = k.GetFileAttributesExW(file, api.GetFileExInfoStandard);
+  return {
+    written,
+    size,
+    position,
+    read,
+    atEnd,
+    text: new TextDecoder().decode(buffer.subarray(0, read)),
+    nodeReadsSame: readFileSync(file, 'utf8') === 'hello from sysbind\n',
+    finalPath: api.fromUtf16(path, pathLength),
+    attributesSize: attributes.nFileSizeLow,
+    isDirectory: (attributes.dwFileAttributes & api.FILE_ATTRIBUTE_DIRECTORY) !== 0,
+  };
+});
+record('directory', () => {
+  k.CreateDirectoryW(join(dir, 'sub'));
+  k.MoveFileExW(file, moved, api.MOVEFILE_REPLACE_EXISTING);
+  const data = new api.WIN32_FIND_DATAW();
+  const names: string[] = [];
+  const h = k.FindFirstFileW(join(dir, '*'), data);
+  for (let d: InstanceType<Api['WIN32_FIND_DATAW']> | null = data; d; d = k.FindNextFileW(h, d)) names.push(d.cFileName);
+  k.FindClose(h);
+  return names.sort();
+});
+record('deleteThenDeleteAgain', () => {
+  k.DeleteFileW(moved);
+  k.DeleteFileW(moved);
+});
+record('openMissing', () => k.CreateFileW(join(dir, 'missing.txt'), api.GENERIC_READ, 0, null, api.OPEN_EXISTING, 0));
+record('lastErrorSurvives', () => {
+  // CREATE_ALWAYS on an existing file succeeds and sets ERROR_ALREADY_EXISTS; the binding
+  // read it right after the call, so Node-API work since cannot have changed what we see.
+  const h = k.CreateFileW(join(dir, 'again.bin'), api.GENERIC_WRITE, 0, null, api.CREATE_ALWAYS, 0);
+  k.CloseHandle(h);
+  const h2 = k.CreateFileW(join(dir, 'again.bin'), api.GENERIC_WRITE, 0, null, api.CREATE_ALWAYS, 0);
+  const churn = Array.from({ length: 2000 }, (_, i) => ({ s: `x${i}`.repeat(20), b: new Uint8Array(64) })).length;
+  const captured = api.lastError();
+  k.CloseHandle(h2);
+  let errno = 0;
+  try {
+    k.DeleteFileW(join(dir, 'never-there.bin'));
+  } catch (e) {
+    errno = (e as { errno: number }).errno;
+  }
+  return { captured, churn, errnoAfterChurn: errno };
+});
+
+// ---- processes ----
+record('process', () => {
+  const pid = k.GetCurrentProcessId();
+  const h = k.OpenProcess(api.PROCESS_QUERY_LIMITED_INFORMATION, false, pid);
+  const exit = k.GetExitCodeProcess(h);
+  const times = k.GetProcessTimes(h);
+  k.CloseHandle(h);
+  return {
+    pid,
+    nodePid: process.pid,
+    threadId: k.GetCurrentThreadId() > 0,
+    exit,
+    created: times.lpCreationTime.dwHighDateTime > 0,
+    userTime: times.lpUserTime.dwHighDateTime * 2 ** 32 + times.lpUserTime.dwLowDateTime >= 0,
+  };
+});
+
+// ---- memory ----
+record('memory', () => {
+  const info = k.GetSystemInfo();
+  const mem = k.VirtualAlloc(65536, api.MEM_COMMIT | api.MEM_RESERVE, api.PAGE_READWRITE);
+  for (let i = 0; i < mem.length; i++) mem[i] = i & 0xff;
+  let sum = 0;
+  for (const b of mem) sum += b;
+  const mbi = k.VirtualQuery(mem);
+  const old = k.VirtualProtect(mem, undefined, api.PAGE_READONLY);
+  const readOnly = k.VirtualQuery(mem).Protect;
+  k.VirtualProtect(mem, undefined, api.PAGE_READWRITE);
+  const length = mem.length;
+  k.VirtualFree(mem);
+  let again: unknown = null;
+  try {
+    k.VirtualFree(mem);
+  } catch (e) {
+    again = shape(e);
+  }
+  const status = k.GlobalMemoryStatusEx();
+  return {
+    pageSize: info.dwPageSize,
+    processors: info.dwNumberOfProcessors,
+    length,
+    sum,
+    regionSize: mbi.RegionSize,
+    state: mbi.State,
+    protect: mbi.Protect,
+    old,
+    readOnly,
+    lengthAfterFree: mem.length,
+    freeAgain: again,
+    totalPhys: status.ullTotalPhys > 0n,
+    memoryLoad: status.dwMemoryLoad,
+  };
+});
+
+// ---- events ----
+record('events', () => {
+  const a = k.CreateEventW(null, true, false, null);
+  const b = k.CreateEventW(undefined, false, false);
+  const before = k.WaitForSingleObject(a, 0);
+  k.SetEvent(a);
+  const after = k.WaitForSingleObject(a, 1000);
+  k.ResetEvent(a);
+  const none = k.WaitForMultipleObjects([a, b], false, 0);
+  k.SetEvent(b);
+  const second = k.WaitForMultipleObjects([a, b], false, 1000);
+  k.CloseHandle(a);
+  k.CloseHandle(b);
+  let closed: unknown = null;
+  try {
+    k.SetEvent(a);
+  } catch (e) {
+    closed = shape(e);
+  }
+  return { before, after, none, second, closed };
+});
+
+// ---- time ----
+record('time', () => {
+  const ft = k.GetSystemTimeAsFileTime();
+  const ticks = BigInt(ft.dwHighDateTime) * 2n ** 32n + BigInt(ft.dwLowDateTime);
+  const unixMs = Number(ticks / 10000n - 11644473600000n);
+  const c1 = k.QueryPerformanceCounter().QuadPart;
+  const c2 = k.QueryPerformanceCounter().QuadPart;
+  return {
+    skewMs: Math.abs(unixMs - Date.now()),
+    counterMonotonic: c2 >= c1,
+    frequency: k.QueryPerformanceFrequency().QuadPart > 0n,
+    tick: typeof k.GetTickCount64(),
+  };
+});
+
+// ---- environment and system ----
+record('environment', () => {
+  const value = 'ünïcødé ✓ 𝄞 sysbind';
+  k.SetEnvironmentVariableW('SYSBIND_TEST', value);
+  const buffer = new Uint16Array(64);
+  const n = k.GetEnvironmentVariableW('SYSBIND_TEST', buffer);
+  const tooSmall = k.GetEnvironmentVariableW('SYSBIND_TEST', new Uint16Array(2));
+  k.SetEnvironmentVariableW('SYSBIND_EMPTY', '');
+  const empty = k.GetEnvironmentVariableW('SYSBIND_EMPTY', new Uint16Array(4));
+  let missing: unknown = null;
+  try {
+    k.GetEnvironmentVariableW('SYSBIND_NOT_SET', buffer);
+  } catch (e) {
+    missing = shape(e);
+  }
+  const name = new Uint16Array(256);
+  const nameLength = k.GetComputerNameExW(api.ComputerNameDnsHostname, name);
+  return { roundTrip: api.fromUtf16(buffer, n) === value, n, tooSmall, empty, missing, nodeSees: process.env.SYSBIND_TEST === value, computerName: nameLength > 0 };
+});
+record('version', () => {
+  const v = k.GetVersionExW();
+  const rtl = ntdll.RtlGetVersion();
+  return { major: v.dwMajorVersion, rtlMajor: rtl.dwMajorVersion, build: rtl.dwBuildNumber > 0, size: rtl.dwOSVersionInfoSize };
+});
+
+// ---- errors ----
+record('errors', () => {
+  const text = new Uint16Array(512);
+  const n = k.FormatMessageW(api.FORMAT_MESSAGE_FROM_SYSTEM | api.FORMAT_MESSAGE_IGNORE_INSERTS, null, api.ERROR_FILE_NOT_FOUND, 0, text);
+  const fromString = new Uint16Array(64);
+  const m = k.FormatMessageW(api.FORMAT_MESSAGE_FROM_STRING | api.FORMAT_MESSAGE_IGNORE_INSERTS, 'sysbind %1 ok', 0, 0, fromString);
+  k.SetLastError(1234);
+  return {
+    message: api.fromUtf16(text, n).trim(),
+    fromString: api.fromUtf16(fromString, m),
+    dos: ntdll.RtlNtStatusToDosError(api.STATUS_OBJECT_NAME_NOT_FOUND),
+    names: [api.win32ErrorNames.get(2), api.ntStatusNames.get(api.STATUS_ACCESS_DENIED)],
+  };
+});
+record('formatMessageForbiddenFlag', () => k.FormatMessageW(api.FORMAT_MESSAGE_FROM_SYSTEM | api.FORMAT_MESSAGE_ALLOCATE_BUFFER | api.FORMAT_MESSAGE_IGNORE_INSERTS, null, 2, 0, new Uint16Array(8)));
+record('ntstatus', () => ntdll.NtQuerySystemInformation(api.SystemBasicInformation, new Uint8Array(4)));
+// SYSTEM_BASIC_INFORMATION is 64 bytes on 64-bit Windows, 44 on 32-bit; the call wants the exact size.
+record('ntstatusOk', () => ntdll.NtQuerySystemInformation(api.SystemBasicInformation, new Uint8Array(process.arch === 'ia32' ? 44 : 64)));
+
+// ---- registry ----
+record('registry', () => {
+  const path = `Software\\sysbind-test-${process.pid}`;
+  const created = adv.RegCreateKeyExW(api.HKEY_CURRENT_USER, path, null, api.REG_OPTION_NON_VOLATILE, api.KEY_ALL_ACCESS);
+  const key = created.phkResult;
+  adv.RegSetValueExW(key, 'text', api.REG_SZ, utf16('värde ✓'));
+  adv.RegSetValueExW(key, 'number', api.REG_DWORD, new Uint8Array(new Uint32Array([0xc0ffee]).buffer));
+  const number = new Uint8Array(4);
+  const q1 = adv.RegQueryValueExW(key, 'number', number);
+  const size = adv.RegQueryValueExW(key, 'text', null);
+  const text = new Uint16Array(size.lpcbData / 2);
+  const q2 = adv.RegQueryValueExW(key, 'text', text);
+  adv.RegCloseKey(key);
+  const again = adv.RegOpenKeyExW(api.HKEY_CURRENT_USER, path, 0, api.KEY_READ);
+  adv.RegCloseKey(again);
+  adv.RegDeleteKeyW(api.HKEY_CURRENT_USER, path);
+  let gone: unknown = null;
+  try {
+    adv.RegOpenKeyExW(api.HKEY_CURRENT_USER, path, 0, api.KEY_READ);
+  } catch (e) {
+    gone = shape(e);
+  }
+  return {
+    disposition: created.lpdwDisposition,
+    numberType: q1.lpType,
+    numberSize: q1.lpcbData,
+    number: new Uint32Array(number.buffer)[0],
+    textType: q2.lpType,
+    text: api.fromUtf16(text),
+    gone,
+  };
+});
+
+// ---- bad input: specific cases, then every parameter of every function ----
+record('embeddedNul', () => k.CreateFileW('C:\\a\0b', api.GENERIC_READ, 0, null, api.OPEN_EXISTING, 0));
+record('lengthBeyondBuffer', () => k.ReadFile(-1n as never, new Uint8Array(4), 5));
+record('handleAsNumber', () => k.CloseHandle(5 as never));
+record('wrongType', () => k.CreateFileW(42 as never, 0, 0, null, api.OPEN_EXISTING, 0));
+record('overlappedRefused', () => k.CreateFileW(file, api.GENERIC_READ, 0, null, api.OPEN_ALWAYS, api.FILE_FLAG_OVERLAPPED));
+
+const plan = JSON.parse(readFileSync(planFile, 'utf8')) as BadInputPlan;
+const sweep = { cases: 0, failures: [] as string[] };
+const liveMapping = k.VirtualAlloc(4096, api.MEM_COMMIT | api.MEM_RESERVE, api.PAGE_READWRITE);
+const detached = () => {
+  const b = new Uint8Array(16);
+  structuredClone(b.buffer, { transfer: [b.buffer] });
+  return b;
+};
+const apiValues = api as unknown as Record<string, new () => unknown>;
+function valid(kind: string, value: unknown): unknown {
+  if (kind === 'struct') return new apiValues[value as string]!();
+  if (kind === 'bytes') return new Uint8Array(256);
+  if (kind === 'utf16') return new Uint16Array(128);
+  if (kind === 'mapping') return liveMapping;
+  if (kind === 'handle') return 0n;
+  if (kind === 'handles') return [];
+  if (kind === 'string') return 'C:\\sysbind-not-there';
+  if (kind === 'bool') return false;
+  return value;
+}
+const bad: Record<string, [unknown, 'TypeError' | 'RangeError'][]> = {
+  int: [['1', 'TypeError'], [{}, 'TypeError'], [1.5, 'RangeError'], [NaN, 'RangeError'], [2 ** 70, 'RangeError'], [2n ** 70n, 'RangeError']],
+  cell: [['1', 'TypeError'], [{}, 'TypeError'], [1.5, 'RangeError'], [NaN, 'RangeError'], [2 ** 70, 'RangeError'], [1n, 'TypeError']],
+  uint: [[-1, 'RangeError']],
+  bool: [['yes', 'TypeError'], [{}, 'TypeError']],
+  handle: [[1, 'TypeError'], ['x', 'TypeError'], [2n ** 70n, 'RangeError']],
+  string: [[1, 'TypeError'], [{}, 'TypeError'], ['a\0b', 'TypeError']],
+  bytes: [['x', 'TypeError'], [1, 'TypeError'], [detached(), 'TypeError']],
+  utf16: [['x', 'TypeError'], [detached(), 'TypeError']],
+  struct: [[{}, 'TypeError'], [new Uint8Array(4), 'TypeError']],
+  handles: [['x', 'TypeError'], [[1], 'TypeError']],
+  length: [['x', 'TypeError'], [2 ** 31, 'RangeError']],
+  mapping: [[new Uint8Array(16), 'TypeError'], ['x', 'TypeError']],
+};
+for (const f of plan) {
+  const [mod, name] = f.fn.split('.') as [string, string];
+  const fn = (api as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>)[mod]![name]!;
+  f.params.forEach((p, i) => {
+    const cases = [...(bad[p.kind] ?? []), ...((p.kind === 'int' || p.kind === 'cell') && p.unsigned ? bad.uint! : [])];
+    for (const [value, expected] of cases) {
+      sweep.cases++;
+      const args = f.params.map((q, j) => (j === i ? value : valid(q.kind, q.valid)));
+      const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' && value !== null ? value.constructor.name : String(value);
+      const label = `${f.fn}(${p.name} = ${shown})`;
+      try {
+        fn(...args);
+        sweep.failures.push(`${label}: did not throw`);
+      } catch (e) {
+        const err = e as Error;
+        if (err.constructor.name !== expected || !err.message.includes(`'${p.name}`)) sweep.failures.push(`${label}: ${err.constructor.name}: ${err.message}`);
+      }
+    }
+  });
+}
+k.VirtualFree(liveMapping);
+results.sweep = sweep;
+results.aliveAtEnd = true;
+rmSync(dir, { recursive: true, force: true });
+process.stdout.write(`SYSBIND-RESULTS ${JSON.stringify(results)}\n`);
