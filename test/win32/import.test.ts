@@ -15,6 +15,7 @@ import { ROOT, runCli } from '../helpers/root.js';
 
 const METADATA = process.env.SYSBIND_WIN32_METADATA ?? join(ROOT, '..', 'shared', 'win32metadata');
 const present = existsSync(join(METADATA, 'api'));
+if (!present && process.env.CI === 'true') throw new Error(`no Win32 metadata at ${METADATA} (set SYSBIND_WIN32_METADATA): required under CI`);
 if (!present) console.warn(`skipping the Win32 importer tests: no Win32 metadata at ${METADATA} (set SYSBIND_WIN32_METADATA)`);
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'sysbind-win32-import-'));
