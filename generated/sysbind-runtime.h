@@ -54,8 +54,14 @@ static inline const char* typeName(napi_valuetype t) {
   return "unknown";
 }
 
+// d within [lo, hi]. (double)INT64_MAX rounds up to 2^63, which is out of
+// range, so the top end is compared as "below 2^63" there.
+static inline bool inRange(double d, int64_t lo, int64_t hi) {
+  return d >= (double)lo && (hi == INT64_MAX ? d < 9223372036854775808.0 : d <= (double)hi);
+}
+
 // A signed integer argument in [lo, hi]: an integral number, or a bigint.
-static inline bool argInt(napi_env env, napi_value v, const char* fn, const char* arg, int64_t lo, int64_t hi, int64_t* out) {
+static inline bool argIntFull(napi_env env, napi_value v, const char* fn, const char* arg, int64_t lo, int64_t hi, int64_t* out) {
   napi_valuetype t;
   napi_typeof(env, v, &t);
   if (t == napi_number) {
@@ -65,7 +71,7 @@ static inline bool argInt(napi_env env, napi_value v, const char* fn, const char
       throwRangeError(env, fn, arg, "must be an integer (got a fraction, NaN or Infinity)");
       return false;
     }
-    if (d < (double)lo || d > (double)hi) {
+    if (!inRange(d, lo, hi)) {
       char what[128];
       snprintf(what, sizeof what, "must be >= %lld and <= %lld", (long long)lo, (long long)hi);
       throwRangeError(env, fn, arg, what);
@@ -94,7 +100,7 @@ static inline bool argInt(napi_env env, napi_value v, const char* fn, const char
 }
 
 // An unsigned integer argument in [0, hi]: an integral number, or a bigint.
-static inline bool argUint(napi_env env, napi_value v, const char* fn, const char* arg, uint64_t hi, uint64_t* out) {
+static inline bool argUintFull(napi_env env, napi_value v, const char* fn, const char* arg, uint64_t hi, uint64_t* out) {
   napi_valuetype t;
   napi_typeof(env, v, &t);
   if (t == napi_number) {
@@ -157,13 +163,13 @@ static inline bool argRegister(napi_env env, napi_value v, const char* fn, const
     return true;
   }
   int64_t x;
-  if (!argInt(env, v, fn, arg, -9007199254740991LL, 9007199254740991LL, &x)) return false;
+  if (!argIntFull(env, v, fn, arg, -9007199254740991LL, 9007199254740991LL, &x)) return false;
   *out = (long)x;
   return true;
 }
 
 // Bytes of a TypedArray, DataView or ArrayBuffer (or null where allowed).
-static inline bool argPointer(napi_env env, napi_value v, const char* fn, const char* arg, bool nullable, void** data, size_t* len) {
+static inline bool argPointerFull(napi_env env, napi_value v, const char* fn, const char* arg, bool nullable, void** data, size_t* len) {
   bool is;
   napi_value ab = nullptr;
   *data = nullptr;
@@ -199,6 +205,40 @@ static inline bool argPointer(napi_env env, napi_value v, const char* fn, const 
     }
   }
   return true;
+}
+
+// ---- fast paths: one Node-API call for the common case ----
+// napi_get_value_double and napi_get_typedarray_info report a wrong type by
+// status, without throwing, so the usual number or typed array costs one call;
+// everything else (bigints, other buffer kinds, every error and its message)
+// goes to the full conversion above, so behaviour is the same.
+static inline bool argInt(napi_env env, napi_value v, const char* fn, const char* arg, int64_t lo, int64_t hi, int64_t* out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) == napi_ok && d == std::trunc(d) && inRange(d, lo, hi)) {
+    *out = (int64_t)d;
+    return true;
+  }
+  return argIntFull(env, v, fn, arg, lo, hi, out);
+}
+
+static inline bool argUint(napi_env env, napi_value v, const char* fn, const char* arg, uint64_t hi, uint64_t* out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) == napi_ok && d == std::trunc(d) && d >= 0 && d <= (double)hi && d <= 9007199254740991.0) {
+    *out = (uint64_t)d;
+    return true;
+  }
+  return argUintFull(env, v, fn, arg, hi, out);
+}
+
+static inline bool argPointer(napi_env env, napi_value v, const char* fn, const char* arg, bool nullable, void** data, size_t* len) {
+  static const size_t sizes[] = {1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8};
+  napi_typedarray_type type;
+  size_t elems, offset;
+  if (napi_get_typedarray_info(env, v, &type, &elems, data, nullptr, &offset) == napi_ok && *data != nullptr) {
+    *len = elems * ((size_t)type < sizeof sizes / sizeof sizes[0] ? sizes[type] : 1);
+    return true;
+  }
+  return argPointerFull(env, v, fn, arg, nullable, data, len);
 }
 
 // A pointer argument of a call bound from its prototype alone (unsafe_*): a

@@ -25,7 +25,7 @@ export async function accept4(fd: number, upeer_sockaddr?: Bytes | null, flags?:
  */
 export async function clock_nanosleep_time64(which_clock: number, flags: number, rqtp: Timespec, rmtp?: Timespec | null): Promise<void> {
   rmtp ??= null;
-  const r = await native.clock_nanosleep_time64_async(which_clock, flags, structBytes(rqtp, Timespec, 'clock_nanosleep_time64', 'rqtp', false), structBytes(rmtp, Timespec, 'clock_nanosleep_time64', 'rmtp', true));
+  const r = await native.clock_nanosleep_time64_async(which_clock, flags, (rqtp?.constructor === Timespec ? rqtp.bytes : structBytes(rqtp, Timespec, 'clock_nanosleep_time64', 'rqtp', false)), (rmtp?.constructor === Timespec ? rmtp.bytes : structBytes(rmtp, Timespec, 'clock_nanosleep_time64', 'rmtp', true)));
   if (r < 0) throw syscallError(-r, 'clock_nanosleep_time64');
 }
 
@@ -46,7 +46,7 @@ export async function connect(fd: number, uservaddr: Bytes, addrlen?: number): P
 export async function epoll_pwait(epfd: number, events: StructArray<EpollEvent>, maxevents: number | undefined, timeout: number, sigmask?: Sigset | null): Promise<number> {
   maxevents ??= events?.length;
   sigmask ??= null;
-  const r = await native.epoll_pwait_async(epfd, arrayBytes(events, EpollEvent, 'epoll_pwait', 'events', false), maxevents, timeout, structBytes(sigmask, Sigset, 'epoll_pwait', 'sigmask', true));
+  const r = await native.epoll_pwait_async(epfd, arrayBytes(events, EpollEvent, 'epoll_pwait', 'events', false), maxevents, timeout, (sigmask?.constructor === Sigset ? sigmask.bytes : structBytes(sigmask, Sigset, 'epoll_pwait', 'sigmask', true)));
   if (r < 0) throw syscallError(-r, 'epoll_pwait');
   return r;
 }
@@ -169,7 +169,7 @@ export async function ppoll_time64(ufds: StructArray<Pollfd>, nfds?: number, tsp
   nfds ??= ufds?.length;
   tsp ??= null;
   sigmask ??= null;
-  const r = await native.ppoll_time64_async(arrayBytes(ufds, Pollfd, 'ppoll_time64', 'ufds', false), nfds, structBytes(tsp, Timespec, 'ppoll_time64', 'tsp', true), structBytes(sigmask, Sigset, 'ppoll_time64', 'sigmask', true));
+  const r = await native.ppoll_time64_async(arrayBytes(ufds, Pollfd, 'ppoll_time64', 'ufds', false), nfds, (tsp?.constructor === Timespec ? tsp.bytes : structBytes(tsp, Timespec, 'ppoll_time64', 'tsp', true)), (sigmask?.constructor === Sigset ? sigmask.bytes : structBytes(sigmask, Sigset, 'ppoll_time64', 'sigmask', true)));
   if (r < 0) throw syscallError(-r, 'ppoll_time64');
   return r;
 }
@@ -248,7 +248,7 @@ export async function recvfrom(fd: number, ubuf: Bytes, size: number | undefined
  */
 export async function recvmsg(fd: number, msg: Msghdr, flags?: number): Promise<number> {
   flags ??= 0;
-  const r = await native.recvmsg_async(fd, structBytes(msg, Msghdr, 'recvmsg', 'msg', false), flags);
+  const r = await native.recvmsg_async(fd, (msg?.constructor === Msghdr ? msg.bytes : structBytes(msg, Msghdr, 'recvmsg', 'msg', false)), flags);
   if (r < 0) throw syscallError(-r, 'recvmsg');
   return r;
 }
@@ -269,7 +269,7 @@ export async function renameat2(olddfd: number, oldname: string, newdfd: number,
  */
 export async function sendmsg(fd: number, msg: Msghdr, flags?: number): Promise<number> {
   flags ??= 0;
-  const r = await native.sendmsg_async(fd, structBytes(msg, Msghdr, 'sendmsg', 'msg', false), flags);
+  const r = await native.sendmsg_async(fd, (msg?.constructor === Msghdr ? msg.bytes : structBytes(msg, Msghdr, 'sendmsg', 'msg', false)), flags);
   if (r < 0) throw syscallError(-r, 'sendmsg');
   return r;
 }
@@ -293,7 +293,7 @@ export async function sendto(fd: number, buff: Bytes, len: number | undefined, f
  */
 export async function statx(dfd: number, filename: string, flags: number, mask: number, buffer?: Statx): Promise<Statx> {
   buffer ??= new Statx();
-  const r = await native.statx_async(dfd, filename, flags, mask, structBytes(buffer, Statx, 'statx', 'buffer', false));
+  const r = await native.statx_async(dfd, filename, flags, mask, (buffer?.constructor === Statx ? buffer.bytes : structBytes(buffer, Statx, 'statx', 'buffer', false)));
   if (r < 0) throw syscallError(-r, 'statx', filename);
   return buffer;
 }

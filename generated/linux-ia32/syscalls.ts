@@ -66,7 +66,7 @@ export function brk(brk: number): number {
  */
 export function clock_getres_time64(which_clock: number, tp?: Timespec): Timespec {
   tp ??= new Timespec();
-  const r = native.clock_getres_time64(which_clock, structBytes(tp, Timespec, 'clock_getres_time64', 'tp', false));
+  const r = native.clock_getres_time64(which_clock, (tp?.constructor === Timespec ? tp.bytes : structBytes(tp, Timespec, 'clock_getres_time64', 'tp', false)));
   if (r < 0) throw syscallError(-r, 'clock_getres_time64');
   return tp;
 }
@@ -77,7 +77,7 @@ export function clock_getres_time64(which_clock: number, tp?: Timespec): Timespe
  */
 export function clock_gettime64(which_clock: number, tp?: Timespec): Timespec {
   tp ??= new Timespec();
-  const r = native.clock_gettime64(which_clock, structBytes(tp, Timespec, 'clock_gettime64', 'tp', false));
+  const r = native.clock_gettime64(which_clock, (tp?.constructor === Timespec ? tp.bytes : structBytes(tp, Timespec, 'clock_gettime64', 'tp', false)));
   if (r < 0) throw syscallError(-r, 'clock_gettime64');
   return tp;
 }
@@ -89,7 +89,7 @@ export function clock_gettime64(which_clock: number, tp?: Timespec): Timespec {
  */
 export function clock_nanosleep_time64(which_clock: number, flags: number, rqtp: Timespec, rmtp?: Timespec | null): void {
   rmtp ??= null;
-  const r = native.clock_nanosleep_time64(which_clock, flags, structBytes(rqtp, Timespec, 'clock_nanosleep_time64', 'rqtp', false), structBytes(rmtp, Timespec, 'clock_nanosleep_time64', 'rmtp', true));
+  const r = native.clock_nanosleep_time64(which_clock, flags, (rqtp?.constructor === Timespec ? rqtp.bytes : structBytes(rqtp, Timespec, 'clock_nanosleep_time64', 'rqtp', false)), (rmtp?.constructor === Timespec ? rmtp.bytes : structBytes(rmtp, Timespec, 'clock_nanosleep_time64', 'rmtp', true)));
   if (r < 0) throw syscallError(-r, 'clock_nanosleep_time64');
 }
 
@@ -181,7 +181,7 @@ export function epoll_create1(flags?: number): number {
  */
 export function epoll_ctl(epfd: number, op: number, fd: number, event?: EpollEvent | null): void {
   event ??= null;
-  const r = native.epoll_ctl(epfd, op, fd, structBytes(event, EpollEvent, 'epoll_ctl', 'event', true));
+  const r = native.epoll_ctl(epfd, op, fd, (event?.constructor === EpollEvent ? event.bytes : structBytes(event, EpollEvent, 'epoll_ctl', 'event', true)));
   if (r < 0) throw syscallError(-r, 'epoll_ctl');
 }
 
@@ -193,7 +193,7 @@ export function epoll_ctl(epfd: number, op: number, fd: number, event?: EpollEve
 export function epoll_pwait(epfd: number, events: StructArray<EpollEvent>, maxevents: number | undefined, timeout: number, sigmask?: Sigset | null): number {
   maxevents ??= events?.length;
   sigmask ??= null;
-  const r = native.epoll_pwait(epfd, arrayBytes(events, EpollEvent, 'epoll_pwait', 'events', false), maxevents, timeout, structBytes(sigmask, Sigset, 'epoll_pwait', 'sigmask', true));
+  const r = native.epoll_pwait(epfd, arrayBytes(events, EpollEvent, 'epoll_pwait', 'events', false), maxevents, timeout, (sigmask?.constructor === Sigset ? sigmask.bytes : structBytes(sigmask, Sigset, 'epoll_pwait', 'sigmask', true)));
   if (r < 0) throw syscallError(-r, 'epoll_pwait');
   return r;
 }
@@ -374,7 +374,7 @@ export function fsmount(fs_fd: number, flags: number, attr_flags: number): numbe
  */
 export function fstat(fd: number, statbuf?: Stat): Stat {
   statbuf ??= new Stat();
-  const r = native.fstat(fd, structBytes(statbuf, Stat, 'fstat', 'statbuf', false));
+  const r = native.fstat(fd, (statbuf?.constructor === Stat ? statbuf.bytes : structBytes(statbuf, Stat, 'fstat', 'statbuf', false)));
   if (r < 0) throw syscallError(-r, 'fstat');
   return statbuf;
 }
@@ -542,7 +542,7 @@ export function getrandom(buf: Bytes, count?: number, flags?: number): number {
  */
 export function getrlimit(resource: number, rlim?: Rlimit): Rlimit {
   rlim ??= new Rlimit();
-  const r = native.getrlimit(resource, structBytes(rlim, Rlimit, 'getrlimit', 'rlim', false));
+  const r = native.getrlimit(resource, (rlim?.constructor === Rlimit ? rlim.bytes : structBytes(rlim, Rlimit, 'getrlimit', 'rlim', false)));
   if (r < 0) throw syscallError(-r, 'getrlimit');
   return rlim;
 }
@@ -553,7 +553,7 @@ export function getrlimit(resource: number, rlim?: Rlimit): Rlimit {
  */
 export function getrusage(who: number, ru?: Rusage): Rusage {
   ru ??= new Rusage();
-  const r = native.getrusage(who, structBytes(ru, Rusage, 'getrusage', 'ru', false));
+  const r = native.getrusage(who, (ru?.constructor === Rusage ? ru.bytes : structBytes(ru, Rusage, 'getrusage', 'ru', false)));
   if (r < 0) throw syscallError(-r, 'getrusage');
   return ru;
 }
@@ -1075,7 +1075,7 @@ export function ppoll_time64(ufds: StructArray<Pollfd>, nfds?: number, tsp?: Tim
   nfds ??= ufds?.length;
   tsp ??= null;
   sigmask ??= null;
-  const r = native.ppoll_time64(arrayBytes(ufds, Pollfd, 'ppoll_time64', 'ufds', false), nfds, structBytes(tsp, Timespec, 'ppoll_time64', 'tsp', true), structBytes(sigmask, Sigset, 'ppoll_time64', 'sigmask', true));
+  const r = native.ppoll_time64(arrayBytes(ufds, Pollfd, 'ppoll_time64', 'ufds', false), nfds, (tsp?.constructor === Timespec ? tsp.bytes : structBytes(tsp, Timespec, 'ppoll_time64', 'tsp', true)), (sigmask?.constructor === Sigset ? sigmask.bytes : structBytes(sigmask, Sigset, 'ppoll_time64', 'sigmask', true)));
   if (r < 0) throw syscallError(-r, 'ppoll_time64');
   return r;
 }
@@ -1110,7 +1110,7 @@ export function pread64(fd: number, ubuf: Bytes, count: number | undefined, pos:
 export function prlimit64(pid: number, resource: number, new_rlim?: Rlimit64 | null, old_rlim?: Rlimit64 | null): void {
   new_rlim ??= null;
   old_rlim ??= null;
-  const r = native.prlimit64(pid, resource, structBytes(new_rlim, Rlimit64, 'prlimit64', 'new_rlim', true), structBytes(old_rlim, Rlimit64, 'prlimit64', 'old_rlim', true));
+  const r = native.prlimit64(pid, resource, (new_rlim?.constructor === Rlimit64 ? new_rlim.bytes : structBytes(new_rlim, Rlimit64, 'prlimit64', 'new_rlim', true)), (old_rlim?.constructor === Rlimit64 ? old_rlim.bytes : structBytes(old_rlim, Rlimit64, 'prlimit64', 'old_rlim', true)));
   if (r < 0) throw syscallError(-r, 'prlimit64');
 }
 
@@ -1214,7 +1214,7 @@ export function recvfrom(fd: number, ubuf: Bytes, size: number | undefined, flag
  */
 export function recvmsg(fd: number, msg: Msghdr, flags?: number): number {
   flags ??= 0;
-  const r = native.recvmsg(fd, structBytes(msg, Msghdr, 'recvmsg', 'msg', false), flags);
+  const r = native.recvmsg(fd, (msg?.constructor === Msghdr ? msg.bytes : structBytes(msg, Msghdr, 'recvmsg', 'msg', false)), flags);
   if (r < 0) throw syscallError(-r, 'recvmsg');
   return r;
 }
@@ -1257,7 +1257,7 @@ export function restart_syscall(): number {
 export function rt_sigprocmask(how: number, nset?: Sigset | null, oset?: Sigset | null): void {
   nset ??= null;
   oset ??= null;
-  const r = native.rt_sigprocmask(how, structBytes(nset, Sigset, 'rt_sigprocmask', 'nset', true), structBytes(oset, Sigset, 'rt_sigprocmask', 'oset', true));
+  const r = native.rt_sigprocmask(how, (nset?.constructor === Sigset ? nset.bytes : structBytes(nset, Sigset, 'rt_sigprocmask', 'nset', true)), (oset?.constructor === Sigset ? oset.bytes : structBytes(oset, Sigset, 'rt_sigprocmask', 'oset', true)));
   if (r < 0) throw syscallError(-r, 'rt_sigprocmask');
 }
 
@@ -1348,7 +1348,7 @@ export function semget(key: number, nsems: number, semflg: number): number {
  */
 export function sendmsg(fd: number, msg: Msghdr, flags?: number): number {
   flags ??= 0;
-  const r = native.sendmsg(fd, structBytes(msg, Msghdr, 'sendmsg', 'msg', false), flags);
+  const r = native.sendmsg(fd, (msg?.constructor === Msghdr ? msg.bytes : structBytes(msg, Msghdr, 'sendmsg', 'msg', false)), flags);
   if (r < 0) throw syscallError(-r, 'sendmsg');
   return r;
 }
@@ -1676,7 +1676,7 @@ export function ssetmask(newmask: number): number {
  */
 export function statx(dfd: number, filename: string, flags: number, mask: number, buffer?: Statx): Statx {
   buffer ??= new Statx();
-  const r = native.statx(dfd, filename, flags, mask, structBytes(buffer, Statx, 'statx', 'buffer', false));
+  const r = native.statx(dfd, filename, flags, mask, (buffer?.constructor === Statx ? buffer.bytes : structBytes(buffer, Statx, 'statx', 'buffer', false)));
   if (r < 0) throw syscallError(-r, 'statx', filename);
   return buffer;
 }
@@ -1787,7 +1787,7 @@ export function timerfd_create(clockid: number, flags?: number): number {
  */
 export function timerfd_gettime64(ufd: number, otmr?: Itimerspec): Itimerspec {
   otmr ??= new Itimerspec();
-  const r = native.timerfd_gettime64(ufd, structBytes(otmr, Itimerspec, 'timerfd_gettime64', 'otmr', false));
+  const r = native.timerfd_gettime64(ufd, (otmr?.constructor === Itimerspec ? otmr.bytes : structBytes(otmr, Itimerspec, 'timerfd_gettime64', 'otmr', false)));
   if (r < 0) throw syscallError(-r, 'timerfd_gettime64');
   return otmr;
 }
@@ -1798,7 +1798,7 @@ export function timerfd_gettime64(ufd: number, otmr?: Itimerspec): Itimerspec {
  */
 export function timerfd_settime64(ufd: number, flags: number, utmr: Itimerspec, otmr?: Itimerspec | null): void {
   otmr ??= null;
-  const r = native.timerfd_settime64(ufd, flags, structBytes(utmr, Itimerspec, 'timerfd_settime64', 'utmr', false), structBytes(otmr, Itimerspec, 'timerfd_settime64', 'otmr', true));
+  const r = native.timerfd_settime64(ufd, flags, (utmr?.constructor === Itimerspec ? utmr.bytes : structBytes(utmr, Itimerspec, 'timerfd_settime64', 'utmr', false)), (otmr?.constructor === Itimerspec ? otmr.bytes : structBytes(otmr, Itimerspec, 'timerfd_settime64', 'otmr', true)));
   if (r < 0) throw syscallError(-r, 'timerfd_settime64');
 }
 
@@ -1828,7 +1828,7 @@ export function umask(mask: number): number {
  */
 export function uname(name?: Utsname): Utsname {
   name ??= new Utsname();
-  const r = native.uname(structBytes(name, Utsname, 'uname', 'name', false));
+  const r = native.uname((name?.constructor === Utsname ? name.bytes : structBytes(name, Utsname, 'uname', 'name', false)));
   if (r < 0) throw syscallError(-r, 'uname');
   return name;
 }

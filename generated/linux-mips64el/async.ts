@@ -25,7 +25,7 @@ export async function accept4(fd: number, upeer_sockaddr?: Bytes | null, flags?:
  */
 export async function clock_nanosleep(which_clock: number, flags: number, rqtp: Timespec, rmtp?: Timespec | null): Promise<void> {
   rmtp ??= null;
-  const r = await native.clock_nanosleep_async(which_clock, flags, structBytes(rqtp, Timespec, 'clock_nanosleep', 'rqtp', false), structBytes(rmtp, Timespec, 'clock_nanosleep', 'rmtp', true));
+  const r = await native.clock_nanosleep_async(which_clock, flags, (rqtp?.constructor === Timespec ? rqtp.bytes : structBytes(rqtp, Timespec, 'clock_nanosleep', 'rqtp', false)), (rmtp?.constructor === Timespec ? rmtp.bytes : structBytes(rmtp, Timespec, 'clock_nanosleep', 'rmtp', true)));
   if (r < 0) throw syscallError(-r, 'clock_nanosleep');
 }
 
@@ -46,7 +46,7 @@ export async function connect(fd: number, uservaddr: Bytes, addrlen?: number): P
 export async function epoll_pwait(epfd: number, events: StructArray<EpollEvent>, maxevents: number | undefined, timeout: number, sigmask?: Sigset | null): Promise<number> {
   maxevents ??= events?.length;
   sigmask ??= null;
-  const r = await native.epoll_pwait_async(epfd, arrayBytes(events, EpollEvent, 'epoll_pwait', 'events', false), maxevents, timeout, structBytes(sigmask, Sigset, 'epoll_pwait', 'sigmask', true));
+  const r = await native.epoll_pwait_async(epfd, arrayBytes(events, EpollEvent, 'epoll_pwait', 'events', false), maxevents, timeout, (sigmask?.constructor === Sigset ? sigmask.bytes : structBytes(sigmask, Sigset, 'epoll_pwait', 'sigmask', true)));
   if (r < 0) throw syscallError(-r, 'epoll_pwait');
   return r;
 }
@@ -145,7 +145,7 @@ export async function msync(start: Bytes, len: number | bigint | undefined, flag
  */
 export async function nanosleep(rqtp: Timespec, rmtp?: Timespec | null): Promise<void> {
   rmtp ??= null;
-  const r = await native.nanosleep_async(structBytes(rqtp, Timespec, 'nanosleep', 'rqtp', false), structBytes(rmtp, Timespec, 'nanosleep', 'rmtp', true));
+  const r = await native.nanosleep_async((rqtp?.constructor === Timespec ? rqtp.bytes : structBytes(rqtp, Timespec, 'nanosleep', 'rqtp', false)), (rmtp?.constructor === Timespec ? rmtp.bytes : structBytes(rmtp, Timespec, 'nanosleep', 'rmtp', true)));
   if (r < 0) throw syscallError(-r, 'nanosleep');
 }
 
@@ -156,7 +156,7 @@ export async function nanosleep(rqtp: Timespec, rmtp?: Timespec | null): Promise
 export async function newfstatat(dfd: number, filename: string, statbuf?: Stat, flag?: number): Promise<Stat> {
   statbuf ??= new Stat();
   flag ??= 0;
-  const r = await native.newfstatat_async(dfd, filename, structBytes(statbuf, Stat, 'newfstatat', 'statbuf', false), flag);
+  const r = await native.newfstatat_async(dfd, filename, (statbuf?.constructor === Stat ? statbuf.bytes : structBytes(statbuf, Stat, 'newfstatat', 'statbuf', false)), flag);
   if (r < 0) throw syscallError(-r, 'newfstatat', filename);
   return statbuf;
 }
@@ -191,7 +191,7 @@ export async function ppoll(ufds: StructArray<Pollfd>, nfds?: number, tsp?: Time
   nfds ??= ufds?.length;
   tsp ??= null;
   sigmask ??= null;
-  const r = await native.ppoll_async(arrayBytes(ufds, Pollfd, 'ppoll', 'ufds', false), nfds, structBytes(tsp, Timespec, 'ppoll', 'tsp', true), structBytes(sigmask, Sigset, 'ppoll', 'sigmask', true));
+  const r = await native.ppoll_async(arrayBytes(ufds, Pollfd, 'ppoll', 'ufds', false), nfds, (tsp?.constructor === Timespec ? tsp.bytes : structBytes(tsp, Timespec, 'ppoll', 'tsp', true)), (sigmask?.constructor === Sigset ? sigmask.bytes : structBytes(sigmask, Sigset, 'ppoll', 'sigmask', true)));
   if (r < 0) throw syscallError(-r, 'ppoll');
   return r;
 }
@@ -270,7 +270,7 @@ export async function recvfrom(fd: number, ubuf: Bytes, size: number | bigint | 
  */
 export async function recvmsg(fd: number, msg: Msghdr, flags?: number): Promise<number> {
   flags ??= 0;
-  const r = await native.recvmsg_async(fd, structBytes(msg, Msghdr, 'recvmsg', 'msg', false), flags);
+  const r = await native.recvmsg_async(fd, (msg?.constructor === Msghdr ? msg.bytes : structBytes(msg, Msghdr, 'recvmsg', 'msg', false)), flags);
   if (r < 0) throw syscallError(-r, 'recvmsg');
   return r;
 }
@@ -291,7 +291,7 @@ export async function renameat2(olddfd: number, oldname: string, newdfd: number,
  */
 export async function sendmsg(fd: number, msg: Msghdr, flags?: number): Promise<number> {
   flags ??= 0;
-  const r = await native.sendmsg_async(fd, structBytes(msg, Msghdr, 'sendmsg', 'msg', false), flags);
+  const r = await native.sendmsg_async(fd, (msg?.constructor === Msghdr ? msg.bytes : structBytes(msg, Msghdr, 'sendmsg', 'msg', false)), flags);
   if (r < 0) throw syscallError(-r, 'sendmsg');
   return r;
 }
@@ -315,7 +315,7 @@ export async function sendto(fd: number, buff: Bytes, len: number | bigint | und
  */
 export async function statx(dfd: number, filename: string, flags: number, mask: number, buffer?: Statx): Promise<Statx> {
   buffer ??= new Statx();
-  const r = await native.statx_async(dfd, filename, flags, mask, structBytes(buffer, Statx, 'statx', 'buffer', false));
+  const r = await native.statx_async(dfd, filename, flags, mask, (buffer?.constructor === Statx ? buffer.bytes : structBytes(buffer, Statx, 'statx', 'buffer', false)));
   if (r < 0) throw syscallError(-r, 'statx', filename);
   return buffer;
 }

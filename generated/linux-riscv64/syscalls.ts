@@ -46,7 +46,7 @@ export function brk(brk: number | bigint): number {
  */
 export function clock_getres(which_clock: number, tp?: Timespec): Timespec {
   tp ??= new Timespec();
-  const r = native.clock_getres(which_clock, structBytes(tp, Timespec, 'clock_getres', 'tp', false));
+  const r = native.clock_getres(which_clock, (tp?.constructor === Timespec ? tp.bytes : structBytes(tp, Timespec, 'clock_getres', 'tp', false)));
   if (r < 0) throw syscallError(-r, 'clock_getres');
   return tp;
 }
@@ -57,7 +57,7 @@ export function clock_getres(which_clock: number, tp?: Timespec): Timespec {
  */
 export function clock_gettime(which_clock: number, tp?: Timespec): Timespec {
   tp ??= new Timespec();
-  const r = native.clock_gettime(which_clock, structBytes(tp, Timespec, 'clock_gettime', 'tp', false));
+  const r = native.clock_gettime(which_clock, (tp?.constructor === Timespec ? tp.bytes : structBytes(tp, Timespec, 'clock_gettime', 'tp', false)));
   if (r < 0) throw syscallError(-r, 'clock_gettime');
   return tp;
 }
@@ -69,7 +69,7 @@ export function clock_gettime(which_clock: number, tp?: Timespec): Timespec {
  */
 export function clock_nanosleep(which_clock: number, flags: number, rqtp: Timespec, rmtp?: Timespec | null): void {
   rmtp ??= null;
-  const r = native.clock_nanosleep(which_clock, flags, structBytes(rqtp, Timespec, 'clock_nanosleep', 'rqtp', false), structBytes(rmtp, Timespec, 'clock_nanosleep', 'rmtp', true));
+  const r = native.clock_nanosleep(which_clock, flags, (rqtp?.constructor === Timespec ? rqtp.bytes : structBytes(rqtp, Timespec, 'clock_nanosleep', 'rqtp', false)), (rmtp?.constructor === Timespec ? rmtp.bytes : structBytes(rmtp, Timespec, 'clock_nanosleep', 'rmtp', true)));
   if (r < 0) throw syscallError(-r, 'clock_nanosleep');
 }
 
@@ -141,7 +141,7 @@ export function epoll_create1(flags?: number): number {
  */
 export function epoll_ctl(epfd: number, op: number, fd: number, event?: EpollEvent | null): void {
   event ??= null;
-  const r = native.epoll_ctl(epfd, op, fd, structBytes(event, EpollEvent, 'epoll_ctl', 'event', true));
+  const r = native.epoll_ctl(epfd, op, fd, (event?.constructor === EpollEvent ? event.bytes : structBytes(event, EpollEvent, 'epoll_ctl', 'event', true)));
   if (r < 0) throw syscallError(-r, 'epoll_ctl');
 }
 
@@ -153,7 +153,7 @@ export function epoll_ctl(epfd: number, op: number, fd: number, event?: EpollEve
 export function epoll_pwait(epfd: number, events: StructArray<EpollEvent>, maxevents: number | undefined, timeout: number, sigmask?: Sigset | null): number {
   maxevents ??= events?.length;
   sigmask ??= null;
-  const r = native.epoll_pwait(epfd, arrayBytes(events, EpollEvent, 'epoll_pwait', 'events', false), maxevents, timeout, structBytes(sigmask, Sigset, 'epoll_pwait', 'sigmask', true));
+  const r = native.epoll_pwait(epfd, arrayBytes(events, EpollEvent, 'epoll_pwait', 'events', false), maxevents, timeout, (sigmask?.constructor === Sigset ? sigmask.bytes : structBytes(sigmask, Sigset, 'epoll_pwait', 'sigmask', true)));
   if (r < 0) throw syscallError(-r, 'epoll_pwait');
   return r;
 }
@@ -292,7 +292,7 @@ export function fsmount(fs_fd: number, flags: number, attr_flags: number): numbe
  */
 export function fstat(fd: number, statbuf?: Stat): Stat {
   statbuf ??= new Stat();
-  const r = native.fstat(fd, structBytes(statbuf, Stat, 'fstat', 'statbuf', false));
+  const r = native.fstat(fd, (statbuf?.constructor === Stat ? statbuf.bytes : structBytes(statbuf, Stat, 'fstat', 'statbuf', false)));
   if (r < 0) throw syscallError(-r, 'fstat');
   return statbuf;
 }
@@ -440,7 +440,7 @@ export function getrandom(buf: Bytes, count?: number | bigint, flags?: number): 
  */
 export function getrlimit(resource: number, rlim?: Rlimit): Rlimit {
   rlim ??= new Rlimit();
-  const r = native.getrlimit(resource, structBytes(rlim, Rlimit, 'getrlimit', 'rlim', false));
+  const r = native.getrlimit(resource, (rlim?.constructor === Rlimit ? rlim.bytes : structBytes(rlim, Rlimit, 'getrlimit', 'rlim', false)));
   if (r < 0) throw syscallError(-r, 'getrlimit');
   return rlim;
 }
@@ -451,7 +451,7 @@ export function getrlimit(resource: number, rlim?: Rlimit): Rlimit {
  */
 export function getrusage(who: number, ru?: Rusage): Rusage {
   ru ??= new Rusage();
-  const r = native.getrusage(who, structBytes(ru, Rusage, 'getrusage', 'ru', false));
+  const r = native.getrusage(who, (ru?.constructor === Rusage ? ru.bytes : structBytes(ru, Rusage, 'getrusage', 'ru', false)));
   if (r < 0) throw syscallError(-r, 'getrusage');
   return ru;
 }
@@ -825,7 +825,7 @@ export function munmap(addr: Uint8Array | ArrayBuffer): void {
  */
 export function nanosleep(rqtp: Timespec, rmtp?: Timespec | null): void {
   rmtp ??= null;
-  const r = native.nanosleep(structBytes(rqtp, Timespec, 'nanosleep', 'rqtp', false), structBytes(rmtp, Timespec, 'nanosleep', 'rmtp', true));
+  const r = native.nanosleep((rqtp?.constructor === Timespec ? rqtp.bytes : structBytes(rqtp, Timespec, 'nanosleep', 'rqtp', false)), (rmtp?.constructor === Timespec ? rmtp.bytes : structBytes(rmtp, Timespec, 'nanosleep', 'rmtp', true)));
   if (r < 0) throw syscallError(-r, 'nanosleep');
 }
 
@@ -837,7 +837,7 @@ export function nanosleep(rqtp: Timespec, rmtp?: Timespec | null): void {
 export function newfstatat(dfd: number, filename: string, statbuf?: Stat, flag?: number): Stat {
   statbuf ??= new Stat();
   flag ??= 0;
-  const r = native.newfstatat(dfd, filename, structBytes(statbuf, Stat, 'newfstatat', 'statbuf', false), flag);
+  const r = native.newfstatat(dfd, filename, (statbuf?.constructor === Stat ? statbuf.bytes : structBytes(statbuf, Stat, 'newfstatat', 'statbuf', false)), flag);
   if (r < 0) throw syscallError(-r, 'newfstatat', filename);
   return statbuf;
 }
@@ -935,7 +935,7 @@ export function ppoll(ufds: StructArray<Pollfd>, nfds?: number, tsp?: Timespec |
   nfds ??= ufds?.length;
   tsp ??= null;
   sigmask ??= null;
-  const r = native.ppoll(arrayBytes(ufds, Pollfd, 'ppoll', 'ufds', false), nfds, structBytes(tsp, Timespec, 'ppoll', 'tsp', true), structBytes(sigmask, Sigset, 'ppoll', 'sigmask', true));
+  const r = native.ppoll(arrayBytes(ufds, Pollfd, 'ppoll', 'ufds', false), nfds, (tsp?.constructor === Timespec ? tsp.bytes : structBytes(tsp, Timespec, 'ppoll', 'tsp', true)), (sigmask?.constructor === Sigset ? sigmask.bytes : structBytes(sigmask, Sigset, 'ppoll', 'sigmask', true)));
   if (r < 0) throw syscallError(-r, 'ppoll');
   return r;
 }
@@ -969,7 +969,7 @@ export function pread64(fd: number, buf: Bytes, count: number | bigint | undefin
 export function prlimit64(pid: number, resource: number, new_rlim?: Rlimit64 | null, old_rlim?: Rlimit64 | null): void {
   new_rlim ??= null;
   old_rlim ??= null;
-  const r = native.prlimit64(pid, resource, structBytes(new_rlim, Rlimit64, 'prlimit64', 'new_rlim', true), structBytes(old_rlim, Rlimit64, 'prlimit64', 'old_rlim', true));
+  const r = native.prlimit64(pid, resource, (new_rlim?.constructor === Rlimit64 ? new_rlim.bytes : structBytes(new_rlim, Rlimit64, 'prlimit64', 'new_rlim', true)), (old_rlim?.constructor === Rlimit64 ? old_rlim.bytes : structBytes(old_rlim, Rlimit64, 'prlimit64', 'old_rlim', true)));
   if (r < 0) throw syscallError(-r, 'prlimit64');
 }
 
@@ -1072,7 +1072,7 @@ export function recvfrom(fd: number, ubuf: Bytes, size: number | bigint | undefi
  */
 export function recvmsg(fd: number, msg: Msghdr, flags?: number): number {
   flags ??= 0;
-  const r = native.recvmsg(fd, structBytes(msg, Msghdr, 'recvmsg', 'msg', false), flags);
+  const r = native.recvmsg(fd, (msg?.constructor === Msghdr ? msg.bytes : structBytes(msg, Msghdr, 'recvmsg', 'msg', false)), flags);
   if (r < 0) throw syscallError(-r, 'recvmsg');
   return r;
 }
@@ -1125,7 +1125,7 @@ export function riscv_flush_icache(start: number | bigint, end: number | bigint,
 export function rt_sigprocmask(how: number, nset?: Sigset | null, oset?: Sigset | null): void {
   nset ??= null;
   oset ??= null;
-  const r = native.rt_sigprocmask(how, structBytes(nset, Sigset, 'rt_sigprocmask', 'nset', true), structBytes(oset, Sigset, 'rt_sigprocmask', 'oset', true));
+  const r = native.rt_sigprocmask(how, (nset?.constructor === Sigset ? nset.bytes : structBytes(nset, Sigset, 'rt_sigprocmask', 'nset', true)), (oset?.constructor === Sigset ? oset.bytes : structBytes(oset, Sigset, 'rt_sigprocmask', 'oset', true)));
   if (r < 0) throw syscallError(-r, 'rt_sigprocmask');
 }
 
@@ -1216,7 +1216,7 @@ export function semget(key: number, nsems: number, semflg: number): number {
  */
 export function sendmsg(fd: number, msg: Msghdr, flags?: number): number {
   flags ??= 0;
-  const r = native.sendmsg(fd, structBytes(msg, Msghdr, 'sendmsg', 'msg', false), flags);
+  const r = native.sendmsg(fd, (msg?.constructor === Msghdr ? msg.bytes : structBytes(msg, Msghdr, 'sendmsg', 'msg', false)), flags);
   if (r < 0) throw syscallError(-r, 'sendmsg');
   return r;
 }
@@ -1424,7 +1424,7 @@ export function socketpair(family: number, type: number, protocol?: number): [nu
  */
 export function statx(dfd: number, filename: string, flags: number, mask: number, buffer?: Statx): Statx {
   buffer ??= new Statx();
-  const r = native.statx(dfd, filename, flags, mask, structBytes(buffer, Statx, 'statx', 'buffer', false));
+  const r = native.statx(dfd, filename, flags, mask, (buffer?.constructor === Statx ? buffer.bytes : structBytes(buffer, Statx, 'statx', 'buffer', false)));
   if (r < 0) throw syscallError(-r, 'statx', filename);
   return buffer;
 }
@@ -1525,7 +1525,7 @@ export function timerfd_create(clockid: number, flags?: number): number {
  */
 export function timerfd_gettime(ufd: number, otmr?: Itimerspec): Itimerspec {
   otmr ??= new Itimerspec();
-  const r = native.timerfd_gettime(ufd, structBytes(otmr, Itimerspec, 'timerfd_gettime', 'otmr', false));
+  const r = native.timerfd_gettime(ufd, (otmr?.constructor === Itimerspec ? otmr.bytes : structBytes(otmr, Itimerspec, 'timerfd_gettime', 'otmr', false)));
   if (r < 0) throw syscallError(-r, 'timerfd_gettime');
   return otmr;
 }
@@ -1536,7 +1536,7 @@ export function timerfd_gettime(ufd: number, otmr?: Itimerspec): Itimerspec {
  */
 export function timerfd_settime(ufd: number, flags: number, utmr: Itimerspec, otmr?: Itimerspec | null): void {
   otmr ??= null;
-  const r = native.timerfd_settime(ufd, flags, structBytes(utmr, Itimerspec, 'timerfd_settime', 'utmr', false), structBytes(otmr, Itimerspec, 'timerfd_settime', 'otmr', true));
+  const r = native.timerfd_settime(ufd, flags, (utmr?.constructor === Itimerspec ? utmr.bytes : structBytes(utmr, Itimerspec, 'timerfd_settime', 'utmr', false)), (otmr?.constructor === Itimerspec ? otmr.bytes : structBytes(otmr, Itimerspec, 'timerfd_settime', 'otmr', true)));
   if (r < 0) throw syscallError(-r, 'timerfd_settime');
 }
 
@@ -1566,7 +1566,7 @@ export function umask(mask: number): number {
  */
 export function uname(name?: Utsname): Utsname {
   name ??= new Utsname();
-  const r = native.uname(structBytes(name, Utsname, 'uname', 'name', false));
+  const r = native.uname((name?.constructor === Utsname ? name.bytes : structBytes(name, Utsname, 'uname', 'name', false)));
   if (r < 0) throw syscallError(-r, 'uname');
   return name;
 }

@@ -90,7 +90,8 @@ export function planCall(s: SyscallModel): CallPlan {
           type: k.optional ? `${cls} | null` : cls,
           fallback: isReturned ? `new ${cls}()` : k.optional ? 'null' : undefined,
         });
-        nativeArgs.push(`structBytes(${p.name}, ${cls}, ${fn}, ${q}, ${k.optional})`);
+        // The exact class is the common case and cheaper to test than instanceof.
+        nativeArgs.push(`(${p.name}?.constructor === ${cls} ? ${p.name}.bytes : structBytes(${p.name}, ${cls}, ${fn}, ${q}, ${k.optional}))`);
         nativeTypes.push({ name: p.name, type: 'Bytes | null' });
         break;
       }

@@ -124,6 +124,15 @@ describe('every generated function rejects bad input by argument name', () => {
   }
 });
 
+describe('64-bit bounds', () => {
+  it('2^63 is out of range for a signed 64-bit argument, as a number and as a bigint', () => {
+    // (double)INT64_MAX rounds up to 2^63: a naive check let it through and passed INT64_MIN.
+    const buf = new Uint8Array(1);
+    expect(() => api.pread64(0, buf, 1, 2 ** 63)).toThrow(RangeError);
+    expect(() => api.pread64(0, buf, 1, 2n ** 63n)).toThrow(/'pos'/);
+  });
+});
+
 describe('struct setters check values', () => {
   it('rejects out-of-range and wrongly typed field values by field name', () => {
     const st = new api.Stat();
