@@ -27,8 +27,12 @@ export function propose(bindingPath: string): string {
   const fastArgs = readFileSync(new URL('./fast-args.cc', import.meta.url), 'utf8');
   const inline = (header: string) => readFileSync(join(dirname(bindingPath), header), 'utf8').replace(/^#pragma once\n/m, '');
   let s = readFileSync(bindingPath, 'utf8').replace(/^#include "([^"]+)"$/m, (_, header: string) => inline(header));
-  for (const fn of ['argInt', 'argUint', 'argPointer']) s = replaceOnce(s, new RegExp(`static (inline )?bool ${fn}\\(`), `static inline bool ${fn}Full(`, 'fast-args');
-  s = replaceOnce(s, 'namespace sb {\n', `namespace sb {\n${fastArgs}\n`, 'fast-args');
+  // The generated runtime has had the fast argument paths since they were adopted
+  // from this proposal; splice them only into a runtime that lacks them.
+  if (!s.includes('argIntFull(')) {
+    for (const fn of ['argInt', 'argUint', 'argPointer']) s = replaceOnce(s, new RegExp(`static (inline )?bool ${fn}\\(`), `static inline bool ${fn}Full(`, 'fast-args');
+    s = replaceOnce(s, 'namespace sb {\n', `namespace sb {\n${fastArgs}\n`, 'fast-args');
+  }
   s = replaceOnce(s, /long r = syscall\(228, \(long\)a0, \(long\)a1\);/, 'long r = clock_gettime((clockid_t)a0, (struct timespec*)a1);', 'vdso');
   return `#include <time.h>\n${s}`;
 }
