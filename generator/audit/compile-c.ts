@@ -11,11 +11,11 @@
  * explicit so clang agrees).
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { ToolchainError } from '../errors.js';
+import { onPath } from '../util/on-path.js';
 import { renderLayoutChecks, renderRecords } from '../layout/c-decl.js';
 import type { AbiFacts, RecordDecl, RecordLayout } from '../model/ctype.js';
 import type { Target } from '../spec/targets.js';
@@ -75,17 +75,6 @@ export function compilerFor(target: CompilerTarget): Compiler {
 function gccPackage(triple: string): string {
   const [arch = triple, vendor] = triple.split('-');
   return vendor === 'w64' ? `gcc-mingw-w64-${arch.replace(/_/g, '-')}` : `gcc-${triple.replace(/_/g, '-')}`;
-}
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 const MODE_FLAGS = { 'syntax-only': ['-fsyntax-only'], object: ['-c'], executable: [] } as const;

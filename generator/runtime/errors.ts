@@ -7,7 +7,11 @@
 /** errno number → [name, description], one table per target (generated). */
 export type ErrnoTable = ReadonlyMap<number, readonly [string, string]>;
 
-export class SyscallError extends Error {
+/**
+ * What SyscallError and Win32Error share: Node's SystemError shape and message
+ * (`ENOENT: No such file or directory, openat '/nope'`).
+ */
+abstract class SystemCallError extends Error {
   readonly code: string;
   readonly errno: number;
   readonly syscall: string;
@@ -25,7 +29,9 @@ export class SyscallError extends Error {
     if (path !== undefined) this.path = path;
     if (dest !== undefined) this.dest = dest;
   }
+}
 
+export class SyscallError extends SystemCallError {
   override get name(): string {
     return 'SyscallError';
   }
@@ -59,25 +65,7 @@ export function argRangeError(fn: string, arg: string, what: string): RangeError
  * immediately after the call, or the code the function returned), `code` its
  * name (`ERROR_FILE_NOT_FOUND`), the message Windows' own text for it.
  */
-export class Win32Error extends Error {
-  readonly code: string;
-  readonly errno: number;
-  readonly syscall: string;
-  declare readonly path?: string;
-  declare readonly dest?: string;
-
-  constructor(errno: number, code: string, description: string, syscall: string, path?: string, dest?: string) {
-    let message = `${code}: ${description}, ${syscall}`;
-    if (path !== undefined) message += ` '${path}'`;
-    if (dest !== undefined) message += ` -> '${dest}'`;
-    super(message);
-    this.errno = errno;
-    this.code = code;
-    this.syscall = syscall;
-    if (path !== undefined) this.path = path;
-    if (dest !== undefined) this.dest = dest;
-  }
-
+export class Win32Error extends SystemCallError {
   override get name(): string {
     return 'Win32Error';
   }
