@@ -13,8 +13,34 @@ export interface StructClass<T extends Struct> {
   readonly name: string;
 }
 
+/**
+ * Fresh, zeroed bytes for a new struct, cut from a shared 8 KiB slab the way
+ * Node pools small Buffers: one ArrayBuffer per struct made every returned
+ * Stat cost ~4,000 instructions (bench/results.md). Slices are never reused,
+ * so each starts zeroed; a slab lives while any struct cut from it does.
+ */
+const SLAB_SIZE = 8192;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabUsed = 0;
+
+function structBytesFromSlab(size: number): Uint8Array {
+  if (size > SLAB_SIZE / 4) return new Uint8Array(size);
+  const start = (slabUsed + 7) & ~7; // 8-byte aligned, like the C struct
+  if (start + size > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    slabUsed = 0;
+    return structBytesFromSlab(size);
+  }
+  slabUsed = start + size;
+  return new Uint8Array(slab, start, size);
+}
+
 export abstract class Struct {
-  /** The struct's bytes (exactly `size` bytes; a view into a larger buffer when nested or in an array). */
+  /**
+   * The struct's bytes (exactly `size` bytes). A view into a larger buffer when
+   * nested, in an array, or new (new structs share pooled slabs, as small
+   * Buffers do): copy with `bytes.slice()` before transferring its buffer.
+   */
   readonly bytes: Uint8Array;
   protected readonly view: DataView;
   /** Every byte given to the constructor: a flexible array member (d_name[]) runs past `size` into these. */
@@ -23,7 +49,7 @@ export abstract class Struct {
   protected refs?: Map<string, unknown>;
 
   protected constructor(size: number, bytes?: Uint8Array) {
-    if (bytes === undefined) bytes = new Uint8Array(size);
+    if (bytes === undefined) bytes = structBytesFromSlab(size);
     else if (!(bytes instanceof Uint8Array)) throw argTypeError(new.target.name, 'bytes', 'a Uint8Array', bytes);
     else if (bytes.byteLength < size) throw argRangeError(new.target.name, 'bytes', `must hold at least ${size} bytes, has ${bytes.byteLength}`);
     this.whole = bytes;
