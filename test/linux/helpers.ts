@@ -97,12 +97,18 @@ export function addressOf(buf: Uint8Array): bigint {
   return new DataView(iov.bytes.buffer, iov.bytes.byteOffset, 16).getBigUint64(0, true);
 }
 
-/** The /proc/self/maps line of the mapping that starts at addr, if any. */
+/**
+ * The /proc/self/maps line of the mapping that contains addr, if any. Not the
+ * one that starts there: the kernel merges a new mapping into an adjacent one
+ * with the same flags and permissions, so a VMA may begin below addr.
+ */
 export function mapsLine(addr: bigint): string | undefined {
-  const start = addr.toString(16);
   return readFileSync('/proc/self/maps', 'utf8')
     .split('\n')
-    .find((l) => l.startsWith(`${start}-`));
+    .find((l) => {
+      const m = /^([0-9a-f]+)-([0-9a-f]+) /.exec(l);
+      return m !== null && BigInt(`0x${m[1]}`) <= addr && addr < BigInt(`0x${m[2]}`);
+    });
 }
 
 /** The /proc/self/smaps block (as a map of its "Key: value" lines) of the mapping containing addr. */

@@ -191,7 +191,7 @@ describe('clock_nanosleep', () => {
     // A deadline in the past returns at once.
     const a = hr();
     sys.clock_nanosleep(sys.CLOCK_MONOTONIC, sys.TIMER_ABSTIME, sys.Timespec.of({ tv_sec: 1n }));
-    expect(hr() - a).toBeLessThan(200_000_000n);
+    expect(hr() - a).toBeLessThan(1_000_000_000n); // generous: a loaded machine deschedules
   });
 
   it('fails on a clock it cannot sleep on (raw kernel: EOPNOTSUPP) and on an unknown clock (EINVAL)', () => {
