@@ -11,10 +11,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <cstddef>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 #include <unistd.h>
 
@@ -323,7 +324,8 @@ struct Mapping {
 };
 
 inline std::mutex mappingsLock;
-inline std::unordered_map<void*, Mapping*> mappings;
+// Ordered by address, so the mapping that contains a pointer can be found.
+inline std::map<void*, Mapping*> mappings;
 
 static inline void finalizeMapping(napi_env, void*, void* hint) {
   Mapping* m = static_cast<Mapping*>(hint);
@@ -387,6 +389,19 @@ static inline bool argMapping(napi_env env, napi_value v, const char* fn, const 
   }
   *out = it->second;
   return true;
+}
+
+// Whether [p, p+len) lies inside one live mapping from mmap: the only memory a
+// `range` argument (mprotect, madvise, msync, mlock) may act on. Any other
+// bytes belong to the runtime's heap, which such a call could zero or lock.
+static inline bool withinLiveMapping(const void* p, size_t len) {
+  std::lock_guard<std::mutex> g(mappingsLock);
+  auto it = mappings.upper_bound(const_cast<void*>(p));
+  if (it == mappings.begin()) return false;
+  --it;
+  const char* base = static_cast<const char*>(it->first);
+  const char* at = static_cast<const char*>(p);
+  return !it->second->released && at >= base && len <= it->second->len && at - base <= (ptrdiff_t)(it->second->len - len);
 }
 
 // Called after a successful munmap of a whole mapping.

@@ -27,9 +27,16 @@ export interface GenerateOptions {
 export interface GenerateResult {
   target: string;
   files: string[];
-  syscalls: number;
-  /** Semantics entries not bound on this target (each with a reason in the model). */
-  skipped: number;
+  /** What the target's calls are: Linux syscalls or Win32 functions. */
+  calls: 'syscalls' | 'functions';
+  /** Bound under their own name. */
+  safe: number;
+  /** Bound only as unsafe_<name> (each with its reason in the model). */
+  unsafe: number;
+  /** Not bound: danger.yaml refuses them. */
+  refused: number;
+  /** Not bound: not implemented on the target, skipped by the spec, or not expressible. */
+  unbound: number;
   constants: number;
   structs: number;
   exports: TargetExports;
@@ -68,8 +75,11 @@ export function renderTarget(root: string, target: Target, specs = loadLinuxSpec
     result: {
       target: target.name,
       files: [...files.keys()].sort(),
-      syscalls: model.syscalls.length,
-      skipped: model.skipped.length,
+      calls: 'syscalls',
+      safe: model.syscalls.filter((c) => !c.unsafeReason).length,
+      unsafe: model.syscalls.filter((c) => c.unsafeReason).length,
+      refused: model.skipped.filter((c) => c.why === 'refused').length,
+      unbound: model.skipped.filter((c) => c.why === 'unbound').length,
       exports: exportsOf(model),
       constants: model.constants.reduce((n, f) => n + f.constants.length, 0),
       structs: model.structs.length,
@@ -89,8 +99,12 @@ export function generate(opts: GenerateOptions): GenerateResult[] {
   const rendered = wanted.map((t, i) => {
     const started = Date.now();
     const r = renderTarget(root, t, specs);
-    const { syscalls, skipped, constants, structs } = r.result;
-    log(`[${i + 1}/${wanted.length}] ${t.name}: ${syscalls} syscalls (${skipped} skipped by spec), ${constants} constants, ${structs} structs (${Date.now() - started} ms)`);
+    const { calls, safe, unsafe, refused, unbound, constants, structs } = r.result;
+    const notBound = calls === 'syscalls' ? `; ${refused} refused, ${unbound} unbound` : '';
+    log(
+      `[${i + 1}/${wanted.length}] ${t.name}: ${safe + unsafe} ${calls} bound (${safe} safe, ${unsafe} unsafe_)${notBound}, ` +
+        `${constants} constants, ${structs} structs (${Date.now() - started} ms)`,
+    );
     return r;
   });
 

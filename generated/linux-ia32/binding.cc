@@ -58,32 +58,6 @@ static napi_value sys_accept4_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// alarm: syscall 27 (sys_alarm), spec specs/linux/syscalls/linux-ia32.json:32
-static napi_value sys_alarm(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "alarm", "seconds", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  long r = syscall(27, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// arch_prctl: syscall 384 (sys_arch_prctl), spec specs/linux/syscalls/linux-ia32.json:385
-static napi_value sys_arch_prctl(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "arch_prctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "arch_prctl", "arg2", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  long r = syscall(384, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // bind: syscall 361 (sys_bind), spec specs/linux/semantics.yaml:334
 static napi_value sys_bind(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -98,18 +72,6 @@ static napi_value sys_bind(napi_env env, napi_callback_info info) {
   if (!sb::argInt(env, argv[2], "bind", "addrlen", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   if ((uint64_t)a2 > a1_len) return sb::throwRangeError(env, "bind", "addrlen", "exceeds the byteLength of 'umyaddr'");
   long r = syscall(361, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// brk: syscall 45 (sys_brk), spec specs/linux/syscalls/linux-ia32.json:50
-static napi_value sys_brk(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "brk", "brk", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  long r = syscall(45, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -205,22 +167,6 @@ static napi_value sys_close(napi_env env, napi_callback_info info) {
   int64_t a0;
   if (!sb::argInt(env, argv[0], "close", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
   long r = syscall(6, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// close_range: syscall 436 (sys_close_range), spec specs/linux/syscalls/linux-ia32.json:430
-static napi_value sys_close_range(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "close_range", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "close_range", "max_fd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "close_range", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  long r = syscall(436, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -425,30 +371,6 @@ static napi_value sys_eventfd2(napi_env env, napi_callback_info info) {
   int64_t a1;
   if (!sb::argInt(env, argv[1], "eventfd2", "flags", -2147483648LL, 2147483647LL, &a1)) return nullptr;
   long r = syscall(328, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// exit: syscall 1 (sys_exit), spec specs/linux/syscalls/linux-ia32.json:6
-static napi_value sys_exit(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "exit", "error_code", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  long r = syscall(1, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// exit_group: syscall 252 (sys_exit_group), spec specs/linux/syscalls/linux-ia32.json:254
-static napi_value sys_exit_group(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "exit_group", "error_code", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  long r = syscall(252, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -662,16 +584,6 @@ static napi_value sys_flock(napi_env env, napi_callback_info info) {
   int64_t a1;
   if (!sb::argInt(env, argv[1], "flock", "cmd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
   long r = syscall(143, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// fork: syscall 2 (sys_fork), spec specs/linux/syscalls/linux-ia32.json:7
-static napi_value sys_fork(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1125,22 +1037,6 @@ static napi_value sys_io_destroy(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// ioctl: syscall 54 (sys_ioctl), spec specs/linux/syscalls/linux-ia32.json:59
-static napi_value sys_ioctl(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "ioctl", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "ioctl", "cmd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "ioctl", "arg", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  long r = syscall(54, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // ioperm: syscall 101 (sys_ioperm), spec specs/linux/syscalls/linux-ia32.json:106
 static napi_value sys_ioperm(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -1215,26 +1111,6 @@ static napi_value sys_kcmp(napi_env env, napi_callback_info info) {
   int64_t a4;
   if (!sb::argInt(env, argv[4], "kcmp", "idx2", -2147483648LL, 4294967295LL, &a4)) return nullptr;
   long r = syscall(349, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// keyctl: syscall 288 (sys_keyctl), spec specs/linux/syscalls/linux-ia32.json:289
-static napi_value sys_keyctl(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "keyctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "keyctl", "arg2", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "keyctl", "arg3", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  int64_t a3;
-  if (!sb::argInt(env, argv[3], "keyctl", "arg4", -2147483648LL, 4294967295LL, &a3)) return nullptr;
-  int64_t a4;
-  if (!sb::argInt(env, argv[4], "keyctl", "arg5", -2147483648LL, 4294967295LL, &a4)) return nullptr;
-  long r = syscall(288, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1352,23 +1228,8 @@ static napi_value sys_madvise(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "madvise", "behavior", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "madvise", "len_in", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "madvise", "start", "must lie within a live mapping returned by mmap");
   long r = syscall(219, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// map_shadow_stack: syscall 453 (sys_map_shadow_stack), spec specs/linux/syscalls/linux-ia32.json:447
-static napi_value sys_map_shadow_stack(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "map_shadow_stack", "addr", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "map_shadow_stack", "size", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "map_shadow_stack", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  long r = syscall(453, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1458,35 +1319,8 @@ static napi_value sys_mlock(napi_env env, napi_callback_info info) {
   int64_t a1;
   if (!sb::argInt(env, argv[1], "mlock", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
   if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "mlock", "len", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "mlock", "start", "must lie within a live mapping returned by mmap");
   long r = syscall(150, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// mlock2: syscall 376 (sys_mlock2), spec specs/linux/syscalls/linux-ia32.json:377
-static napi_value sys_mlock2(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "mlock2", "start", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "mlock2", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "mlock2", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
-  long r = syscall(376, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// mlockall: syscall 152 (sys_mlockall), spec specs/linux/syscalls/linux-ia32.json:157
-static napi_value sys_mlockall(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "mlockall", "flags", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  long r = syscall(152, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1511,60 +1345,6 @@ static napi_value sys_mmap2(napi_env env, napi_callback_info info) {
   if (r == -1) r = -errno;
   if (r < 0) return sb::number(env, r);
   return sb::newMapping(env, (void*)r, (size_t)a1, 91);
-}
-
-// mprotect: syscall 125 (sys_mprotect), spec specs/linux/semantics.yaml:163
-static napi_value sys_mprotect(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  void* a0;
-  size_t a0_len;
-  if (!sb::argPointer(env, argv[0], "mprotect", "start", false, &a0, &a0_len)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "mprotect", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "mprotect", "prot", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "mprotect", "len", "exceeds the byteLength of 'start'");
-  long r = syscall(125, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// mremap: syscall 163 (sys_mremap), spec specs/linux/syscalls/linux-ia32.json:168
-static napi_value sys_mremap(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "mremap", "addr", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "mremap", "old_len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "mremap", "new_len", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  int64_t a3;
-  if (!sb::argInt(env, argv[3], "mremap", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
-  int64_t a4;
-  if (!sb::argInt(env, argv[4], "mremap", "new_addr", -2147483648LL, 4294967295LL, &a4)) return nullptr;
-  long r = syscall(163, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// mseal: syscall 462 (sys_mseal), spec specs/linux/syscalls/linux-ia32.json:456
-static napi_value sys_mseal(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "mseal", "start", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "mseal", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "mseal", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  long r = syscall(462, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
 }
 
 // msgget: syscall 399 (sys_msgget), spec specs/linux/syscalls/linux-ia32.json:394
@@ -1594,6 +1374,7 @@ static napi_value sys_msync(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "msync", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "msync", "len", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "msync", "start", "must lie within a live mapping returned by mmap");
   long r = syscall(144, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
@@ -1610,26 +1391,13 @@ static napi_value sys_msync_async(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "msync", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "msync", "len", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "msync", "start", "must lie within a live mapping returned by mmap");
   auto* w = new sb::SyscallWorker(env, 144, false);
   w->keep(argv[0]);
   w->args[0] = (long)a0;
   w->args[1] = (long)a1;
   w->args[2] = (long)a2;
   return w->start();
-}
-
-// munlock: syscall 151 (sys_munlock), spec specs/linux/syscalls/linux-ia32.json:156
-static napi_value sys_munlock(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "munlock", "start", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "munlock", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  long r = syscall(151, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
 }
 
 // munlockall: syscall 153 (sys_munlockall), spec specs/linux/syscalls/linux-ia32.json:158
@@ -1715,18 +1483,6 @@ static napi_value sys_pause(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// personality: syscall 136 (sys_personality), spec specs/linux/syscalls/linux-ia32.json:141
-static napi_value sys_personality(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "personality", "personality", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  long r = syscall(136, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // pidfd_getfd: syscall 438 (sys_pidfd_getfd), spec specs/linux/syscalls/linux-ia32.json:432
 static napi_value sys_pidfd_getfd(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -1795,24 +1551,6 @@ static napi_value sys_pkey_free(napi_env env, napi_callback_info info) {
   int64_t a0;
   if (!sb::argInt(env, argv[0], "pkey_free", "pkey", -2147483648LL, 2147483647LL, &a0)) return nullptr;
   long r = syscall(382, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// pkey_mprotect: syscall 380 (sys_pkey_mprotect), spec specs/linux/syscalls/linux-ia32.json:381
-static napi_value sys_pkey_mprotect(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "pkey_mprotect", "start", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "pkey_mprotect", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "pkey_mprotect", "prot", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  int64_t a3;
-  if (!sb::argInt(env, argv[3], "pkey_mprotect", "pkey", -2147483648LL, 2147483647LL, &a3)) return nullptr;
-  long r = syscall(380, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1909,26 +1647,6 @@ static napi_value sys_ppoll_time64_async(napi_env env, napi_callback_info info) 
   return w->start();
 }
 
-// prctl: syscall 172 (sys_prctl), spec specs/linux/syscalls/linux-ia32.json:177
-static napi_value sys_prctl(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "prctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "prctl", "arg2", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "prctl", "arg3", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  int64_t a3;
-  if (!sb::argInt(env, argv[3], "prctl", "arg4", -2147483648LL, 4294967295LL, &a3)) return nullptr;
-  int64_t a4;
-  if (!sb::argInt(env, argv[4], "prctl", "arg5", -2147483648LL, 4294967295LL, &a4)) return nullptr;
-  long r = syscall(172, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // pread64: syscall 180 (sys_ia32_pread64), spec specs/linux/semantics.yaml:37
 static napi_value sys_pread64(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -1976,28 +1694,6 @@ static napi_value sys_pread64_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// prlimit64: syscall 340 (sys_prlimit64), spec specs/linux/semantics.yaml:264
-static napi_value sys_prlimit64(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "prlimit64", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "prlimit64", "resource", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  void* a2;
-  size_t a2_len;
-  if (!sb::argPointer(env, argv[2], "prlimit64", "new_rlim", true, &a2, &a2_len)) return nullptr;
-  void* a3;
-  size_t a3_len;
-  if (!sb::argPointer(env, argv[3], "prlimit64", "old_rlim", true, &a3, &a3_len)) return nullptr;
-  if (a2 != nullptr && a2_len < 16) return sb::throwRangeError(env, "prlimit64", "new_rlim", "must hold a struct rlimit64 (16 bytes)");
-  if (a3 != nullptr && a3_len < 16) return sb::throwRangeError(env, "prlimit64", "old_rlim", "must hold a struct rlimit64 (16 bytes)");
-  long r = syscall(340, (long)a0, (long)a1, (long)a2, (long)a3);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // process_mrelease: syscall 448 (sys_process_mrelease), spec specs/linux/syscalls/linux-ia32.json:442
 static napi_value sys_process_mrelease(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -2008,24 +1704,6 @@ static napi_value sys_process_mrelease(napi_env env, napi_callback_info info) {
   int64_t a1;
   if (!sb::argInt(env, argv[1], "process_mrelease", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
   long r = syscall(448, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// ptrace: syscall 26 (sys_ptrace), spec specs/linux/syscalls/linux-ia32.json:31
-static napi_value sys_ptrace(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "ptrace", "request", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "ptrace", "pid", -2147483648LL, 2147483647LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "ptrace", "addr", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  int64_t a3;
-  if (!sb::argInt(env, argv[3], "ptrace", "data", -2147483648LL, 4294967295LL, &a3)) return nullptr;
-  long r = syscall(26, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -2310,26 +1988,6 @@ static napi_value sys_recvmsg_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// remap_file_pages: syscall 257 (sys_remap_file_pages), spec specs/linux/syscalls/linux-ia32.json:259
-static napi_value sys_remap_file_pages(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "remap_file_pages", "start", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "remap_file_pages", "size", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "remap_file_pages", "prot", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  int64_t a3;
-  if (!sb::argInt(env, argv[3], "remap_file_pages", "pgoff", -2147483648LL, 4294967295LL, &a3)) return nullptr;
-  int64_t a4;
-  if (!sb::argInt(env, argv[4], "remap_file_pages", "flags", -2147483648LL, 4294967295LL, &a4)) return nullptr;
-  long r = syscall(257, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // renameat2: syscall 353 (sys_renameat2), spec specs/linux/semantics.yaml:124
 static napi_value sys_renameat2(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -2372,16 +2030,6 @@ static napi_value sys_renameat2_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// restart_syscall: syscall 0 (sys_restart_syscall), spec specs/linux/syscalls/linux-ia32.json:5
-static napi_value sys_restart_syscall(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // rt_sigprocmask: syscall 175 (sys_rt_sigprocmask), spec specs/linux/semantics.yaml:283
 static napi_value sys_rt_sigprocmask(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -2399,16 +2047,6 @@ static napi_value sys_rt_sigprocmask(napi_env env, napi_callback_info info) {
   if (a1 != nullptr && a1_len < 8) return sb::throwRangeError(env, "rt_sigprocmask", "nset", "must hold a struct sigset (8 bytes)");
   if (a2 != nullptr && a2_len < 8) return sb::throwRangeError(env, "rt_sigprocmask", "oset", "must hold a struct sigset (8 bytes)");
   long r = syscall(175, (long)a0, (long)a1, (long)a2, a3);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// rt_sigreturn: syscall 173 (sys_rt_sigreturn), spec specs/linux/syscalls/linux-ia32.json:178
-static napi_value sys_rt_sigreturn(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(173);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -2473,24 +2111,6 @@ static napi_value sys_sched_yield(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   long r = syscall(158);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// semctl: syscall 394 (sys_semctl), spec specs/linux/syscalls/linux-ia32.json:389
-static napi_value sys_semctl(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "semctl", "semid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "semctl", "semnum", -2147483648LL, 2147483647LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "semctl", "cmd", -2147483648LL, 2147483647LL, &a2)) return nullptr;
-  int64_t a3;
-  if (!sb::argInt(env, argv[3], "semctl", "arg", -2147483648LL, 4294967295LL, &a3)) return nullptr;
-  long r = syscall(394, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -2605,24 +2225,6 @@ static napi_value sys_sendto_async(napi_env env, napi_callback_info info) {
   w->args[4] = (long)a4;
   w->args[5] = (long)a5;
   return w->start();
-}
-
-// set_mempolicy_home_node: syscall 450 (sys_set_mempolicy_home_node), spec specs/linux/syscalls/linux-ia32.json:444
-static napi_value sys_set_mempolicy_home_node(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "set_mempolicy_home_node", "start", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "set_mempolicy_home_node", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "set_mempolicy_home_node", "home_node", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  int64_t a3;
-  if (!sb::argInt(env, argv[3], "set_mempolicy_home_node", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
-  long r = syscall(450, (long)a0, (long)a1, (long)a2, (long)a3);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
 }
 
 // setfsgid: syscall 139 (sys_setfsgid16), spec specs/linux/syscalls/linux-ia32.json:144
@@ -2957,32 +2559,6 @@ static napi_value sys_shutdown(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// sigreturn: syscall 119 (sys_sigreturn), spec specs/linux/syscalls/linux-ia32.json:124
-static napi_value sys_sigreturn(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(119);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// sigsuspend: syscall 72 (sys_sigsuspend), spec specs/linux/syscalls/linux-ia32.json:77
-static napi_value sys_sigsuspend(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "sigsuspend", "unused1", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "sigsuspend", "unused2", -2147483648LL, 2147483647LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "sigsuspend", "mask", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  long r = syscall(72, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // socket: syscall 359 (sys_socket), spec specs/linux/semantics.yaml:329
 static napi_value sys_socket(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -3152,22 +2728,6 @@ static napi_value sys_syncfs(napi_env env, napi_callback_info info) {
   int64_t a0;
   if (!sb::argInt(env, argv[0], "syncfs", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
   long r = syscall(344, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// sysfs: syscall 135 (sys_sysfs), spec specs/linux/syscalls/linux-ia32.json:140
-static napi_value sys_sysfs(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "sysfs", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "sysfs", "arg1", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "sysfs", "arg2", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  long r = syscall(135, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -3455,6 +3015,32 @@ static napi_value sys_unsafe_adjtimex(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_alarm: syscall 27 (sys_alarm), spec specs/linux/syscalls/linux-ia32.json:32
+static napi_value sys_unsafe_alarm(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_alarm", "seconds", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(27, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_arch_prctl: syscall 384 (sys_arch_prctl), spec specs/linux/syscalls/linux-ia32.json:385
+static napi_value sys_unsafe_arch_prctl(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_arch_prctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_arch_prctl", "arg2", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long r = syscall(384, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_bpf: syscall 357 (sys_bpf), spec specs/linux/syscalls/linux-ia32.json:358
 static napi_value sys_unsafe_bpf(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -3467,6 +3053,18 @@ static napi_value sys_unsafe_bpf(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "unsafe_bpf", "size", -2147483648LL, 4294967295LL, &a2)) return nullptr;
   long r = syscall(357, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_brk: syscall 45 (sys_brk), spec specs/linux/syscalls/linux-ia32.json:50
+static napi_value sys_unsafe_brk(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_brk", "brk", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(45, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -3677,6 +3275,22 @@ static napi_value sys_unsafe_clone3(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_close_range: syscall 436 (sys_close_range), spec specs/linux/syscalls/linux-ia32.json:430
+static napi_value sys_unsafe_close_range(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_close_range", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_close_range", "max_fd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_close_range", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(436, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_copy_file_range: syscall 377 (sys_copy_file_range), spec specs/linux/syscalls/linux-ia32.json:378
 static napi_value sys_unsafe_copy_file_range(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -3799,6 +3413,18 @@ static napi_value sys_unsafe_execveat(napi_env env, napi_callback_info info) {
   int64_t a4;
   if (!sb::argInt(env, argv[4], "unsafe_execveat", "flags", -2147483648LL, 2147483647LL, &a4)) return nullptr;
   long r = syscall(358, (long)a0, a1, a2, a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_exit_group: syscall 252 (sys_exit_group), spec specs/linux/syscalls/linux-ia32.json:254
+static napi_value sys_unsafe_exit_group(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_exit_group", "error_code", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(252, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -3959,6 +3585,16 @@ static napi_value sys_unsafe_flistxattr(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "unsafe_flistxattr", "size", -2147483648LL, 4294967295LL, &a2)) return nullptr;
   long r = syscall(234, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fork: syscall 2 (sys_fork), spec specs/linux/syscalls/linux-ia32.json:7
+static napi_value sys_unsafe_fork(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long r = syscall(2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -4661,6 +4297,22 @@ static napi_value sys_unsafe_io_uring_setup(napi_env env, napi_callback_info inf
   return sb::number(env, r);
 }
 
+// unsafe_ioctl: syscall 54 (sys_ioctl), spec specs/linux/syscalls/linux-ia32.json:59
+static napi_value sys_unsafe_ioctl(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_ioctl", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_ioctl", "cmd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_ioctl", "arg", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(54, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_ipc: syscall 117 (sys_ipc), spec specs/linux/syscalls/linux-ia32.json:122
 static napi_value sys_unsafe_ipc(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -4697,6 +4349,26 @@ static napi_value sys_unsafe_kexec_load(napi_env env, napi_callback_info info) {
   int64_t a3;
   if (!sb::argInt(env, argv[3], "unsafe_kexec_load", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
   long r = syscall(283, (long)a0, (long)a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_keyctl: syscall 288 (sys_keyctl), spec specs/linux/syscalls/linux-ia32.json:289
+static napi_value sys_unsafe_keyctl(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_keyctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_keyctl", "arg2", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_keyctl", "arg3", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_keyctl", "arg4", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_keyctl", "arg5", -2147483648LL, 4294967295LL, &a4)) return nullptr;
+  long r = syscall(288, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -4963,6 +4635,22 @@ static napi_value sys_unsafe_lstat64(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_map_shadow_stack: syscall 453 (sys_map_shadow_stack), spec specs/linux/syscalls/linux-ia32.json:447
+static napi_value sys_unsafe_map_shadow_stack(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_map_shadow_stack", "addr", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_map_shadow_stack", "size", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_map_shadow_stack", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(453, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_mbind: syscall 274 (sys_mbind), spec specs/linux/syscalls/linux-ia32.json:276
 static napi_value sys_unsafe_mbind(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -5067,6 +4755,34 @@ static napi_value sys_unsafe_mknodat(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_mlock2: syscall 376 (sys_mlock2), spec specs/linux/syscalls/linux-ia32.json:377
+static napi_value sys_unsafe_mlock2(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_mlock2", "start", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_mlock2", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_mlock2", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(376, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mlockall: syscall 152 (sys_mlockall), spec specs/linux/syscalls/linux-ia32.json:157
+static napi_value sys_unsafe_mlockall(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_mlockall", "flags", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(152, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_modify_ldt: syscall 123 (sys_modify_ldt), spec specs/linux/syscalls/linux-ia32.json:128
 static napi_value sys_unsafe_modify_ldt(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -5161,6 +4877,25 @@ static napi_value sys_unsafe_move_pages(napi_env env, napi_callback_info info) {
   int64_t a5;
   if (!sb::argInt(env, argv[5], "unsafe_move_pages", "flags", -2147483648LL, 2147483647LL, &a5)) return nullptr;
   long r = syscall(317, (long)a0, (long)a1, a2, a3, a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mprotect: syscall 125 (sys_mprotect), spec specs/linux/semantics.yaml:163
+static napi_value sys_unsafe_mprotect(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  void* a0;
+  size_t a0_len;
+  if (!sb::argPointer(env, argv[0], "unsafe_mprotect", "start", false, &a0, &a0_len)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_mprotect", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_mprotect", "prot", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "unsafe_mprotect", "len", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "unsafe_mprotect", "start", "must lie within a live mapping returned by mmap");
+  long r = syscall(125, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -5305,6 +5040,42 @@ static napi_value sys_unsafe_mq_unlink(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_mremap: syscall 163 (sys_mremap), spec specs/linux/syscalls/linux-ia32.json:168
+static napi_value sys_unsafe_mremap(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_mremap", "addr", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_mremap", "old_len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_mremap", "new_len", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_mremap", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_mremap", "new_addr", -2147483648LL, 4294967295LL, &a4)) return nullptr;
+  long r = syscall(163, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mseal: syscall 462 (sys_mseal), spec specs/linux/syscalls/linux-ia32.json:456
+static napi_value sys_unsafe_mseal(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_mseal", "start", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_mseal", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_mseal", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(462, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_msgctl: syscall 402 (sys_msgctl), spec specs/linux/syscalls/linux-ia32.json:397
 static napi_value sys_unsafe_msgctl(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -5355,6 +5126,20 @@ static napi_value sys_unsafe_msgsnd(napi_env env, napi_callback_info info) {
   int64_t a3;
   if (!sb::argInt(env, argv[3], "unsafe_msgsnd", "msgflg", -2147483648LL, 2147483647LL, &a3)) return nullptr;
   long r = syscall(400, (long)a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_munlock: syscall 151 (sys_munlock), spec specs/linux/syscalls/linux-ia32.json:156
+static napi_value sys_unsafe_munlock(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_munlock", "start", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_munlock", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long r = syscall(151, (long)a0, (long)a1);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -5531,6 +5316,18 @@ static napi_value sys_unsafe_perf_event_open(napi_env env, napi_callback_info in
   return sb::number(env, r);
 }
 
+// unsafe_personality: syscall 136 (sys_personality), spec specs/linux/syscalls/linux-ia32.json:141
+static napi_value sys_unsafe_personality(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_personality", "personality", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(136, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_pidfd_send_signal: syscall 424 (sys_pidfd_send_signal), spec specs/linux/syscalls/linux-ia32.json:418
 static napi_value sys_unsafe_pidfd_send_signal(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -5575,6 +5372,44 @@ static napi_value sys_unsafe_pivot_root(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_pkey_mprotect: syscall 380 (sys_pkey_mprotect), spec specs/linux/syscalls/linux-ia32.json:381
+static napi_value sys_unsafe_pkey_mprotect(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_pkey_mprotect", "start", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_pkey_mprotect", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_pkey_mprotect", "prot", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_pkey_mprotect", "pkey", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  long r = syscall(380, (long)a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_prctl: syscall 172 (sys_prctl), spec specs/linux/syscalls/linux-ia32.json:177
+static napi_value sys_unsafe_prctl(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_prctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_prctl", "arg2", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_prctl", "arg3", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_prctl", "arg4", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_prctl", "arg5", -2147483648LL, 4294967295LL, &a4)) return nullptr;
+  long r = syscall(172, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_preadv: syscall 333 (sys_preadv), spec specs/linux/syscalls/linux-ia32.json:334
 static napi_value sys_unsafe_preadv(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -5613,6 +5448,28 @@ static napi_value sys_unsafe_preadv2(napi_env env, napi_callback_info info) {
   int64_t a5;
   if (!sb::argInt(env, argv[5], "unsafe_preadv2", "flags", -2147483648LL, 2147483647LL, &a5)) return nullptr;
   long r = syscall(378, (long)a0, a1, (long)a2, (long)a3, (long)a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_prlimit64: syscall 340 (sys_prlimit64), spec specs/linux/semantics.yaml:264
+static napi_value sys_unsafe_prlimit64(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_prlimit64", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_prlimit64", "resource", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  void* a2;
+  size_t a2_len;
+  if (!sb::argPointer(env, argv[2], "unsafe_prlimit64", "new_rlim", true, &a2, &a2_len)) return nullptr;
+  void* a3;
+  size_t a3_len;
+  if (!sb::argPointer(env, argv[3], "unsafe_prlimit64", "old_rlim", true, &a3, &a3_len)) return nullptr;
+  if (a2 != nullptr && a2_len < 16) return sb::throwRangeError(env, "unsafe_prlimit64", "new_rlim", "must hold a struct rlimit64 (16 bytes)");
+  if (a3 != nullptr && a3_len < 16) return sb::throwRangeError(env, "unsafe_prlimit64", "old_rlim", "must hold a struct rlimit64 (16 bytes)");
+  long r = syscall(340, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -5721,6 +5578,24 @@ static napi_value sys_unsafe_pselect6_time64(napi_env env, napi_callback_info in
   long a5;
   if (!sb::argAddress(env, argv[5], "unsafe_pselect6_time64", "sig", &a5)) return nullptr;
   long r = syscall(413, (long)a0, a1, a2, a3, a4, a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_ptrace: syscall 26 (sys_ptrace), spec specs/linux/syscalls/linux-ia32.json:31
+static napi_value sys_unsafe_ptrace(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_ptrace", "request", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_ptrace", "pid", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_ptrace", "addr", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_ptrace", "data", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(26, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -5889,6 +5764,26 @@ static napi_value sys_unsafe_recvmmsg_time64(napi_env env, napi_callback_info in
   long a4;
   if (!sb::argAddress(env, argv[4], "unsafe_recvmmsg_time64", "timeout", &a4)) return nullptr;
   long r = syscall(417, (long)a0, a1, (long)a2, (long)a3, a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_remap_file_pages: syscall 257 (sys_remap_file_pages), spec specs/linux/syscalls/linux-ia32.json:259
+static napi_value sys_unsafe_remap_file_pages(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_remap_file_pages", "start", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_remap_file_pages", "size", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_remap_file_pages", "prot", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_remap_file_pages", "pgoff", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  int64_t a4;
+  if (!sb::argInt(env, argv[4], "unsafe_remap_file_pages", "flags", -2147483648LL, 4294967295LL, &a4)) return nullptr;
+  long r = syscall(257, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -6253,6 +6148,24 @@ static napi_value sys_unsafe_select(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_semctl: syscall 394 (sys_semctl), spec specs/linux/syscalls/linux-ia32.json:389
+static napi_value sys_unsafe_semctl(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_semctl", "semid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_semctl", "semnum", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_semctl", "cmd", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_semctl", "arg", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(394, (long)a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_semtimedop_time64: syscall 420 (sys_semtimedop), spec specs/linux/syscalls/linux-ia32.json:414
 static napi_value sys_unsafe_semtimedop_time64(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -6337,6 +6250,24 @@ static napi_value sys_unsafe_set_mempolicy(napi_env env, napi_callback_info info
   int64_t a2;
   if (!sb::argInt(env, argv[2], "unsafe_set_mempolicy", "maxnode", -2147483648LL, 4294967295LL, &a2)) return nullptr;
   long r = syscall(276, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_set_mempolicy_home_node: syscall 450 (sys_set_mempolicy_home_node), spec specs/linux/syscalls/linux-ia32.json:444
+static napi_value sys_unsafe_set_mempolicy_home_node(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_set_mempolicy_home_node", "start", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_set_mempolicy_home_node", "len", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_set_mempolicy_home_node", "home_node", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_set_mempolicy_home_node", "flags", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  long r = syscall(450, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -6649,6 +6580,22 @@ static napi_value sys_unsafe_sigprocmask(napi_env env, napi_callback_info info) 
   return sb::number(env, r);
 }
 
+// unsafe_sigsuspend: syscall 72 (sys_sigsuspend), spec specs/linux/syscalls/linux-ia32.json:77
+static napi_value sys_unsafe_sigsuspend(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sigsuspend", "unused1", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_sigsuspend", "unused2", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_sigsuspend", "mask", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(72, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_socketcall: syscall 102 (sys_socketcall), spec specs/linux/syscalls/linux-ia32.json:107
 static napi_value sys_unsafe_socketcall(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -6809,6 +6756,22 @@ static napi_value sys_unsafe_symlink(napi_env env, napi_callback_info info) {
   long a1;
   if (!sb::argAddress(env, argv[1], "unsafe_symlink", "newname", &a1)) return nullptr;
   long r = syscall(83, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sysfs: syscall 135 (sys_sysfs), spec specs/linux/syscalls/linux-ia32.json:140
+static napi_value sys_unsafe_sysfs(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sysfs", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_sysfs", "arg1", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_sysfs", "arg2", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(135, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -7027,6 +6990,18 @@ static napi_value sys_unsafe_unlink(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_unshare: syscall 310 (sys_unshare), spec specs/linux/syscalls/linux-ia32.json:311
+static napi_value sys_unsafe_unshare(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_unshare", "unshare_flags", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(310, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_uselib: syscall 86 (sys_uselib), spec specs/linux/syscalls/linux-ia32.json:91
 static napi_value sys_unsafe_uselib(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -7077,6 +7052,30 @@ static napi_value sys_unsafe_utimes(napi_env env, napi_callback_info info) {
   long a1;
   if (!sb::argAddress(env, argv[1], "unsafe_utimes", "t", &a1)) return nullptr;
   long r = syscall(271, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_vhangup: syscall 111 (sys_vhangup), spec specs/linux/syscalls/linux-ia32.json:116
+static napi_value sys_unsafe_vhangup(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long r = syscall(111);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_vm86: syscall 166 (sys_vm86), spec specs/linux/syscalls/linux-ia32.json:171
+static napi_value sys_unsafe_vm86(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_vm86", "cmd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_vm86", "arg", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  long r = syscall(166, (long)a0, (long)a1);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -7165,18 +7164,6 @@ static napi_value sys_unsafe_waitpid(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// unshare: syscall 310 (sys_unshare), spec specs/linux/syscalls/linux-ia32.json:311
-static napi_value sys_unshare(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "unshare", "unshare_flags", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  long r = syscall(310, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // userfaultfd: syscall 374 (sys_userfaultfd), spec specs/linux/syscalls/linux-ia32.json:375
 static napi_value sys_userfaultfd(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -7229,40 +7216,6 @@ static napi_value sys_utimensat_time64_async(napi_env env, napi_callback_info in
   w->args[2] = (long)a2;
   w->args[3] = (long)a3;
   return w->start();
-}
-
-// vfork: syscall 190 (sys_vfork), spec specs/linux/syscalls/linux-ia32.json:195
-static napi_value sys_vfork(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(190);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// vhangup: syscall 111 (sys_vhangup), spec specs/linux/syscalls/linux-ia32.json:116
-static napi_value sys_vhangup(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(111);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// vm86: syscall 166 (sys_vm86), spec specs/linux/syscalls/linux-ia32.json:171
-static napi_value sys_vm86(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "vm86", "cmd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "vm86", "arg", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  long r = syscall(166, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
 }
 
 // write: syscall 4 (sys_write), spec specs/linux/semantics.yaml:34
@@ -7379,16 +7332,12 @@ static napi_value Init(napi_env env, napi_value exports) {
   static const napi_property_descriptor functions[] = {
     {"accept4", nullptr, sys_accept4, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"accept4_async", nullptr, sys_accept4_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"alarm", nullptr, sys_alarm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"arch_prctl", nullptr, sys_arch_prctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"bind", nullptr, sys_bind, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"brk", nullptr, sys_brk, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_getres_time64", nullptr, sys_clock_getres_time64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_gettime64", nullptr, sys_clock_gettime64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_nanosleep_time64", nullptr, sys_clock_nanosleep_time64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_nanosleep_time64_async", nullptr, sys_clock_nanosleep_time64_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"close", nullptr, sys_close, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"close_range", nullptr, sys_close_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"connect", nullptr, sys_connect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"connect_async", nullptr, sys_connect_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"dup", nullptr, sys_dup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7401,8 +7350,6 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"epoll_pwait_async", nullptr, sys_epoll_pwait_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"eventfd", nullptr, sys_eventfd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"eventfd2", nullptr, sys_eventfd2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"exit", nullptr, sys_exit, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"exit_group", nullptr, sys_exit_group, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fadvise64", nullptr, sys_fadvise64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fadvise64_64", nullptr, sys_fadvise64_64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fallocate", nullptr, sys_fallocate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7416,7 +7363,6 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"fdatasync", nullptr, sys_fdatasync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fdatasync_async", nullptr, sys_fdatasync_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"flock", nullptr, sys_flock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"fork", nullptr, sys_fork, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fsmount", nullptr, sys_fsmount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fstat", nullptr, sys_fstat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fsync", nullptr, sys_fsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7449,13 +7395,11 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"inotify_init1", nullptr, sys_inotify_init1, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"inotify_rm_watch", nullptr, sys_inotify_rm_watch, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"io_destroy", nullptr, sys_io_destroy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"ioctl", nullptr, sys_ioctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ioperm", nullptr, sys_ioperm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"iopl", nullptr, sys_iopl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ioprio_get", nullptr, sys_ioprio_get, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ioprio_set", nullptr, sys_ioprio_set, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"kcmp", nullptr, sys_kcmp, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"keyctl", nullptr, sys_keyctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"kill", nullptr, sys_kill, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"landlock_restrict_self", nullptr, sys_landlock_restrict_self, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"linkat", nullptr, sys_linkat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7463,46 +7407,34 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"listen", nullptr, sys_listen, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"lseek", nullptr, sys_lseek, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"madvise", nullptr, sys_madvise, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"map_shadow_stack", nullptr, sys_map_shadow_stack, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"membarrier", nullptr, sys_membarrier, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"memfd_create", nullptr, sys_memfd_create, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"memfd_secret", nullptr, sys_memfd_secret, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mkdirat", nullptr, sys_mkdirat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mkdirat_async", nullptr, sys_mkdirat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mlock", nullptr, sys_mlock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mlock2", nullptr, sys_mlock2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mlockall", nullptr, sys_mlockall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mmap2", nullptr, sys_mmap2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mprotect", nullptr, sys_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mremap", nullptr, sys_mremap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mseal", nullptr, sys_mseal, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"msgget", nullptr, sys_msgget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"msync", nullptr, sys_msync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"msync_async", nullptr, sys_msync_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"munlock", nullptr, sys_munlock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"munlockall", nullptr, sys_munlockall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"munmap", nullptr, sys_munmap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"nice", nullptr, sys_nice, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"openat", nullptr, sys_openat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"openat_async", nullptr, sys_openat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pause", nullptr, sys_pause, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"personality", nullptr, sys_personality, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pidfd_getfd", nullptr, sys_pidfd_getfd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pidfd_open", nullptr, sys_pidfd_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pipe2", nullptr, sys_pipe2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pkey_alloc", nullptr, sys_pkey_alloc, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pkey_free", nullptr, sys_pkey_free, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"pkey_mprotect", nullptr, sys_pkey_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"poll", nullptr, sys_poll, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"poll_async", nullptr, sys_poll_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ppoll_time64", nullptr, sys_ppoll_time64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ppoll_time64_async", nullptr, sys_ppoll_time64_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"prctl", nullptr, sys_prctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pread64", nullptr, sys_pread64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pread64_async", nullptr, sys_pread64_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"prlimit64", nullptr, sys_prlimit64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"process_mrelease", nullptr, sys_process_mrelease, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"ptrace", nullptr, sys_ptrace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pwrite64", nullptr, sys_pwrite64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pwrite64_async", nullptr, sys_pwrite64_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"read", nullptr, sys_read, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7516,24 +7448,19 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"recvfrom_async", nullptr, sys_recvfrom_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"recvmsg", nullptr, sys_recvmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"recvmsg_async", nullptr, sys_recvmsg_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"remap_file_pages", nullptr, sys_remap_file_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"renameat2", nullptr, sys_renameat2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"renameat2_async", nullptr, sys_renameat2_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"restart_syscall", nullptr, sys_restart_syscall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"rt_sigprocmask", nullptr, sys_rt_sigprocmask, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"rt_sigreturn", nullptr, sys_rt_sigreturn, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_get_priority_max", nullptr, sys_sched_get_priority_max, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_get_priority_min", nullptr, sys_sched_get_priority_min, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_getaffinity", nullptr, sys_sched_getaffinity, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_getscheduler", nullptr, sys_sched_getscheduler, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_yield", nullptr, sys_sched_yield, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"semctl", nullptr, sys_semctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"semget", nullptr, sys_semget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendmsg", nullptr, sys_sendmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendmsg_async", nullptr, sys_sendmsg_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendto", nullptr, sys_sendto, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendto_async", nullptr, sys_sendto_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"set_mempolicy_home_node", nullptr, sys_set_mempolicy_home_node, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"setfsgid", nullptr, sys_setfsgid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"setfsgid32", nullptr, sys_setfsgid32, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"setfsuid", nullptr, sys_setfsuid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7558,8 +7485,6 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"sgetmask", nullptr, sys_sgetmask, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"shmget", nullptr, sys_shmget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"shutdown", nullptr, sys_shutdown, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"sigreturn", nullptr, sys_sigreturn, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"sigsuspend", nullptr, sys_sigsuspend, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"socket", nullptr, sys_socket, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"socketpair", nullptr, sys_socketpair, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ssetmask", nullptr, sys_ssetmask, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7570,7 +7495,6 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"sync", nullptr, sys_sync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sync_file_range", nullptr, sys_sync_file_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"syncfs", nullptr, sys_syncfs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"sysfs", nullptr, sys_sysfs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"tee", nullptr, sys_tee, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"tgkill", nullptr, sys_tgkill, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"timer_delete", nullptr, sys_timer_delete, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7589,7 +7513,10 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_acct", nullptr, sys_unsafe_acct, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_add_key", nullptr, sys_unsafe_add_key, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_adjtimex", nullptr, sys_unsafe_adjtimex, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_alarm", nullptr, sys_unsafe_alarm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_arch_prctl", nullptr, sys_unsafe_arch_prctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_bpf", nullptr, sys_unsafe_bpf, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_brk", nullptr, sys_unsafe_brk, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_cachestat", nullptr, sys_unsafe_cachestat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_capget", nullptr, sys_unsafe_capget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_capset", nullptr, sys_unsafe_capset, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7604,6 +7531,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_clock_settime64", nullptr, sys_unsafe_clock_settime64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_clone", nullptr, sys_unsafe_clone, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_clone3", nullptr, sys_unsafe_clone3, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_close_range", nullptr, sys_unsafe_close_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_copy_file_range", nullptr, sys_unsafe_copy_file_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_creat", nullptr, sys_unsafe_creat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_delete_module", nullptr, sys_unsafe_delete_module, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7611,6 +7539,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_epoll_wait", nullptr, sys_unsafe_epoll_wait, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_execve", nullptr, sys_unsafe_execve, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_execveat", nullptr, sys_unsafe_execveat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_exit_group", nullptr, sys_unsafe_exit_group, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_faccessat", nullptr, sys_unsafe_faccessat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_faccessat2", nullptr, sys_unsafe_faccessat2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_fanotify_mark", nullptr, sys_unsafe_fanotify_mark, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7620,6 +7549,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_fgetxattr", nullptr, sys_unsafe_fgetxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_finit_module", nullptr, sys_unsafe_finit_module, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_flistxattr", nullptr, sys_unsafe_flistxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fork", nullptr, sys_unsafe_fork, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_fremovexattr", nullptr, sys_unsafe_fremovexattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_fsconfig", nullptr, sys_unsafe_fsconfig, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_fsetxattr", nullptr, sys_unsafe_fsetxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7661,8 +7591,10 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_io_uring_enter", nullptr, sys_unsafe_io_uring_enter, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_io_uring_register", nullptr, sys_unsafe_io_uring_register, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_io_uring_setup", nullptr, sys_unsafe_io_uring_setup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_ioctl", nullptr, sys_unsafe_ioctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_ipc", nullptr, sys_unsafe_ipc, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_kexec_load", nullptr, sys_unsafe_kexec_load, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_keyctl", nullptr, sys_unsafe_keyctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_landlock_add_rule", nullptr, sys_unsafe_landlock_add_rule, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_landlock_create_ruleset", nullptr, sys_unsafe_landlock_create_ruleset, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_lchown", nullptr, sys_unsafe_lchown, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7679,17 +7611,21 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_lsm_set_self_attr", nullptr, sys_unsafe_lsm_set_self_attr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_lstat", nullptr, sys_unsafe_lstat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_lstat64", nullptr, sys_unsafe_lstat64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_map_shadow_stack", nullptr, sys_unsafe_map_shadow_stack, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mbind", nullptr, sys_unsafe_mbind, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_migrate_pages", nullptr, sys_unsafe_migrate_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mincore", nullptr, sys_unsafe_mincore, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mkdir", nullptr, sys_unsafe_mkdir, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mknod", nullptr, sys_unsafe_mknod, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mknodat", nullptr, sys_unsafe_mknodat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mlock2", nullptr, sys_unsafe_mlock2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mlockall", nullptr, sys_unsafe_mlockall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_modify_ldt", nullptr, sys_unsafe_modify_ldt, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mount", nullptr, sys_unsafe_mount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mount_setattr", nullptr, sys_unsafe_mount_setattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_move_mount", nullptr, sys_unsafe_move_mount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_move_pages", nullptr, sys_unsafe_move_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mprotect", nullptr, sys_unsafe_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_getsetattr", nullptr, sys_unsafe_mq_getsetattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_notify", nullptr, sys_unsafe_mq_notify, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_open", nullptr, sys_unsafe_mq_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7698,9 +7634,12 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_mq_timedsend", nullptr, sys_unsafe_mq_timedsend, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_timedsend_time64", nullptr, sys_unsafe_mq_timedsend_time64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_unlink", nullptr, sys_unsafe_mq_unlink, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mremap", nullptr, sys_unsafe_mremap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mseal", nullptr, sys_unsafe_mseal, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_msgctl", nullptr, sys_unsafe_msgctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_msgrcv", nullptr, sys_unsafe_msgrcv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_msgsnd", nullptr, sys_unsafe_msgsnd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_munlock", nullptr, sys_unsafe_munlock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_name_to_handle_at", nullptr, sys_unsafe_name_to_handle_at, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_oldfstat", nullptr, sys_unsafe_oldfstat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_oldlstat", nullptr, sys_unsafe_oldlstat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7712,16 +7651,21 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_open_tree", nullptr, sys_unsafe_open_tree, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_openat2", nullptr, sys_unsafe_openat2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_perf_event_open", nullptr, sys_unsafe_perf_event_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_personality", nullptr, sys_unsafe_personality, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pidfd_send_signal", nullptr, sys_unsafe_pidfd_send_signal, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pipe", nullptr, sys_unsafe_pipe, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pivot_root", nullptr, sys_unsafe_pivot_root, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_pkey_mprotect", nullptr, sys_unsafe_pkey_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_prctl", nullptr, sys_unsafe_prctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_preadv", nullptr, sys_unsafe_preadv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_preadv2", nullptr, sys_unsafe_preadv2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_prlimit64", nullptr, sys_unsafe_prlimit64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_process_madvise", nullptr, sys_unsafe_process_madvise, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_process_vm_readv", nullptr, sys_unsafe_process_vm_readv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_process_vm_writev", nullptr, sys_unsafe_process_vm_writev, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pselect6", nullptr, sys_unsafe_pselect6, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pselect6_time64", nullptr, sys_unsafe_pselect6_time64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_ptrace", nullptr, sys_unsafe_ptrace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pwritev", nullptr, sys_unsafe_pwritev, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pwritev2", nullptr, sys_unsafe_pwritev2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_quotactl", nullptr, sys_unsafe_quotactl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7731,6 +7675,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_reboot", nullptr, sys_unsafe_reboot, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_recvmmsg", nullptr, sys_unsafe_recvmmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_recvmmsg_time64", nullptr, sys_unsafe_recvmmsg_time64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_remap_file_pages", nullptr, sys_unsafe_remap_file_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_removexattr", nullptr, sys_unsafe_removexattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_rename", nullptr, sys_unsafe_rename, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_renameat", nullptr, sys_unsafe_renameat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7754,11 +7699,13 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_sched_setscheduler", nullptr, sys_unsafe_sched_setscheduler, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_seccomp", nullptr, sys_unsafe_seccomp, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_select", nullptr, sys_unsafe_select, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_semctl", nullptr, sys_unsafe_semctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_semtimedop_time64", nullptr, sys_unsafe_semtimedop_time64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_sendfile", nullptr, sys_unsafe_sendfile, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_sendfile64", nullptr, sys_unsafe_sendfile64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_sendmmsg", nullptr, sys_unsafe_sendmmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_set_mempolicy", nullptr, sys_unsafe_set_mempolicy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_set_mempolicy_home_node", nullptr, sys_unsafe_set_mempolicy_home_node, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_set_robust_list", nullptr, sys_unsafe_set_robust_list, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_set_thread_area", nullptr, sys_unsafe_set_thread_area, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_set_tid_address", nullptr, sys_unsafe_set_tid_address, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7780,6 +7727,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_signalfd4", nullptr, sys_unsafe_signalfd4, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_sigpending", nullptr, sys_unsafe_sigpending, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_sigprocmask", nullptr, sys_unsafe_sigprocmask, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sigsuspend", nullptr, sys_unsafe_sigsuspend, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_socketcall", nullptr, sys_unsafe_socketcall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_splice", nullptr, sys_unsafe_splice, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_stat", nullptr, sys_unsafe_stat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7791,6 +7739,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_swapoff", nullptr, sys_unsafe_swapoff, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_swapon", nullptr, sys_unsafe_swapon, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_symlink", nullptr, sys_unsafe_symlink, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sysfs", nullptr, sys_unsafe_sysfs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_sysinfo", nullptr, sys_unsafe_sysinfo, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_syslog", nullptr, sys_unsafe_syslog, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_time", nullptr, sys_unsafe_time, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -7806,22 +7755,21 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_umount", nullptr, sys_unsafe_umount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_umount2", nullptr, sys_unsafe_umount2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_unlink", nullptr, sys_unsafe_unlink, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_unshare", nullptr, sys_unsafe_unshare, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_uselib", nullptr, sys_unsafe_uselib, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_ustat", nullptr, sys_unsafe_ustat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_utime", nullptr, sys_unsafe_utime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_utimes", nullptr, sys_unsafe_utimes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_vhangup", nullptr, sys_unsafe_vhangup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_vm86", nullptr, sys_unsafe_vm86, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_vm86old", nullptr, sys_unsafe_vm86old, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_vmsplice", nullptr, sys_unsafe_vmsplice, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_wait4", nullptr, sys_unsafe_wait4, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_waitid", nullptr, sys_unsafe_waitid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_waitpid", nullptr, sys_unsafe_waitpid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"unshare", nullptr, sys_unshare, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"userfaultfd", nullptr, sys_userfaultfd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"utimensat_time64", nullptr, sys_utimensat_time64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"utimensat_time64_async", nullptr, sys_utimensat_time64_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"vfork", nullptr, sys_vfork, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"vhangup", nullptr, sys_vhangup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"vm86", nullptr, sys_vm86, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"write", nullptr, sys_write, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"write_async", nullptr, sys_write_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"writev", nullptr, sys_writev, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -58,18 +58,6 @@ static napi_value sys_accept4_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// alarm: syscall 5037 (sys_alarm), spec specs/linux/syscalls/linux-mips64el.json:42
-static napi_value sys_alarm(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "alarm", "seconds", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  long r = syscall(5037, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // bind: syscall 5048 (sys_bind), spec specs/linux/semantics.yaml:334
 static napi_value sys_bind(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -84,34 +72,6 @@ static napi_value sys_bind(napi_env env, napi_callback_info info) {
   if (!sb::argInt(env, argv[2], "bind", "addrlen", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   if ((uint64_t)a2 > a1_len) return sb::throwRangeError(env, "bind", "addrlen", "exceeds the byteLength of 'umyaddr'");
   long r = syscall(5048, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// brk: syscall 5012 (sys_brk), spec specs/linux/syscalls/linux-mips64el.json:17
-static napi_value sys_brk(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "brk", "brk", UINT64_MAX, &a0)) return nullptr;
-  long r = syscall(5012, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// cacheflush: syscall 5197 (sys_cacheflush), spec specs/linux/syscalls/linux-mips64el.json:202
-static napi_value sys_cacheflush(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "cacheflush", "addr", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "cacheflush", "bytes", UINT64_MAX, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "cacheflush", "cache", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  long r = syscall(5197, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -207,22 +167,6 @@ static napi_value sys_close(napi_env env, napi_callback_info info) {
   int64_t a0;
   if (!sb::argInt(env, argv[0], "close", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
   long r = syscall(5003, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// close_range: syscall 5436 (sys_close_range), spec specs/linux/syscalls/linux-mips64el.json:345
-static napi_value sys_close_range(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "close_range", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "close_range", "max_fd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "close_range", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  long r = syscall(5436, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -431,30 +375,6 @@ static napi_value sys_eventfd2(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// exit: syscall 5058 (sys_exit), spec specs/linux/syscalls/linux-mips64el.json:63
-static napi_value sys_exit(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "exit", "error_code", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  long r = syscall(5058, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// exit_group: syscall 5205 (sys_exit_group), spec specs/linux/syscalls/linux-mips64el.json:210
-static napi_value sys_exit_group(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "exit_group", "error_code", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  long r = syscall(5205, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // fadvise64: syscall 5215 (sys_fadvise64_64), spec specs/linux/syscalls/linux-mips64el.json:220
 static napi_value sys_fadvise64(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -614,16 +534,6 @@ static napi_value sys_flock(napi_env env, napi_callback_info info) {
   int64_t a1;
   if (!sb::argInt(env, argv[1], "flock", "cmd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
   long r = syscall(5071, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// fork: syscall 5056 (__sys_fork), spec specs/linux/syscalls/linux-mips64el.json:61
-static napi_value sys_fork(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(5056);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1061,22 +971,6 @@ static napi_value sys_io_destroy(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// ioctl: syscall 5015 (sys_ioctl), spec specs/linux/syscalls/linux-mips64el.json:20
-static napi_value sys_ioctl(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "ioctl", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "ioctl", "cmd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "ioctl", "arg", UINT64_MAX, &a2)) return nullptr;
-  long r = syscall(5015, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // ioprio_get: syscall 5274 (sys_ioprio_get), spec specs/linux/syscalls/linux-mips64el.json:278
 static napi_value sys_ioprio_get(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -1123,26 +1017,6 @@ static napi_value sys_kcmp(napi_env env, napi_callback_info info) {
   uint64_t a4;
   if (!sb::argUint(env, argv[4], "kcmp", "idx2", UINT64_MAX, &a4)) return nullptr;
   long r = syscall(5306, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// keyctl: syscall 5241 (sys_keyctl), spec specs/linux/syscalls/linux-mips64el.json:245
-static napi_value sys_keyctl(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "keyctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "keyctl", "arg2", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "keyctl", "arg3", UINT64_MAX, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "keyctl", "arg4", UINT64_MAX, &a3)) return nullptr;
-  uint64_t a4;
-  if (!sb::argUint(env, argv[4], "keyctl", "arg5", UINT64_MAX, &a4)) return nullptr;
-  long r = syscall(5241, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1260,23 +1134,8 @@ static napi_value sys_madvise(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "madvise", "behavior", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "madvise", "len_in", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "madvise", "start", "must lie within a live mapping returned by mmap");
   long r = syscall(5027, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// map_shadow_stack: syscall 5453 (sys_map_shadow_stack), spec specs/linux/syscalls/linux-mips64el.json:361
-static napi_value sys_map_shadow_stack(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "map_shadow_stack", "addr", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "map_shadow_stack", "size", UINT64_MAX, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "map_shadow_stack", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  long r = syscall(5453, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1354,35 +1213,8 @@ static napi_value sys_mlock(napi_env env, napi_callback_info info) {
   uint64_t a1;
   if (!sb::argUint(env, argv[1], "mlock", "len", UINT64_MAX, &a1)) return nullptr;
   if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "mlock", "len", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "mlock", "start", "must lie within a live mapping returned by mmap");
   long r = syscall(5146, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// mlock2: syscall 5319 (sys_mlock2), spec specs/linux/syscalls/linux-mips64el.json:323
-static napi_value sys_mlock2(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "mlock2", "start", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "mlock2", "len", UINT64_MAX, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "mlock2", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
-  long r = syscall(5319, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// mlockall: syscall 5148 (sys_mlockall), spec specs/linux/syscalls/linux-mips64el.json:153
-static napi_value sys_mlockall(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "mlockall", "flags", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  long r = syscall(5148, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1407,60 +1239,6 @@ static napi_value sys_mmap(napi_env env, napi_callback_info info) {
   if (r == -1) r = -errno;
   if (r < 0) return sb::number(env, r);
   return sb::newMapping(env, (void*)r, (size_t)a1, 5011);
-}
-
-// mprotect: syscall 5010 (sys_mprotect), spec specs/linux/semantics.yaml:163
-static napi_value sys_mprotect(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  void* a0;
-  size_t a0_len;
-  if (!sb::argPointer(env, argv[0], "mprotect", "start", false, &a0, &a0_len)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "mprotect", "len", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "mprotect", "prot", UINT64_MAX, &a2)) return nullptr;
-  if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "mprotect", "len", "exceeds the byteLength of 'start'");
-  long r = syscall(5010, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// mremap: syscall 5024 (sys_mremap), spec specs/linux/syscalls/linux-mips64el.json:29
-static napi_value sys_mremap(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "mremap", "addr", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "mremap", "old_len", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "mremap", "new_len", UINT64_MAX, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "mremap", "flags", UINT64_MAX, &a3)) return nullptr;
-  uint64_t a4;
-  if (!sb::argUint(env, argv[4], "mremap", "new_addr", UINT64_MAX, &a4)) return nullptr;
-  long r = syscall(5024, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// mseal: syscall 5462 (sys_mseal), spec specs/linux/syscalls/linux-mips64el.json:370
-static napi_value sys_mseal(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "mseal", "start", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "mseal", "len", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "mseal", "flags", UINT64_MAX, &a2)) return nullptr;
-  long r = syscall(5462, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
 }
 
 // msgget: syscall 5066 (sys_msgget), spec specs/linux/syscalls/linux-mips64el.json:71
@@ -1490,6 +1268,7 @@ static napi_value sys_msync(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "msync", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "msync", "len", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "msync", "start", "must lie within a live mapping returned by mmap");
   long r = syscall(5025, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
@@ -1506,26 +1285,13 @@ static napi_value sys_msync_async(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "msync", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "msync", "len", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "msync", "start", "must lie within a live mapping returned by mmap");
   auto* w = new sb::SyscallWorker(env, 5025, false);
   w->keep(argv[0]);
   w->args[0] = (long)a0;
   w->args[1] = (long)a1;
   w->args[2] = (long)a2;
   return w->start();
-}
-
-// munlock: syscall 5147 (sys_munlock), spec specs/linux/syscalls/linux-mips64el.json:152
-static napi_value sys_munlock(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "munlock", "start", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "munlock", "len", UINT64_MAX, &a1)) return nullptr;
-  long r = syscall(5147, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
 }
 
 // munlockall: syscall 5149 (sys_munlockall), spec specs/linux/syscalls/linux-mips64el.json:154
@@ -1682,18 +1448,6 @@ static napi_value sys_pause(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// personality: syscall 5132 (sys_personality), spec specs/linux/syscalls/linux-mips64el.json:137
-static napi_value sys_personality(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "personality", "personality", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  long r = syscall(5132, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // pidfd_getfd: syscall 5438 (sys_pidfd_getfd), spec specs/linux/syscalls/linux-mips64el.json:347
 static napi_value sys_pidfd_getfd(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -1772,24 +1526,6 @@ static napi_value sys_pkey_free(napi_env env, napi_callback_info info) {
   int64_t a0;
   if (!sb::argInt(env, argv[0], "pkey_free", "pkey", -2147483648LL, 2147483647LL, &a0)) return nullptr;
   long r = syscall(5325, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// pkey_mprotect: syscall 5323 (sys_pkey_mprotect), spec specs/linux/syscalls/linux-mips64el.json:327
-static napi_value sys_pkey_mprotect(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "pkey_mprotect", "start", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "pkey_mprotect", "len", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "pkey_mprotect", "prot", UINT64_MAX, &a2)) return nullptr;
-  int64_t a3;
-  if (!sb::argInt(env, argv[3], "pkey_mprotect", "pkey", -2147483648LL, 2147483647LL, &a3)) return nullptr;
-  long r = syscall(5323, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1886,26 +1622,6 @@ static napi_value sys_ppoll_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// prctl: syscall 5153 (sys_prctl), spec specs/linux/syscalls/linux-mips64el.json:158
-static napi_value sys_prctl(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "prctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "prctl", "arg2", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "prctl", "arg3", UINT64_MAX, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "prctl", "arg4", UINT64_MAX, &a3)) return nullptr;
-  uint64_t a4;
-  if (!sb::argUint(env, argv[4], "prctl", "arg5", UINT64_MAX, &a4)) return nullptr;
-  long r = syscall(5153, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // pread64: syscall 5016 (sys_pread64), spec specs/linux/semantics.yaml:37
 static napi_value sys_pread64(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -1948,28 +1664,6 @@ static napi_value sys_pread64_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// prlimit64: syscall 5297 (sys_prlimit64), spec specs/linux/semantics.yaml:264
-static napi_value sys_prlimit64(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "prlimit64", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "prlimit64", "resource", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  void* a2;
-  size_t a2_len;
-  if (!sb::argPointer(env, argv[2], "prlimit64", "new_rlim", true, &a2, &a2_len)) return nullptr;
-  void* a3;
-  size_t a3_len;
-  if (!sb::argPointer(env, argv[3], "prlimit64", "old_rlim", true, &a3, &a3_len)) return nullptr;
-  if (a2 != nullptr && a2_len < 16) return sb::throwRangeError(env, "prlimit64", "new_rlim", "must hold a struct rlimit64 (16 bytes)");
-  if (a3 != nullptr && a3_len < 16) return sb::throwRangeError(env, "prlimit64", "old_rlim", "must hold a struct rlimit64 (16 bytes)");
-  long r = syscall(5297, (long)a0, (long)a1, (long)a2, (long)a3);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // process_mrelease: syscall 5448 (sys_process_mrelease), spec specs/linux/syscalls/linux-mips64el.json:356
 static napi_value sys_process_mrelease(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -1980,24 +1674,6 @@ static napi_value sys_process_mrelease(napi_env env, napi_callback_info info) {
   int64_t a1;
   if (!sb::argInt(env, argv[1], "process_mrelease", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
   long r = syscall(5448, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// ptrace: syscall 5099 (sys_ptrace), spec specs/linux/syscalls/linux-mips64el.json:104
-static napi_value sys_ptrace(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "ptrace", "request", INT64_MIN, INT64_MAX, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "ptrace", "pid", INT64_MIN, INT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "ptrace", "addr", UINT64_MAX, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "ptrace", "data", UINT64_MAX, &a3)) return nullptr;
-  long r = syscall(5099, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -2275,26 +1951,6 @@ static napi_value sys_recvmsg_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// remap_file_pages: syscall 5210 (sys_remap_file_pages), spec specs/linux/syscalls/linux-mips64el.json:215
-static napi_value sys_remap_file_pages(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "remap_file_pages", "start", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "remap_file_pages", "size", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "remap_file_pages", "prot", UINT64_MAX, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "remap_file_pages", "pgoff", UINT64_MAX, &a3)) return nullptr;
-  uint64_t a4;
-  if (!sb::argUint(env, argv[4], "remap_file_pages", "flags", UINT64_MAX, &a4)) return nullptr;
-  long r = syscall(5210, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // renameat2: syscall 5311 (sys_renameat2), spec specs/linux/semantics.yaml:124
 static napi_value sys_renameat2(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -2337,16 +1993,6 @@ static napi_value sys_renameat2_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// restart_syscall: syscall 5213 (sys_restart_syscall), spec specs/linux/syscalls/linux-mips64el.json:218
-static napi_value sys_restart_syscall(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(5213);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // rt_sigprocmask: syscall 5014 (sys_rt_sigprocmask), spec specs/linux/semantics.yaml:283
 static napi_value sys_rt_sigprocmask(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -2364,16 +2010,6 @@ static napi_value sys_rt_sigprocmask(napi_env env, napi_callback_info info) {
   if (a1 != nullptr && a1_len < 16) return sb::throwRangeError(env, "rt_sigprocmask", "nset", "must hold a struct sigset (16 bytes)");
   if (a2 != nullptr && a2_len < 16) return sb::throwRangeError(env, "rt_sigprocmask", "oset", "must hold a struct sigset (16 bytes)");
   long r = syscall(5014, (long)a0, (long)a1, (long)a2, a3);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// rt_sigreturn: syscall 5211 (sys_rt_sigreturn), spec specs/linux/syscalls/linux-mips64el.json:216
-static napi_value sys_rt_sigreturn(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(5211);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -2438,24 +2074,6 @@ static napi_value sys_sched_yield(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   long r = syscall(5023);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// semctl: syscall 5064 (sys_old_semctl), spec specs/linux/syscalls/linux-mips64el.json:69
-static napi_value sys_semctl(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "semctl", "semid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "semctl", "semnum", -2147483648LL, 2147483647LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "semctl", "cmd", -2147483648LL, 2147483647LL, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "semctl", "arg", UINT64_MAX, &a3)) return nullptr;
-  long r = syscall(5064, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -2570,36 +2188,6 @@ static napi_value sys_sendto_async(napi_env env, napi_callback_info info) {
   w->args[4] = (long)a4;
   w->args[5] = (long)a5;
   return w->start();
-}
-
-// set_mempolicy_home_node: syscall 5450 (sys_set_mempolicy_home_node), spec specs/linux/syscalls/linux-mips64el.json:358
-static napi_value sys_set_mempolicy_home_node(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "set_mempolicy_home_node", "start", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "set_mempolicy_home_node", "len", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "set_mempolicy_home_node", "home_node", UINT64_MAX, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "set_mempolicy_home_node", "flags", UINT64_MAX, &a3)) return nullptr;
-  long r = syscall(5450, (long)a0, (long)a1, (long)a2, (long)a3);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// set_thread_area: syscall 5242 (sys_set_thread_area), spec specs/linux/syscalls/linux-mips64el.json:246
-static napi_value sys_set_thread_area(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "set_thread_area", "addr", UINT64_MAX, &a0)) return nullptr;
-  long r = syscall(5242, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
 }
 
 // setfsgid: syscall 5121 (sys_setfsgid), spec specs/linux/syscalls/linux-mips64el.json:126
@@ -2973,38 +2561,6 @@ static napi_value sys_syncfs(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// sysfs: syscall 5136 (sys_sysfs), spec specs/linux/syscalls/linux-mips64el.json:141
-static napi_value sys_sysfs(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "sysfs", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "sysfs", "arg1", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "sysfs", "arg2", UINT64_MAX, &a2)) return nullptr;
-  long r = syscall(5136, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// sysmips: syscall 5199 (__sys_sysmips), spec specs/linux/syscalls/linux-mips64el.json:204
-static napi_value sys_sysmips(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "sysmips", "cmd", INT64_MIN, INT64_MAX, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "sysmips", "arg1", INT64_MIN, INT64_MAX, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "sysmips", "arg2", INT64_MIN, INT64_MAX, &a2)) return nullptr;
-  long r = syscall(5199, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // tee: syscall 5265 (sys_tee), spec specs/linux/syscalls/linux-mips64el.json:269
 static napi_value sys_tee(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -3284,6 +2840,18 @@ static napi_value sys_unsafe_adjtimex(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_alarm: syscall 5037 (sys_alarm), spec specs/linux/syscalls/linux-mips64el.json:42
+static napi_value sys_unsafe_alarm(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_alarm", "seconds", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(5037, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_bpf: syscall 5315 (sys_bpf), spec specs/linux/syscalls/linux-mips64el.json:319
 static napi_value sys_unsafe_bpf(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -3300,6 +2868,18 @@ static napi_value sys_unsafe_bpf(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_brk: syscall 5012 (sys_brk), spec specs/linux/syscalls/linux-mips64el.json:17
+static napi_value sys_unsafe_brk(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_brk", "brk", UINT64_MAX, &a0)) return nullptr;
+  long r = syscall(5012, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_cachectl: syscall 5198 (sys_cachectl), spec specs/linux/syscalls/linux-mips64el.json:203
 static napi_value sys_unsafe_cachectl(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -3312,6 +2892,22 @@ static napi_value sys_unsafe_cachectl(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "unsafe_cachectl", "op", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   long r = syscall(5198, a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_cacheflush: syscall 5197 (sys_cacheflush), spec specs/linux/syscalls/linux-mips64el.json:202
+static napi_value sys_unsafe_cacheflush(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_cacheflush", "addr", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_cacheflush", "bytes", UINT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_cacheflush", "cache", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(5197, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -3478,6 +3074,22 @@ static napi_value sys_unsafe_clone3(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_close_range: syscall 5436 (sys_close_range), spec specs/linux/syscalls/linux-mips64el.json:345
+static napi_value sys_unsafe_close_range(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_close_range", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_close_range", "max_fd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_close_range", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(5436, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_copy_file_range: syscall 5320 (sys_copy_file_range), spec specs/linux/syscalls/linux-mips64el.json:324
 static napi_value sys_unsafe_copy_file_range(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -3600,6 +3212,18 @@ static napi_value sys_unsafe_execveat(napi_env env, napi_callback_info info) {
   int64_t a4;
   if (!sb::argInt(env, argv[4], "unsafe_execveat", "flags", -2147483648LL, 2147483647LL, &a4)) return nullptr;
   long r = syscall(5316, (long)a0, a1, a2, a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_exit_group: syscall 5205 (sys_exit_group), spec specs/linux/syscalls/linux-mips64el.json:210
+static napi_value sys_unsafe_exit_group(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_exit_group", "error_code", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(5205, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -3758,6 +3382,16 @@ static napi_value sys_unsafe_flistxattr(napi_env env, napi_callback_info info) {
   uint64_t a2;
   if (!sb::argUint(env, argv[2], "unsafe_flistxattr", "size", UINT64_MAX, &a2)) return nullptr;
   long r = syscall(5188, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fork: syscall 5056 (__sys_fork), spec specs/linux/syscalls/linux-mips64el.json:61
+static napi_value sys_unsafe_fork(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long r = syscall(5056);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -4310,6 +3944,22 @@ static napi_value sys_unsafe_io_uring_setup(napi_env env, napi_callback_info inf
   return sb::number(env, r);
 }
 
+// unsafe_ioctl: syscall 5015 (sys_ioctl), spec specs/linux/syscalls/linux-mips64el.json:20
+static napi_value sys_unsafe_ioctl(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_ioctl", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_ioctl", "cmd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_ioctl", "arg", UINT64_MAX, &a2)) return nullptr;
+  long r = syscall(5015, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_kexec_load: syscall 5270 (sys_kexec_load), spec specs/linux/syscalls/linux-mips64el.json:274
 static napi_value sys_unsafe_kexec_load(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -4324,6 +3974,26 @@ static napi_value sys_unsafe_kexec_load(napi_env env, napi_callback_info info) {
   uint64_t a3;
   if (!sb::argUint(env, argv[3], "unsafe_kexec_load", "flags", UINT64_MAX, &a3)) return nullptr;
   long r = syscall(5270, (long)a0, (long)a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_keyctl: syscall 5241 (sys_keyctl), spec specs/linux/syscalls/linux-mips64el.json:245
+static napi_value sys_unsafe_keyctl(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_keyctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_keyctl", "arg2", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_keyctl", "arg3", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_keyctl", "arg4", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_keyctl", "arg5", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(5241, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -4560,6 +4230,22 @@ static napi_value sys_unsafe_lstat(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_map_shadow_stack: syscall 5453 (sys_map_shadow_stack), spec specs/linux/syscalls/linux-mips64el.json:361
+static napi_value sys_unsafe_map_shadow_stack(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_map_shadow_stack", "addr", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_map_shadow_stack", "size", UINT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_map_shadow_stack", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(5453, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_mbind: syscall 5227 (sys_mbind), spec specs/linux/syscalls/linux-mips64el.json:232
 static napi_value sys_unsafe_mbind(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -4664,6 +4350,34 @@ static napi_value sys_unsafe_mknodat(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_mlock2: syscall 5319 (sys_mlock2), spec specs/linux/syscalls/linux-mips64el.json:323
+static napi_value sys_unsafe_mlock2(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_mlock2", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_mlock2", "len", UINT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_mlock2", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(5319, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mlockall: syscall 5148 (sys_mlockall), spec specs/linux/syscalls/linux-mips64el.json:153
+static napi_value sys_unsafe_mlockall(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_mlockall", "flags", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(5148, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_mount: syscall 5160 (sys_mount), spec specs/linux/syscalls/linux-mips64el.json:165
 static napi_value sys_unsafe_mount(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -4742,6 +4456,25 @@ static napi_value sys_unsafe_move_pages(napi_env env, napi_callback_info info) {
   int64_t a5;
   if (!sb::argInt(env, argv[5], "unsafe_move_pages", "flags", -2147483648LL, 2147483647LL, &a5)) return nullptr;
   long r = syscall(5267, (long)a0, (long)a1, a2, a3, a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mprotect: syscall 5010 (sys_mprotect), spec specs/linux/semantics.yaml:163
+static napi_value sys_unsafe_mprotect(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  void* a0;
+  size_t a0_len;
+  if (!sb::argPointer(env, argv[0], "unsafe_mprotect", "start", false, &a0, &a0_len)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_mprotect", "len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_mprotect", "prot", UINT64_MAX, &a2)) return nullptr;
+  if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "unsafe_mprotect", "len", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "unsafe_mprotect", "start", "must lie within a live mapping returned by mmap");
+  long r = syscall(5010, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -4846,6 +4579,42 @@ static napi_value sys_unsafe_mq_unlink(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_mremap: syscall 5024 (sys_mremap), spec specs/linux/syscalls/linux-mips64el.json:29
+static napi_value sys_unsafe_mremap(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_mremap", "addr", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_mremap", "old_len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_mremap", "new_len", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_mremap", "flags", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_mremap", "new_addr", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(5024, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mseal: syscall 5462 (sys_mseal), spec specs/linux/syscalls/linux-mips64el.json:370
+static napi_value sys_unsafe_mseal(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_mseal", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_mseal", "len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_mseal", "flags", UINT64_MAX, &a2)) return nullptr;
+  long r = syscall(5462, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_msgctl: syscall 5069 (sys_old_msgctl), spec specs/linux/syscalls/linux-mips64el.json:74
 static napi_value sys_unsafe_msgctl(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -4896,6 +4665,20 @@ static napi_value sys_unsafe_msgsnd(napi_env env, napi_callback_info info) {
   int64_t a3;
   if (!sb::argInt(env, argv[3], "unsafe_msgsnd", "msgflg", -2147483648LL, 2147483647LL, &a3)) return nullptr;
   long r = syscall(5067, (long)a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_munlock: syscall 5147 (sys_munlock), spec specs/linux/syscalls/linux-mips64el.json:152
+static napi_value sys_unsafe_munlock(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_munlock", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_munlock", "len", UINT64_MAX, &a1)) return nullptr;
+  long r = syscall(5147, (long)a0, (long)a1);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -5006,6 +4789,18 @@ static napi_value sys_unsafe_perf_event_open(napi_env env, napi_callback_info in
   return sb::number(env, r);
 }
 
+// unsafe_personality: syscall 5132 (sys_personality), spec specs/linux/syscalls/linux-mips64el.json:137
+static napi_value sys_unsafe_personality(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_personality", "personality", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(5132, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_pidfd_send_signal: syscall 5424 (sys_pidfd_send_signal), spec specs/linux/syscalls/linux-mips64el.json:333
 static napi_value sys_unsafe_pidfd_send_signal(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -5034,6 +4829,44 @@ static napi_value sys_unsafe_pivot_root(napi_env env, napi_callback_info info) {
   long a1;
   if (!sb::argAddress(env, argv[1], "unsafe_pivot_root", "put_old", &a1)) return nullptr;
   long r = syscall(5151, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_pkey_mprotect: syscall 5323 (sys_pkey_mprotect), spec specs/linux/syscalls/linux-mips64el.json:327
+static napi_value sys_unsafe_pkey_mprotect(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_pkey_mprotect", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_pkey_mprotect", "len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_pkey_mprotect", "prot", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_pkey_mprotect", "pkey", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  long r = syscall(5323, (long)a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_prctl: syscall 5153 (sys_prctl), spec specs/linux/syscalls/linux-mips64el.json:158
+static napi_value sys_unsafe_prctl(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_prctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_prctl", "arg2", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_prctl", "arg3", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_prctl", "arg4", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_prctl", "arg5", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(5153, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -5076,6 +4909,28 @@ static napi_value sys_unsafe_preadv2(napi_env env, napi_callback_info info) {
   int64_t a5;
   if (!sb::argInt(env, argv[5], "unsafe_preadv2", "flags", -2147483648LL, 2147483647LL, &a5)) return nullptr;
   long r = syscall(5321, (long)a0, a1, (long)a2, (long)a3, (long)a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_prlimit64: syscall 5297 (sys_prlimit64), spec specs/linux/semantics.yaml:264
+static napi_value sys_unsafe_prlimit64(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_prlimit64", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_prlimit64", "resource", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  void* a2;
+  size_t a2_len;
+  if (!sb::argPointer(env, argv[2], "unsafe_prlimit64", "new_rlim", true, &a2, &a2_len)) return nullptr;
+  void* a3;
+  size_t a3_len;
+  if (!sb::argPointer(env, argv[3], "unsafe_prlimit64", "old_rlim", true, &a3, &a3_len)) return nullptr;
+  if (a2 != nullptr && a2_len < 16) return sb::throwRangeError(env, "unsafe_prlimit64", "new_rlim", "must hold a struct rlimit64 (16 bytes)");
+  if (a3 != nullptr && a3_len < 16) return sb::throwRangeError(env, "unsafe_prlimit64", "old_rlim", "must hold a struct rlimit64 (16 bytes)");
+  long r = syscall(5297, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -5162,6 +5017,24 @@ static napi_value sys_unsafe_pselect6(napi_env env, napi_callback_info info) {
   long a5;
   if (!sb::argAddress(env, argv[5], "unsafe_pselect6", "sig", &a5)) return nullptr;
   long r = syscall(5260, (long)a0, a1, a2, a3, a4, a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_ptrace: syscall 5099 (sys_ptrace), spec specs/linux/syscalls/linux-mips64el.json:104
+static napi_value sys_unsafe_ptrace(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_ptrace", "request", INT64_MIN, INT64_MAX, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_ptrace", "pid", INT64_MIN, INT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_ptrace", "addr", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_ptrace", "data", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(5099, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -5294,6 +5167,26 @@ static napi_value sys_unsafe_recvmmsg(napi_env env, napi_callback_info info) {
   long a4;
   if (!sb::argAddress(env, argv[4], "unsafe_recvmmsg", "timeout", &a4)) return nullptr;
   long r = syscall(5294, (long)a0, a1, (long)a2, (long)a3, a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_remap_file_pages: syscall 5210 (sys_remap_file_pages), spec specs/linux/syscalls/linux-mips64el.json:215
+static napi_value sys_unsafe_remap_file_pages(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_remap_file_pages", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_remap_file_pages", "size", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_remap_file_pages", "prot", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_remap_file_pages", "pgoff", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_remap_file_pages", "flags", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(5210, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -5614,6 +5507,24 @@ static napi_value sys_unsafe_seccomp(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_semctl: syscall 5064 (sys_old_semctl), spec specs/linux/syscalls/linux-mips64el.json:69
+static napi_value sys_unsafe_semctl(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_semctl", "semid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_semctl", "semnum", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_semctl", "cmd", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_semctl", "arg", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(5064, (long)a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_semop: syscall 5063 (sys_semop), spec specs/linux/syscalls/linux-mips64el.json:68
 static napi_value sys_unsafe_semop(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -5700,6 +5611,24 @@ static napi_value sys_unsafe_set_mempolicy(napi_env env, napi_callback_info info
   return sb::number(env, r);
 }
 
+// unsafe_set_mempolicy_home_node: syscall 5450 (sys_set_mempolicy_home_node), spec specs/linux/syscalls/linux-mips64el.json:358
+static napi_value sys_unsafe_set_mempolicy_home_node(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_set_mempolicy_home_node", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_set_mempolicy_home_node", "len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_set_mempolicy_home_node", "home_node", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_set_mempolicy_home_node", "flags", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(5450, (long)a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_set_robust_list: syscall 5268 (sys_set_robust_list), spec specs/linux/syscalls/linux-mips64el.json:272
 static napi_value sys_unsafe_set_robust_list(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -5710,6 +5639,18 @@ static napi_value sys_unsafe_set_robust_list(napi_env env, napi_callback_info in
   uint64_t a1;
   if (!sb::argUint(env, argv[1], "unsafe_set_robust_list", "len", UINT64_MAX, &a1)) return nullptr;
   long r = syscall(5268, a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_set_thread_area: syscall 5242 (sys_set_thread_area), spec specs/linux/syscalls/linux-mips64el.json:246
+static napi_value sys_unsafe_set_thread_area(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_set_thread_area", "addr", UINT64_MAX, &a0)) return nullptr;
+  long r = syscall(5242, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -6032,6 +5973,22 @@ static napi_value sys_unsafe_symlink(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_sysfs: syscall 5136 (sys_sysfs), spec specs/linux/syscalls/linux-mips64el.json:141
+static napi_value sys_unsafe_sysfs(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sysfs", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_sysfs", "arg1", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_sysfs", "arg2", UINT64_MAX, &a2)) return nullptr;
+  long r = syscall(5136, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_sysinfo: syscall 5097 (sys_sysinfo), spec specs/linux/syscalls/linux-mips64el.json:102
 static napi_value sys_unsafe_sysinfo(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -6056,6 +6013,22 @@ static napi_value sys_unsafe_syslog(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "unsafe_syslog", "len", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   long r = syscall(5101, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_sysmips: syscall 5199 (__sys_sysmips), spec specs/linux/syscalls/linux-mips64el.json:204
+static napi_value sys_unsafe_sysmips(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sysmips", "cmd", INT64_MIN, INT64_MAX, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_sysmips", "arg1", INT64_MIN, INT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_sysmips", "arg2", INT64_MIN, INT64_MAX, &a2)) return nullptr;
+  long r = syscall(5199, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -6160,6 +6133,18 @@ static napi_value sys_unsafe_unlink(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_unshare: syscall 5262 (sys_unshare), spec specs/linux/syscalls/linux-mips64el.json:266
+static napi_value sys_unsafe_unshare(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_unshare", "unshare_flags", UINT64_MAX, &a0)) return nullptr;
+  long r = syscall(5262, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_ustat: syscall 5133 (sys_ustat), spec specs/linux/syscalls/linux-mips64el.json:138
 static napi_value sys_unsafe_ustat(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -6198,6 +6183,16 @@ static napi_value sys_unsafe_utimes(napi_env env, napi_callback_info info) {
   long a1;
   if (!sb::argAddress(env, argv[1], "unsafe_utimes", "utimes", &a1)) return nullptr;
   long r = syscall(5226, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_vhangup: syscall 5150 (sys_vhangup), spec specs/linux/syscalls/linux-mips64el.json:155
+static napi_value sys_unsafe_vhangup(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long r = syscall(5150);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -6258,18 +6253,6 @@ static napi_value sys_unsafe_waitid(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// unshare: syscall 5262 (sys_unshare), spec specs/linux/syscalls/linux-mips64el.json:266
-static napi_value sys_unshare(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "unshare", "unshare_flags", UINT64_MAX, &a0)) return nullptr;
-  long r = syscall(5262, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // userfaultfd: syscall 5317 (sys_userfaultfd), spec specs/linux/syscalls/linux-mips64el.json:321
 static napi_value sys_userfaultfd(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -6322,16 +6305,6 @@ static napi_value sys_utimensat_async(napi_env env, napi_callback_info info) {
   w->args[2] = (long)a2;
   w->args[3] = (long)a3;
   return w->start();
-}
-
-// vhangup: syscall 5150 (sys_vhangup), spec specs/linux/syscalls/linux-mips64el.json:155
-static napi_value sys_vhangup(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(5150);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
 }
 
 // write: syscall 5001 (sys_write), spec specs/linux/semantics.yaml:34
@@ -6448,16 +6421,12 @@ static napi_value Init(napi_env env, napi_value exports) {
   static const napi_property_descriptor functions[] = {
     {"accept4", nullptr, sys_accept4, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"accept4_async", nullptr, sys_accept4_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"alarm", nullptr, sys_alarm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"bind", nullptr, sys_bind, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"brk", nullptr, sys_brk, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"cacheflush", nullptr, sys_cacheflush, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_getres", nullptr, sys_clock_getres, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_gettime", nullptr, sys_clock_gettime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_nanosleep", nullptr, sys_clock_nanosleep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_nanosleep_async", nullptr, sys_clock_nanosleep_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"close", nullptr, sys_close, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"close_range", nullptr, sys_close_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"connect", nullptr, sys_connect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"connect_async", nullptr, sys_connect_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"dup", nullptr, sys_dup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6470,8 +6439,6 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"epoll_pwait_async", nullptr, sys_epoll_pwait_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"eventfd", nullptr, sys_eventfd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"eventfd2", nullptr, sys_eventfd2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"exit", nullptr, sys_exit, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"exit_group", nullptr, sys_exit_group, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fadvise64", nullptr, sys_fadvise64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fallocate", nullptr, sys_fallocate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fallocate_async", nullptr, sys_fallocate_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6483,7 +6450,6 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"fdatasync", nullptr, sys_fdatasync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fdatasync_async", nullptr, sys_fdatasync_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"flock", nullptr, sys_flock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"fork", nullptr, sys_fork, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fsmount", nullptr, sys_fsmount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fstat", nullptr, sys_fstat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fsync", nullptr, sys_fsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6515,11 +6481,9 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"inotify_init1", nullptr, sys_inotify_init1, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"inotify_rm_watch", nullptr, sys_inotify_rm_watch, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"io_destroy", nullptr, sys_io_destroy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"ioctl", nullptr, sys_ioctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ioprio_get", nullptr, sys_ioprio_get, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ioprio_set", nullptr, sys_ioprio_set, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"kcmp", nullptr, sys_kcmp, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"keyctl", nullptr, sys_keyctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"kill", nullptr, sys_kill, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"landlock_restrict_self", nullptr, sys_landlock_restrict_self, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"linkat", nullptr, sys_linkat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6527,22 +6491,15 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"listen", nullptr, sys_listen, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"lseek", nullptr, sys_lseek, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"madvise", nullptr, sys_madvise, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"map_shadow_stack", nullptr, sys_map_shadow_stack, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"membarrier", nullptr, sys_membarrier, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"memfd_create", nullptr, sys_memfd_create, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mkdirat", nullptr, sys_mkdirat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mkdirat_async", nullptr, sys_mkdirat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mlock", nullptr, sys_mlock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mlock2", nullptr, sys_mlock2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mlockall", nullptr, sys_mlockall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mmap", nullptr, sys_mmap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mprotect", nullptr, sys_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mremap", nullptr, sys_mremap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mseal", nullptr, sys_mseal, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"msgget", nullptr, sys_msgget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"msync", nullptr, sys_msync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"msync_async", nullptr, sys_msync_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"munlock", nullptr, sys_munlock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"munlockall", nullptr, sys_munlockall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"munmap", nullptr, sys_munmap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"nanosleep", nullptr, sys_nanosleep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6552,24 +6509,19 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"openat", nullptr, sys_openat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"openat_async", nullptr, sys_openat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pause", nullptr, sys_pause, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"personality", nullptr, sys_personality, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pidfd_getfd", nullptr, sys_pidfd_getfd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pidfd_open", nullptr, sys_pidfd_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pipe", nullptr, sys_pipe, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pipe2", nullptr, sys_pipe2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pkey_alloc", nullptr, sys_pkey_alloc, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pkey_free", nullptr, sys_pkey_free, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"pkey_mprotect", nullptr, sys_pkey_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"poll", nullptr, sys_poll, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"poll_async", nullptr, sys_poll_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ppoll", nullptr, sys_ppoll, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ppoll_async", nullptr, sys_ppoll_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"prctl", nullptr, sys_prctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pread64", nullptr, sys_pread64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pread64_async", nullptr, sys_pread64_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"prlimit64", nullptr, sys_prlimit64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"process_mrelease", nullptr, sys_process_mrelease, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"ptrace", nullptr, sys_ptrace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pwrite64", nullptr, sys_pwrite64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pwrite64_async", nullptr, sys_pwrite64_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"read", nullptr, sys_read, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6583,25 +6535,19 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"recvfrom_async", nullptr, sys_recvfrom_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"recvmsg", nullptr, sys_recvmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"recvmsg_async", nullptr, sys_recvmsg_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"remap_file_pages", nullptr, sys_remap_file_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"renameat2", nullptr, sys_renameat2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"renameat2_async", nullptr, sys_renameat2_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"restart_syscall", nullptr, sys_restart_syscall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"rt_sigprocmask", nullptr, sys_rt_sigprocmask, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"rt_sigreturn", nullptr, sys_rt_sigreturn, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_get_priority_max", nullptr, sys_sched_get_priority_max, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_get_priority_min", nullptr, sys_sched_get_priority_min, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_getaffinity", nullptr, sys_sched_getaffinity, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_getscheduler", nullptr, sys_sched_getscheduler, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_yield", nullptr, sys_sched_yield, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"semctl", nullptr, sys_semctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"semget", nullptr, sys_semget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendmsg", nullptr, sys_sendmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendmsg_async", nullptr, sys_sendmsg_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendto", nullptr, sys_sendto, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendto_async", nullptr, sys_sendto_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"set_mempolicy_home_node", nullptr, sys_set_mempolicy_home_node, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"set_thread_area", nullptr, sys_set_thread_area, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"setfsgid", nullptr, sys_setfsgid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"setfsuid", nullptr, sys_setfsuid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"setgid", nullptr, sys_setgid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6626,8 +6572,6 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"sync", nullptr, sys_sync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sync_file_range", nullptr, sys_sync_file_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"syncfs", nullptr, sys_syncfs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"sysfs", nullptr, sys_sysfs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"sysmips", nullptr, sys_sysmips, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"tee", nullptr, sys_tee, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"tgkill", nullptr, sys_tgkill, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"timer_delete", nullptr, sys_timer_delete, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6646,8 +6590,11 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_acct", nullptr, sys_unsafe_acct, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_add_key", nullptr, sys_unsafe_add_key, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_adjtimex", nullptr, sys_unsafe_adjtimex, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_alarm", nullptr, sys_unsafe_alarm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_bpf", nullptr, sys_unsafe_bpf, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_brk", nullptr, sys_unsafe_brk, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_cachectl", nullptr, sys_unsafe_cachectl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_cacheflush", nullptr, sys_unsafe_cacheflush, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_cachestat", nullptr, sys_unsafe_cachestat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_capget", nullptr, sys_unsafe_capget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_capset", nullptr, sys_unsafe_capset, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6659,6 +6606,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_clock_settime", nullptr, sys_unsafe_clock_settime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_clone", nullptr, sys_unsafe_clone, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_clone3", nullptr, sys_unsafe_clone3, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_close_range", nullptr, sys_unsafe_close_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_copy_file_range", nullptr, sys_unsafe_copy_file_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_creat", nullptr, sys_unsafe_creat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_delete_module", nullptr, sys_unsafe_delete_module, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6666,6 +6614,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_epoll_wait", nullptr, sys_unsafe_epoll_wait, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_execve", nullptr, sys_unsafe_execve, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_execveat", nullptr, sys_unsafe_execveat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_exit_group", nullptr, sys_unsafe_exit_group, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_faccessat", nullptr, sys_unsafe_faccessat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_faccessat2", nullptr, sys_unsafe_faccessat2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_fanotify_mark", nullptr, sys_unsafe_fanotify_mark, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6675,6 +6624,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_fgetxattr", nullptr, sys_unsafe_fgetxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_finit_module", nullptr, sys_unsafe_finit_module, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_flistxattr", nullptr, sys_unsafe_flistxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fork", nullptr, sys_unsafe_fork, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_fremovexattr", nullptr, sys_unsafe_fremovexattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_fsconfig", nullptr, sys_unsafe_fsconfig, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_fsetxattr", nullptr, sys_unsafe_fsetxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6707,7 +6657,9 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_io_uring_enter", nullptr, sys_unsafe_io_uring_enter, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_io_uring_register", nullptr, sys_unsafe_io_uring_register, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_io_uring_setup", nullptr, sys_unsafe_io_uring_setup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_ioctl", nullptr, sys_unsafe_ioctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_kexec_load", nullptr, sys_unsafe_kexec_load, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_keyctl", nullptr, sys_unsafe_keyctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_landlock_add_rule", nullptr, sys_unsafe_landlock_add_rule, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_landlock_create_ruleset", nullptr, sys_unsafe_landlock_create_ruleset, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_lchown", nullptr, sys_unsafe_lchown, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6722,39 +6674,51 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_lsm_list_modules", nullptr, sys_unsafe_lsm_list_modules, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_lsm_set_self_attr", nullptr, sys_unsafe_lsm_set_self_attr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_lstat", nullptr, sys_unsafe_lstat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_map_shadow_stack", nullptr, sys_unsafe_map_shadow_stack, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mbind", nullptr, sys_unsafe_mbind, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_migrate_pages", nullptr, sys_unsafe_migrate_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mincore", nullptr, sys_unsafe_mincore, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mkdir", nullptr, sys_unsafe_mkdir, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mknod", nullptr, sys_unsafe_mknod, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mknodat", nullptr, sys_unsafe_mknodat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mlock2", nullptr, sys_unsafe_mlock2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mlockall", nullptr, sys_unsafe_mlockall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mount", nullptr, sys_unsafe_mount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mount_setattr", nullptr, sys_unsafe_mount_setattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_move_mount", nullptr, sys_unsafe_move_mount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_move_pages", nullptr, sys_unsafe_move_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mprotect", nullptr, sys_unsafe_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_getsetattr", nullptr, sys_unsafe_mq_getsetattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_notify", nullptr, sys_unsafe_mq_notify, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_open", nullptr, sys_unsafe_mq_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_timedreceive", nullptr, sys_unsafe_mq_timedreceive, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_timedsend", nullptr, sys_unsafe_mq_timedsend, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_unlink", nullptr, sys_unsafe_mq_unlink, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mremap", nullptr, sys_unsafe_mremap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mseal", nullptr, sys_unsafe_mseal, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_msgctl", nullptr, sys_unsafe_msgctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_msgrcv", nullptr, sys_unsafe_msgrcv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_msgsnd", nullptr, sys_unsafe_msgsnd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_munlock", nullptr, sys_unsafe_munlock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_name_to_handle_at", nullptr, sys_unsafe_name_to_handle_at, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_open", nullptr, sys_unsafe_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_open_by_handle_at", nullptr, sys_unsafe_open_by_handle_at, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_open_tree", nullptr, sys_unsafe_open_tree, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_openat2", nullptr, sys_unsafe_openat2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_perf_event_open", nullptr, sys_unsafe_perf_event_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_personality", nullptr, sys_unsafe_personality, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pidfd_send_signal", nullptr, sys_unsafe_pidfd_send_signal, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pivot_root", nullptr, sys_unsafe_pivot_root, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_pkey_mprotect", nullptr, sys_unsafe_pkey_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_prctl", nullptr, sys_unsafe_prctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_preadv", nullptr, sys_unsafe_preadv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_preadv2", nullptr, sys_unsafe_preadv2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_prlimit64", nullptr, sys_unsafe_prlimit64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_process_madvise", nullptr, sys_unsafe_process_madvise, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_process_vm_readv", nullptr, sys_unsafe_process_vm_readv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_process_vm_writev", nullptr, sys_unsafe_process_vm_writev, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pselect6", nullptr, sys_unsafe_pselect6, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_ptrace", nullptr, sys_unsafe_ptrace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pwritev", nullptr, sys_unsafe_pwritev, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pwritev2", nullptr, sys_unsafe_pwritev2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_quotactl", nullptr, sys_unsafe_quotactl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6762,6 +6726,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_readlink", nullptr, sys_unsafe_readlink, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_reboot", nullptr, sys_unsafe_reboot, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_recvmmsg", nullptr, sys_unsafe_recvmmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_remap_file_pages", nullptr, sys_unsafe_remap_file_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_removexattr", nullptr, sys_unsafe_removexattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_rename", nullptr, sys_unsafe_rename, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_renameat", nullptr, sys_unsafe_renameat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6782,12 +6747,15 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_sched_setparam", nullptr, sys_unsafe_sched_setparam, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_sched_setscheduler", nullptr, sys_unsafe_sched_setscheduler, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_seccomp", nullptr, sys_unsafe_seccomp, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_semctl", nullptr, sys_unsafe_semctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_semop", nullptr, sys_unsafe_semop, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_semtimedop", nullptr, sys_unsafe_semtimedop, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_sendfile", nullptr, sys_unsafe_sendfile, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_sendmmsg", nullptr, sys_unsafe_sendmmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_set_mempolicy", nullptr, sys_unsafe_set_mempolicy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_set_mempolicy_home_node", nullptr, sys_unsafe_set_mempolicy_home_node, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_set_robust_list", nullptr, sys_unsafe_set_robust_list, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_set_thread_area", nullptr, sys_unsafe_set_thread_area, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_set_tid_address", nullptr, sys_unsafe_set_tid_address, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_setdomainname", nullptr, sys_unsafe_setdomainname, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_setgroups", nullptr, sys_unsafe_setgroups, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6809,8 +6777,10 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_swapoff", nullptr, sys_unsafe_swapoff, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_swapon", nullptr, sys_unsafe_swapon, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_symlink", nullptr, sys_unsafe_symlink, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sysfs", nullptr, sys_unsafe_sysfs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_sysinfo", nullptr, sys_unsafe_sysinfo, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_syslog", nullptr, sys_unsafe_syslog, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sysmips", nullptr, sys_unsafe_sysmips, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_timer_create", nullptr, sys_unsafe_timer_create, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_timer_gettime", nullptr, sys_unsafe_timer_gettime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_timer_settime", nullptr, sys_unsafe_timer_settime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6818,17 +6788,17 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_truncate", nullptr, sys_unsafe_truncate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_umount2", nullptr, sys_unsafe_umount2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_unlink", nullptr, sys_unsafe_unlink, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_unshare", nullptr, sys_unsafe_unshare, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_ustat", nullptr, sys_unsafe_ustat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_utime", nullptr, sys_unsafe_utime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_utimes", nullptr, sys_unsafe_utimes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_vhangup", nullptr, sys_unsafe_vhangup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_vmsplice", nullptr, sys_unsafe_vmsplice, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_wait4", nullptr, sys_unsafe_wait4, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_waitid", nullptr, sys_unsafe_waitid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"unshare", nullptr, sys_unshare, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"userfaultfd", nullptr, sys_userfaultfd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"utimensat", nullptr, sys_utimensat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"utimensat_async", nullptr, sys_utimensat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"vhangup", nullptr, sys_vhangup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"write", nullptr, sys_write, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"write_async", nullptr, sys_write_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"writev", nullptr, sys_writev, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

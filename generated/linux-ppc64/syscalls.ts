@@ -21,16 +21,6 @@ export function accept4(fd: number, upeer_sockaddr?: Bytes | null, flags?: numbe
 }
 
 /**
- * alarm(2): syscall 27 on linux-ppc64 (kernel entry sys_alarm).
- * @throws SyscallError when the kernel returns an error.
- */
-export function alarm(seconds: number): number {
-  const r = native.alarm(seconds);
-  if (r < 0) throw syscallError(-r, 'alarm');
-  return r;
-}
-
-/**
  * bind(2): syscall 327 on linux-ppc64 (kernel entry sys_bind).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -38,16 +28,6 @@ export function bind(fd: number, umyaddr: Bytes, addrlen?: number): void {
   addrlen ??= umyaddr?.byteLength;
   const r = native.bind(fd, umyaddr, addrlen);
   if (r < 0) throw syscallError(-r, 'bind');
-}
-
-/**
- * brk(2): syscall 45 on linux-ppc64 (kernel entry sys_brk).
- * @throws SyscallError when the kernel returns an error.
- */
-export function brk(brk: number | bigint): number {
-  const r = native.brk(brk);
-  if (r < 0) throw syscallError(-r, 'brk');
-  return r;
 }
 
 /**
@@ -90,16 +70,6 @@ export function clock_nanosleep(which_clock: number, flags: number, rqtp: Timesp
 export function close(fd: number): void {
   const r = native.close(fd);
   if (r < 0) throw syscallError(-r, 'close');
-}
-
-/**
- * close_range(2): syscall 436 on linux-ppc64 (kernel entry sys_close_range).
- * @throws SyscallError when the kernel returns an error.
- */
-export function close_range(fd: number, max_fd: number, flags: number): number {
-  const r = native.close_range(fd, max_fd, flags);
-  if (r < 0) throw syscallError(-r, 'close_range');
-  return r;
 }
 
 /**
@@ -210,26 +180,6 @@ export function eventfd2(count: number, flags?: number): number {
 }
 
 /**
- * exit(2): syscall 1 on linux-ppc64 (kernel entry sys_exit).
- * @throws SyscallError when the kernel returns an error.
- */
-export function exit(error_code: number): number {
-  const r = native.exit(error_code);
-  if (r < 0) throw syscallError(-r, 'exit');
-  return r;
-}
-
-/**
- * exit_group(2): syscall 234 on linux-ppc64 (kernel entry sys_exit_group).
- * @throws SyscallError when the kernel returns an error.
- */
-export function exit_group(error_code: number): number {
-  const r = native.exit_group(error_code);
-  if (r < 0) throw syscallError(-r, 'exit_group');
-  return r;
-}
-
-/**
  * fadvise64(2): syscall 233 on linux-ppc64 (kernel entry sys_fadvise64).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -313,16 +263,6 @@ export function fdatasync(fd: number): void {
 export function flock(fd: number, cmd: number): number {
   const r = native.flock(fd, cmd);
   if (r < 0) throw syscallError(-r, 'flock');
-  return r;
-}
-
-/**
- * fork(2): syscall 2 on linux-ppc64 (kernel entry sys_fork).
- * @throws SyscallError when the kernel returns an error.
- */
-export function fork(): number {
-  const r = native.fork();
-  if (r < 0) throw syscallError(-r, 'fork');
   return r;
 }
 
@@ -598,16 +538,6 @@ export function io_destroy(ctx: number | bigint): number {
 }
 
 /**
- * ioctl(2): syscall 54 on linux-ppc64 (kernel entry sys_ioctl).
- * @throws SyscallError when the kernel returns an error.
- */
-export function ioctl(fd: number, cmd: number, arg: number | bigint): number {
-  const r = native.ioctl(fd, cmd, arg);
-  if (r < 0) throw syscallError(-r, 'ioctl');
-  return r;
-}
-
-/**
  * ioprio_get(2): syscall 274 on linux-ppc64 (kernel entry sys_ioprio_get).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -634,16 +564,6 @@ export function ioprio_set(which: number, who: number, ioprio: number): number {
 export function kcmp(pid1: number, pid2: number, type: number, idx1: number | bigint, idx2: number | bigint): number {
   const r = native.kcmp(pid1, pid2, type, idx1, idx2);
   if (r < 0) throw syscallError(-r, 'kcmp');
-  return r;
-}
-
-/**
- * keyctl(2): syscall 271 on linux-ppc64 (kernel entry sys_keyctl).
- * @throws SyscallError when the kernel returns an error.
- */
-export function keyctl(option: number, arg2: number | bigint, arg3: number | bigint, arg4: number | bigint, arg5: number | bigint): number {
-  const r = native.keyctl(option, arg2, arg3, arg4, arg5);
-  if (r < 0) throw syscallError(-r, 'keyctl');
   return r;
 }
 
@@ -748,26 +668,6 @@ export function mlock(start: Bytes, len?: number | bigint): void {
 }
 
 /**
- * mlock2(2): syscall 378 on linux-ppc64 (kernel entry sys_mlock2).
- * @throws SyscallError when the kernel returns an error.
- */
-export function mlock2(start: number | bigint, len: number | bigint, flags: number): number {
-  const r = native.mlock2(start, len, flags);
-  if (r < 0) throw syscallError(-r, 'mlock2');
-  return r;
-}
-
-/**
- * mlockall(2): syscall 152 on linux-ppc64 (kernel entry sys_mlockall).
- * @throws SyscallError when the kernel returns an error.
- */
-export function mlockall(flags: number): number {
-  const r = native.mlockall(flags);
-  if (r < 0) throw syscallError(-r, 'mlockall');
-  return r;
-}
-
-/**
  * mmap(2): syscall 90 on linux-ppc64 (kernel entry sys_mmap).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -775,36 +675,6 @@ export function mmap(len: number | bigint, prot: number | bigint, flags: number 
   const r = native.mmap(len, prot, flags, fd, offset);
   if (typeof r === 'number') throw syscallError(-r, 'mmap');
   return new Uint8Array(r);
-}
-
-/**
- * mprotect(2): syscall 125 on linux-ppc64 (kernel entry sys_mprotect).
- * @throws SyscallError when the kernel returns an error.
- */
-export function mprotect(start: Bytes, len: number | bigint | undefined, prot: number | bigint): void {
-  len ??= start?.byteLength;
-  const r = native.mprotect(start, len, prot);
-  if (r < 0) throw syscallError(-r, 'mprotect');
-}
-
-/**
- * mremap(2): syscall 163 on linux-ppc64 (kernel entry sys_mremap).
- * @throws SyscallError when the kernel returns an error.
- */
-export function mremap(addr: number | bigint, old_len: number | bigint, new_len: number | bigint, flags: number | bigint, new_addr: number | bigint): number {
-  const r = native.mremap(addr, old_len, new_len, flags, new_addr);
-  if (r < 0) throw syscallError(-r, 'mremap');
-  return r;
-}
-
-/**
- * mseal(2): syscall 462 on linux-ppc64 (kernel entry sys_mseal).
- * @throws SyscallError when the kernel returns an error.
- */
-export function mseal(start: number | bigint, len: number | bigint, flags: number | bigint): number {
-  const r = native.mseal(start, len, flags);
-  if (r < 0) throw syscallError(-r, 'mseal');
-  return r;
 }
 
 /**
@@ -826,16 +696,6 @@ export function msync(start: Bytes, len: number | bigint | undefined, flags: num
   len ??= start?.byteLength;
   const r = native.msync(start, len, flags);
   if (r < 0) throw syscallError(-r, 'msync');
-}
-
-/**
- * munlock(2): syscall 151 on linux-ppc64 (kernel entry sys_munlock).
- * @throws SyscallError when the kernel returns an error.
- */
-export function munlock(start: number | bigint, len: number | bigint): number {
-  const r = native.munlock(start, len);
-  if (r < 0) throw syscallError(-r, 'munlock');
-  return r;
 }
 
 /**
@@ -924,16 +784,6 @@ export function pciconfig_iobase(which: number | bigint, in_bus: number | bigint
 }
 
 /**
- * personality(2): syscall 136 on linux-ppc64 (kernel entry sys_ppc64_personality).
- * @throws SyscallError when the kernel returns an error.
- */
-export function personality(personality: number | bigint): number {
-  const r = native.personality(personality);
-  if (r < 0) throw syscallError(-r, 'personality');
-  return r;
-}
-
-/**
  * pidfd_getfd(2): syscall 438 on linux-ppc64 (kernel entry sys_pidfd_getfd).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -986,16 +836,6 @@ export function pkey_free(pkey: number): number {
 }
 
 /**
- * pkey_mprotect(2): syscall 386 on linux-ppc64 (kernel entry sys_pkey_mprotect).
- * @throws SyscallError when the kernel returns an error.
- */
-export function pkey_mprotect(start: number | bigint, len: number | bigint, prot: number | bigint, pkey: number): number {
-  const r = native.pkey_mprotect(start, len, prot, pkey);
-  if (r < 0) throw syscallError(-r, 'pkey_mprotect');
-  return r;
-}
-
-/**
  * poll(2): syscall 167 on linux-ppc64 (kernel entry sys_poll).
  * Blocking: `async.poll` runs it on the libuv thread pool.
  * @throws SyscallError when the kernel returns an error.
@@ -1022,16 +862,6 @@ export function ppoll(ufds: StructArray<Pollfd>, nfds?: number, tsp?: Timespec |
 }
 
 /**
- * prctl(2): syscall 171 on linux-ppc64 (kernel entry sys_prctl).
- * @throws SyscallError when the kernel returns an error.
- */
-export function prctl(option: number, arg2: number | bigint, arg3: number | bigint, arg4: number | bigint, arg5: number | bigint): number {
-  const r = native.prctl(option, arg2, arg3, arg4, arg5);
-  if (r < 0) throw syscallError(-r, 'prctl');
-  return r;
-}
-
-/**
  * pread64(2): syscall 179 on linux-ppc64 (kernel entry sys_pread64).
  * Blocking: `async.pread64` runs it on the libuv thread pool.
  * @throws SyscallError when the kernel returns an error.
@@ -1044,33 +874,12 @@ export function pread64(fd: number, buf: Bytes, count: number | bigint | undefin
 }
 
 /**
- * prlimit64(2): syscall 325 on linux-ppc64 (kernel entry sys_prlimit64).
- * @throws SyscallError when the kernel returns an error.
- */
-export function prlimit64(pid: number, resource: number, new_rlim?: Rlimit64 | null, old_rlim?: Rlimit64 | null): void {
-  new_rlim ??= null;
-  old_rlim ??= null;
-  const r = native.prlimit64(pid, resource, (new_rlim?.constructor === Rlimit64 ? new_rlim.bytes : structBytes(new_rlim, Rlimit64, 'prlimit64', 'new_rlim', true)), (old_rlim?.constructor === Rlimit64 ? old_rlim.bytes : structBytes(old_rlim, Rlimit64, 'prlimit64', 'old_rlim', true)));
-  if (r < 0) throw syscallError(-r, 'prlimit64');
-}
-
-/**
  * process_mrelease(2): syscall 448 on linux-ppc64 (kernel entry sys_process_mrelease).
  * @throws SyscallError when the kernel returns an error.
  */
 export function process_mrelease(pidfd: number, flags: number): number {
   const r = native.process_mrelease(pidfd, flags);
   if (r < 0) throw syscallError(-r, 'process_mrelease');
-  return r;
-}
-
-/**
- * ptrace(2): syscall 26 on linux-ppc64 (kernel entry sys_ptrace).
- * @throws SyscallError when the kernel returns an error.
- */
-export function ptrace(request: number | bigint, pid: number | bigint, addr: number | bigint, data: number | bigint): number {
-  const r = native.ptrace(request, pid, addr, data);
-  if (r < 0) throw syscallError(-r, 'ptrace');
   return r;
 }
 
@@ -1159,16 +968,6 @@ export function recvmsg(fd: number, msg: Msghdr, flags?: number): number {
 }
 
 /**
- * remap_file_pages(2): syscall 239 on linux-ppc64 (kernel entry sys_remap_file_pages).
- * @throws SyscallError when the kernel returns an error.
- */
-export function remap_file_pages(start: number | bigint, size: number | bigint, prot: number | bigint, pgoff: number | bigint, flags: number | bigint): number {
-  const r = native.remap_file_pages(start, size, prot, pgoff, flags);
-  if (r < 0) throw syscallError(-r, 'remap_file_pages');
-  return r;
-}
-
-/**
  * renameat2(2): syscall 357 on linux-ppc64 (kernel entry sys_renameat2).
  * Blocking: `async.renameat2` runs it on the libuv thread pool.
  * @throws SyscallError when the kernel returns an error.
@@ -1180,16 +979,6 @@ export function renameat2(olddfd: number, oldname: string, newdfd: number, newna
 }
 
 /**
- * restart_syscall(2): syscall 0 on linux-ppc64 (kernel entry sys_restart_syscall).
- * @throws SyscallError when the kernel returns an error.
- */
-export function restart_syscall(): number {
-  const r = native.restart_syscall();
-  if (r < 0) throw syscallError(-r, 'restart_syscall');
-  return r;
-}
-
-/**
  * rt_sigprocmask(2): syscall 174 on linux-ppc64 (kernel entry sys_rt_sigprocmask).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -1198,16 +987,6 @@ export function rt_sigprocmask(how: number, nset?: Sigset | null, oset?: Sigset 
   oset ??= null;
   const r = native.rt_sigprocmask(how, (nset?.constructor === Sigset ? nset.bytes : structBytes(nset, Sigset, 'rt_sigprocmask', 'nset', true)), (oset?.constructor === Sigset ? oset.bytes : structBytes(oset, Sigset, 'rt_sigprocmask', 'oset', true)));
   if (r < 0) throw syscallError(-r, 'rt_sigprocmask');
-}
-
-/**
- * rt_sigreturn(2): syscall 172 on linux-ppc64 (kernel entry sys_rt_sigreturn).
- * @throws SyscallError when the kernel returns an error.
- */
-export function rt_sigreturn(): number {
-  const r = native.rt_sigreturn();
-  if (r < 0) throw syscallError(-r, 'rt_sigreturn');
-  return r;
 }
 
 /**
@@ -1261,16 +1040,6 @@ export function sched_yield(): void {
 }
 
 /**
- * semctl(2): syscall 394 on linux-ppc64 (kernel entry sys_semctl).
- * @throws SyscallError when the kernel returns an error.
- */
-export function semctl(semid: number, semnum: number, cmd: number, arg: number | bigint): number {
-  const r = native.semctl(semid, semnum, cmd, arg);
-  if (r < 0) throw syscallError(-r, 'semctl');
-  return r;
-}
-
-/**
  * semget(2): syscall 393 on linux-ppc64 (kernel entry sys_semget).
  * @throws SyscallError when the kernel returns an error.
  */
@@ -1303,16 +1072,6 @@ export function sendto(fd: number, buff: Bytes, len: number | bigint | undefined
   addr_len ??= addr?.byteLength ?? 0;
   const r = native.sendto(fd, buff, len, flags, addr, addr_len);
   if (r < 0) throw syscallError(-r, 'sendto');
-  return r;
-}
-
-/**
- * set_mempolicy_home_node(2): syscall 450 on linux-ppc64 (kernel entry sys_set_mempolicy_home_node).
- * @throws SyscallError when the kernel returns an error.
- */
-export function set_mempolicy_home_node(start: number | bigint, len: number | bigint, home_node: number | bigint, flags: number | bigint): number {
-  const r = native.set_mempolicy_home_node(start, len, home_node, flags);
-  if (r < 0) throw syscallError(-r, 'set_mempolicy_home_node');
   return r;
 }
 
@@ -1521,16 +1280,6 @@ export function statx(dfd: number, filename: string, flags: number, mask: number
 }
 
 /**
- * switch_endian(2): syscall 363 on linux-ppc64 (kernel entry sys_switch_endian).
- * @throws SyscallError when the kernel returns an error.
- */
-export function switch_endian(): number {
-  const r = native.switch_endian();
-  if (r < 0) throw syscallError(-r, 'switch_endian');
-  return r;
-}
-
-/**
  * symlinkat(2): syscall 295 on linux-ppc64 (kernel entry sys_symlinkat).
  * Blocking: `async.symlinkat` runs it on the libuv thread pool.
  * @throws SyscallError when the kernel returns an error.
@@ -1567,16 +1316,6 @@ export function sync_file_range2(fd: number, flags: number, offset: number | big
 export function syncfs(fd: number): number {
   const r = native.syncfs(fd);
   if (r < 0) throw syscallError(-r, 'syncfs');
-  return r;
-}
-
-/**
- * sysfs(2): syscall 135 on linux-ppc64 (kernel entry sys_sysfs).
- * @throws SyscallError when the kernel returns an error.
- */
-export function sysfs(option: number, arg1: number | bigint, arg2: number | bigint): number {
-  const r = native.sysfs(option, arg1, arg2);
-  if (r < 0) throw syscallError(-r, 'sysfs');
   return r;
 }
 
@@ -1694,2052 +1433,2500 @@ export function unlinkat(dfd: number, pathname: string, flag?: number): void {
 }
 
 /**
- * unsafe__llseek(2): syscall 140 on linux-ppc64 (kernel entry sys_llseek).
+ * _llseek(2): syscall 140 on linux-ppc64 (kernel entry sys_llseek).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe__llseek(fd: number, offset_high: number | bigint, offset_low: number | bigint, result: Bytes | bigint | null, whence: number): number {
   const r = native.unsafe__llseek(fd, offset_high, offset_low, result, whence);
-  if (r < 0) throw syscallError(-r, 'unsafe__llseek');
+  if (r < 0) throw syscallError(-r, '_llseek');
   return r;
 }
 
 /**
- * unsafe__newselect(2): syscall 142 on linux-ppc64 (kernel entry sys_select).
+ * _newselect(2): syscall 142 on linux-ppc64 (kernel entry sys_select).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe__newselect(n: number, inp: Bytes | bigint | null, outp: Bytes | bigint | null, exp: Bytes | bigint | null, tvp: Bytes | bigint | null): number {
   const r = native.unsafe__newselect(n, inp, outp, exp, tvp);
-  if (r < 0) throw syscallError(-r, 'unsafe__newselect');
+  if (r < 0) throw syscallError(-r, '_newselect');
   return r;
 }
 
 /**
- * unsafe_accept(2): syscall 330 on linux-ppc64 (kernel entry sys_accept).
+ * accept(2): syscall 330 on linux-ppc64 (kernel entry sys_accept).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_accept(fd: number, upeer_sockaddr: Bytes | bigint | null, upeer_addrlen: Bytes | bigint | null): number {
   const r = native.unsafe_accept(fd, upeer_sockaddr, upeer_addrlen);
-  if (r < 0) throw syscallError(-r, 'unsafe_accept');
+  if (r < 0) throw syscallError(-r, 'accept');
   return r;
 }
 
 /**
- * unsafe_access(2): syscall 33 on linux-ppc64 (kernel entry sys_access).
+ * access(2): syscall 33 on linux-ppc64 (kernel entry sys_access).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_access(filename: Bytes | bigint | null, mode: number): number {
   const r = native.unsafe_access(filename, mode);
-  if (r < 0) throw syscallError(-r, 'unsafe_access');
+  if (r < 0) throw syscallError(-r, 'access');
   return r;
 }
 
 /**
- * unsafe_acct(2): syscall 51 on linux-ppc64 (kernel entry sys_acct).
+ * acct(2): syscall 51 on linux-ppc64 (kernel entry sys_acct).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_acct(name: Bytes | bigint | null): number {
   const r = native.unsafe_acct(name);
-  if (r < 0) throw syscallError(-r, 'unsafe_acct');
+  if (r < 0) throw syscallError(-r, 'acct');
   return r;
 }
 
 /**
- * unsafe_add_key(2): syscall 269 on linux-ppc64 (kernel entry sys_add_key).
+ * add_key(2): syscall 269 on linux-ppc64 (kernel entry sys_add_key).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_add_key(_type: Bytes | bigint | null, _description: Bytes | bigint | null, _payload: Bytes | bigint | null, plen: number | bigint, ringid: number): number {
   const r = native.unsafe_add_key(_type, _description, _payload, plen, ringid);
-  if (r < 0) throw syscallError(-r, 'unsafe_add_key');
+  if (r < 0) throw syscallError(-r, 'add_key');
   return r;
 }
 
 /**
- * unsafe_adjtimex(2): syscall 124 on linux-ppc64 (kernel entry sys_adjtimex).
+ * adjtimex(2): syscall 124 on linux-ppc64 (kernel entry sys_adjtimex).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_adjtimex(txc_p: Bytes | bigint | null): number {
   const r = native.unsafe_adjtimex(txc_p);
-  if (r < 0) throw syscallError(-r, 'unsafe_adjtimex');
+  if (r < 0) throw syscallError(-r, 'adjtimex');
   return r;
 }
 
 /**
- * unsafe_bpf(2): syscall 361 on linux-ppc64 (kernel entry sys_bpf).
+ * alarm(2): syscall 27 on linux-ppc64 (kernel entry sys_alarm).
+ * Unsafe: arms SIGALRM, whose default action ends the process.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_alarm(seconds: number): number {
+  const r = native.unsafe_alarm(seconds);
+  if (r < 0) throw syscallError(-r, 'alarm');
+  return r;
+}
+
+/**
+ * bpf(2): syscall 361 on linux-ppc64 (kernel entry sys_bpf).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_bpf(cmd: number, uattr: Bytes | bigint | null, size: number): number {
   const r = native.unsafe_bpf(cmd, uattr, size);
-  if (r < 0) throw syscallError(-r, 'unsafe_bpf');
+  if (r < 0) throw syscallError(-r, 'bpf');
   return r;
 }
 
 /**
- * unsafe_cachestat(2): syscall 451 on linux-ppc64 (kernel entry sys_cachestat).
+ * brk(2): syscall 45 on linux-ppc64 (kernel entry sys_brk).
+ * Unsafe: moves the program break, which the C library's allocator owns.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_brk(brk: number | bigint): number {
+  const r = native.unsafe_brk(brk);
+  if (r < 0) throw syscallError(-r, 'brk');
+  return r;
+}
+
+/**
+ * cachestat(2): syscall 451 on linux-ppc64 (kernel entry sys_cachestat).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_cachestat(fd: number, cstat_range: Bytes | bigint | null, cstat: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_cachestat(fd, cstat_range, cstat, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_cachestat');
+  if (r < 0) throw syscallError(-r, 'cachestat');
   return r;
 }
 
 /**
- * unsafe_capget(2): syscall 183 on linux-ppc64 (kernel entry sys_capget).
+ * capget(2): syscall 183 on linux-ppc64 (kernel entry sys_capget).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_capget(header: Bytes | bigint | null, dataptr: Bytes | bigint | null): number {
   const r = native.unsafe_capget(header, dataptr);
-  if (r < 0) throw syscallError(-r, 'unsafe_capget');
+  if (r < 0) throw syscallError(-r, 'capget');
   return r;
 }
 
 /**
- * unsafe_capset(2): syscall 184 on linux-ppc64 (kernel entry sys_capset).
+ * capset(2): syscall 184 on linux-ppc64 (kernel entry sys_capset).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_capset(header: Bytes | bigint | null, data: Bytes | bigint | null): number {
   const r = native.unsafe_capset(header, data);
-  if (r < 0) throw syscallError(-r, 'unsafe_capset');
+  if (r < 0) throw syscallError(-r, 'capset');
   return r;
 }
 
 /**
- * unsafe_chdir(2): syscall 12 on linux-ppc64 (kernel entry sys_chdir).
+ * chdir(2): syscall 12 on linux-ppc64 (kernel entry sys_chdir).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_chdir(filename: Bytes | bigint | null): number {
   const r = native.unsafe_chdir(filename);
-  if (r < 0) throw syscallError(-r, 'unsafe_chdir');
+  if (r < 0) throw syscallError(-r, 'chdir');
   return r;
 }
 
 /**
- * unsafe_chmod(2): syscall 15 on linux-ppc64 (kernel entry sys_chmod).
+ * chmod(2): syscall 15 on linux-ppc64 (kernel entry sys_chmod).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_chmod(filename: Bytes | bigint | null, mode: number): number {
   const r = native.unsafe_chmod(filename, mode);
-  if (r < 0) throw syscallError(-r, 'unsafe_chmod');
+  if (r < 0) throw syscallError(-r, 'chmod');
   return r;
 }
 
 /**
- * unsafe_chown(2): syscall 181 on linux-ppc64 (kernel entry sys_chown).
+ * chown(2): syscall 181 on linux-ppc64 (kernel entry sys_chown).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_chown(filename: Bytes | bigint | null, user: number, group: number): number {
   const r = native.unsafe_chown(filename, user, group);
-  if (r < 0) throw syscallError(-r, 'unsafe_chown');
+  if (r < 0) throw syscallError(-r, 'chown');
   return r;
 }
 
 /**
- * unsafe_chroot(2): syscall 61 on linux-ppc64 (kernel entry sys_chroot).
+ * chroot(2): syscall 61 on linux-ppc64 (kernel entry sys_chroot).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_chroot(filename: Bytes | bigint | null): number {
   const r = native.unsafe_chroot(filename);
-  if (r < 0) throw syscallError(-r, 'unsafe_chroot');
+  if (r < 0) throw syscallError(-r, 'chroot');
   return r;
 }
 
 /**
- * unsafe_clock_adjtime(2): syscall 347 on linux-ppc64 (kernel entry sys_clock_adjtime).
+ * clock_adjtime(2): syscall 347 on linux-ppc64 (kernel entry sys_clock_adjtime).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_clock_adjtime(which_clock: number, utx: Bytes | bigint | null): number {
   const r = native.unsafe_clock_adjtime(which_clock, utx);
-  if (r < 0) throw syscallError(-r, 'unsafe_clock_adjtime');
+  if (r < 0) throw syscallError(-r, 'clock_adjtime');
   return r;
 }
 
 /**
- * unsafe_clock_settime(2): syscall 245 on linux-ppc64 (kernel entry sys_clock_settime).
+ * clock_settime(2): syscall 245 on linux-ppc64 (kernel entry sys_clock_settime).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_clock_settime(which_clock: number, tp: Bytes | bigint | null): number {
   const r = native.unsafe_clock_settime(which_clock, tp);
-  if (r < 0) throw syscallError(-r, 'unsafe_clock_settime');
+  if (r < 0) throw syscallError(-r, 'clock_settime');
   return r;
 }
 
 /**
- * unsafe_clone(2): syscall 120 on linux-ppc64 (kernel entry sys_clone).
+ * clone(2): syscall 120 on linux-ppc64 (kernel entry sys_clone).
+ * Unsafe: shares or copies the runtime's threads, memory and descriptors by flag; the child runs on a raw stack address.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_clone(clone_flags: number | bigint, newsp: number | bigint, parent_tidptr: Bytes | bigint | null, tls: number | bigint, child_tidptr: Bytes | bigint | null): number {
   const r = native.unsafe_clone(clone_flags, newsp, parent_tidptr, tls, child_tidptr);
-  if (r < 0) throw syscallError(-r, 'unsafe_clone');
+  if (r < 0) throw syscallError(-r, 'clone');
   return r;
 }
 
 /**
- * unsafe_clone3(2): syscall 435 on linux-ppc64 (kernel entry sys_clone3).
+ * clone3(2): syscall 435 on linux-ppc64 (kernel entry sys_clone3).
+ * Unsafe: shares or copies the runtime's threads, memory and descriptors by flag; the child runs on a raw stack address.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_clone3(uargs: Bytes | bigint | null, size: number | bigint): number {
   const r = native.unsafe_clone3(uargs, size);
-  if (r < 0) throw syscallError(-r, 'unsafe_clone3');
+  if (r < 0) throw syscallError(-r, 'clone3');
   return r;
 }
 
 /**
- * unsafe_copy_file_range(2): syscall 379 on linux-ppc64 (kernel entry sys_copy_file_range).
+ * close_range(2): syscall 436 on linux-ppc64 (kernel entry sys_close_range).
+ * Unsafe: closes every descriptor in a range, the event loop's, signal pipes' and inspector's included.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_close_range(fd: number, max_fd: number, flags: number): number {
+  const r = native.unsafe_close_range(fd, max_fd, flags);
+  if (r < 0) throw syscallError(-r, 'close_range');
+  return r;
+}
+
+/**
+ * copy_file_range(2): syscall 379 on linux-ppc64 (kernel entry sys_copy_file_range).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_copy_file_range(fd_in: number, off_in: Bytes | bigint | null, fd_out: number, off_out: Bytes | bigint | null, len: number | bigint, flags: number): number {
   const r = native.unsafe_copy_file_range(fd_in, off_in, fd_out, off_out, len, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_copy_file_range');
+  if (r < 0) throw syscallError(-r, 'copy_file_range');
   return r;
 }
 
 /**
- * unsafe_creat(2): syscall 8 on linux-ppc64 (kernel entry sys_creat).
+ * creat(2): syscall 8 on linux-ppc64 (kernel entry sys_creat).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_creat(pathname: Bytes | bigint | null, mode: number): number {
   const r = native.unsafe_creat(pathname, mode);
-  if (r < 0) throw syscallError(-r, 'unsafe_creat');
+  if (r < 0) throw syscallError(-r, 'creat');
   return r;
 }
 
 /**
- * unsafe_delete_module(2): syscall 129 on linux-ppc64 (kernel entry sys_delete_module).
+ * delete_module(2): syscall 129 on linux-ppc64 (kernel entry sys_delete_module).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_delete_module(name_user: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_delete_module(name_user, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_delete_module');
+  if (r < 0) throw syscallError(-r, 'delete_module');
   return r;
 }
 
 /**
- * unsafe_epoll_pwait2(2): syscall 441 on linux-ppc64 (kernel entry sys_epoll_pwait2).
+ * epoll_pwait2(2): syscall 441 on linux-ppc64 (kernel entry sys_epoll_pwait2).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_epoll_pwait2(epfd: number, events: Bytes | bigint | null, maxevents: number, timeout: Bytes | bigint | null, sigmask: Bytes | bigint | null, sigsetsize: number | bigint): number {
   const r = native.unsafe_epoll_pwait2(epfd, events, maxevents, timeout, sigmask, sigsetsize);
-  if (r < 0) throw syscallError(-r, 'unsafe_epoll_pwait2');
+  if (r < 0) throw syscallError(-r, 'epoll_pwait2');
   return r;
 }
 
 /**
- * unsafe_epoll_wait(2): syscall 238 on linux-ppc64 (kernel entry sys_epoll_wait).
+ * epoll_wait(2): syscall 238 on linux-ppc64 (kernel entry sys_epoll_wait).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_epoll_wait(epfd: number, events: Bytes | bigint | null, maxevents: number, timeout: number): number {
   const r = native.unsafe_epoll_wait(epfd, events, maxevents, timeout);
-  if (r < 0) throw syscallError(-r, 'unsafe_epoll_wait');
+  if (r < 0) throw syscallError(-r, 'epoll_wait');
   return r;
 }
 
 /**
- * unsafe_execve(2): syscall 11 on linux-ppc64 (kernel entry sys_execve).
+ * execve(2): syscall 11 on linux-ppc64 (kernel entry sys_execve).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_execve(filename: Bytes | bigint | null, argv: Bytes | bigint | null, envp: Bytes | bigint | null): number {
   const r = native.unsafe_execve(filename, argv, envp);
-  if (r < 0) throw syscallError(-r, 'unsafe_execve');
+  if (r < 0) throw syscallError(-r, 'execve');
   return r;
 }
 
 /**
- * unsafe_execveat(2): syscall 362 on linux-ppc64 (kernel entry sys_execveat).
+ * execveat(2): syscall 362 on linux-ppc64 (kernel entry sys_execveat).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_execveat(fd: number, filename: Bytes | bigint | null, argv: Bytes | bigint | null, envp: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_execveat(fd, filename, argv, envp, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_execveat');
+  if (r < 0) throw syscallError(-r, 'execveat');
   return r;
 }
 
 /**
- * unsafe_faccessat(2): syscall 298 on linux-ppc64 (kernel entry sys_faccessat).
+ * exit_group(2): syscall 234 on linux-ppc64 (kernel entry sys_exit_group).
+ * Unsafe: ends the process without Node's exit path (no 'exit' event, buffered output lost); use process.exit.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_exit_group(error_code: number): number {
+  const r = native.unsafe_exit_group(error_code);
+  if (r < 0) throw syscallError(-r, 'exit_group');
+  return r;
+}
+
+/**
+ * faccessat(2): syscall 298 on linux-ppc64 (kernel entry sys_faccessat).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_faccessat(dfd: number, filename: Bytes | bigint | null, mode: number): number {
   const r = native.unsafe_faccessat(dfd, filename, mode);
-  if (r < 0) throw syscallError(-r, 'unsafe_faccessat');
+  if (r < 0) throw syscallError(-r, 'faccessat');
   return r;
 }
 
 /**
- * unsafe_faccessat2(2): syscall 439 on linux-ppc64 (kernel entry sys_faccessat2).
+ * faccessat2(2): syscall 439 on linux-ppc64 (kernel entry sys_faccessat2).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_faccessat2(dfd: number, filename: Bytes | bigint | null, mode: number, flags: number): number {
   const r = native.unsafe_faccessat2(dfd, filename, mode, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_faccessat2');
+  if (r < 0) throw syscallError(-r, 'faccessat2');
   return r;
 }
 
 /**
- * unsafe_fanotify_mark(2): syscall 324 on linux-ppc64 (kernel entry sys_fanotify_mark).
+ * fanotify_mark(2): syscall 324 on linux-ppc64 (kernel entry sys_fanotify_mark).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fanotify_mark(fanotify_fd: number, flags: number, mask: number | bigint, dfd: number, pathname: Bytes | bigint | null): number {
   const r = native.unsafe_fanotify_mark(fanotify_fd, flags, mask, dfd, pathname);
-  if (r < 0) throw syscallError(-r, 'unsafe_fanotify_mark');
+  if (r < 0) throw syscallError(-r, 'fanotify_mark');
   return r;
 }
 
 /**
- * unsafe_fchmodat(2): syscall 297 on linux-ppc64 (kernel entry sys_fchmodat).
+ * fchmodat(2): syscall 297 on linux-ppc64 (kernel entry sys_fchmodat).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fchmodat(dfd: number, filename: Bytes | bigint | null, mode: number): number {
   const r = native.unsafe_fchmodat(dfd, filename, mode);
-  if (r < 0) throw syscallError(-r, 'unsafe_fchmodat');
+  if (r < 0) throw syscallError(-r, 'fchmodat');
   return r;
 }
 
 /**
- * unsafe_fchmodat2(2): syscall 452 on linux-ppc64 (kernel entry sys_fchmodat2).
+ * fchmodat2(2): syscall 452 on linux-ppc64 (kernel entry sys_fchmodat2).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fchmodat2(dfd: number, filename: Bytes | bigint | null, mode: number, flags: number): number {
   const r = native.unsafe_fchmodat2(dfd, filename, mode, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_fchmodat2');
+  if (r < 0) throw syscallError(-r, 'fchmodat2');
   return r;
 }
 
 /**
- * unsafe_fchownat(2): syscall 289 on linux-ppc64 (kernel entry sys_fchownat).
+ * fchownat(2): syscall 289 on linux-ppc64 (kernel entry sys_fchownat).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fchownat(dfd: number, filename: Bytes | bigint | null, user: number, group: number, flag: number): number {
   const r = native.unsafe_fchownat(dfd, filename, user, group, flag);
-  if (r < 0) throw syscallError(-r, 'unsafe_fchownat');
+  if (r < 0) throw syscallError(-r, 'fchownat');
   return r;
 }
 
 /**
- * unsafe_fgetxattr(2): syscall 214 on linux-ppc64 (kernel entry sys_fgetxattr).
+ * fgetxattr(2): syscall 214 on linux-ppc64 (kernel entry sys_fgetxattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fgetxattr(fd: number, name: Bytes | bigint | null, value: Bytes | bigint | null, size: number | bigint): number {
   const r = native.unsafe_fgetxattr(fd, name, value, size);
-  if (r < 0) throw syscallError(-r, 'unsafe_fgetxattr');
+  if (r < 0) throw syscallError(-r, 'fgetxattr');
   return r;
 }
 
 /**
- * unsafe_finit_module(2): syscall 353 on linux-ppc64 (kernel entry sys_finit_module).
+ * finit_module(2): syscall 353 on linux-ppc64 (kernel entry sys_finit_module).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_finit_module(fd: number, uargs: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_finit_module(fd, uargs, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_finit_module');
+  if (r < 0) throw syscallError(-r, 'finit_module');
   return r;
 }
 
 /**
- * unsafe_flistxattr(2): syscall 217 on linux-ppc64 (kernel entry sys_flistxattr).
+ * flistxattr(2): syscall 217 on linux-ppc64 (kernel entry sys_flistxattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_flistxattr(fd: number, list: Bytes | bigint | null, size: number | bigint): number {
   const r = native.unsafe_flistxattr(fd, list, size);
-  if (r < 0) throw syscallError(-r, 'unsafe_flistxattr');
+  if (r < 0) throw syscallError(-r, 'flistxattr');
   return r;
 }
 
 /**
- * unsafe_fremovexattr(2): syscall 220 on linux-ppc64 (kernel entry sys_fremovexattr).
+ * fork(2): syscall 2 on linux-ppc64 (kernel entry sys_fork).
+ * Unsafe: the child of a threaded runtime keeps one thread and shares the parent's epoll and io_uring descriptors.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_fork(): number {
+  const r = native.unsafe_fork();
+  if (r < 0) throw syscallError(-r, 'fork');
+  return r;
+}
+
+/**
+ * fremovexattr(2): syscall 220 on linux-ppc64 (kernel entry sys_fremovexattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fremovexattr(fd: number, name: Bytes | bigint | null): number {
   const r = native.unsafe_fremovexattr(fd, name);
-  if (r < 0) throw syscallError(-r, 'unsafe_fremovexattr');
+  if (r < 0) throw syscallError(-r, 'fremovexattr');
   return r;
 }
 
 /**
- * unsafe_fsconfig(2): syscall 431 on linux-ppc64 (kernel entry sys_fsconfig).
+ * fsconfig(2): syscall 431 on linux-ppc64 (kernel entry sys_fsconfig).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fsconfig(fd: number, cmd: number, _key: Bytes | bigint | null, _value: Bytes | bigint | null, aux: number): number {
   const r = native.unsafe_fsconfig(fd, cmd, _key, _value, aux);
-  if (r < 0) throw syscallError(-r, 'unsafe_fsconfig');
+  if (r < 0) throw syscallError(-r, 'fsconfig');
   return r;
 }
 
 /**
- * unsafe_fsetxattr(2): syscall 211 on linux-ppc64 (kernel entry sys_fsetxattr).
+ * fsetxattr(2): syscall 211 on linux-ppc64 (kernel entry sys_fsetxattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fsetxattr(fd: number, name: Bytes | bigint | null, value: Bytes | bigint | null, size: number | bigint, flags: number): number {
   const r = native.unsafe_fsetxattr(fd, name, value, size, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_fsetxattr');
+  if (r < 0) throw syscallError(-r, 'fsetxattr');
   return r;
 }
 
 /**
- * unsafe_fsopen(2): syscall 430 on linux-ppc64 (kernel entry sys_fsopen).
+ * fsopen(2): syscall 430 on linux-ppc64 (kernel entry sys_fsopen).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fsopen(_fs_name: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_fsopen(_fs_name, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_fsopen');
+  if (r < 0) throw syscallError(-r, 'fsopen');
   return r;
 }
 
 /**
- * unsafe_fspick(2): syscall 433 on linux-ppc64 (kernel entry sys_fspick).
+ * fspick(2): syscall 433 on linux-ppc64 (kernel entry sys_fspick).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fspick(dfd: number, path: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_fspick(dfd, path, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_fspick');
+  if (r < 0) throw syscallError(-r, 'fspick');
   return r;
 }
 
 /**
- * unsafe_fstatfs(2): syscall 100 on linux-ppc64 (kernel entry sys_fstatfs).
+ * fstatfs(2): syscall 100 on linux-ppc64 (kernel entry sys_fstatfs).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fstatfs(fd: number, buf: Bytes | bigint | null): number {
   const r = native.unsafe_fstatfs(fd, buf);
-  if (r < 0) throw syscallError(-r, 'unsafe_fstatfs');
+  if (r < 0) throw syscallError(-r, 'fstatfs');
   return r;
 }
 
 /**
- * unsafe_fstatfs64(2): syscall 253 on linux-ppc64 (kernel entry sys_fstatfs64).
+ * fstatfs64(2): syscall 253 on linux-ppc64 (kernel entry sys_fstatfs64).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fstatfs64(fd: number, sz: number | bigint, buf: Bytes | bigint | null): number {
   const r = native.unsafe_fstatfs64(fd, sz, buf);
-  if (r < 0) throw syscallError(-r, 'unsafe_fstatfs64');
+  if (r < 0) throw syscallError(-r, 'fstatfs64');
   return r;
 }
 
 /**
- * unsafe_futex(2): syscall 221 on linux-ppc64 (kernel entry sys_futex).
+ * futex(2): syscall 221 on linux-ppc64 (kernel entry sys_futex).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_futex(uaddr: Bytes | bigint | null, op: number, val: number, utime: Bytes | bigint | null, uaddr2: Bytes | bigint | null, val3: number): number {
   const r = native.unsafe_futex(uaddr, op, val, utime, uaddr2, val3);
-  if (r < 0) throw syscallError(-r, 'unsafe_futex');
+  if (r < 0) throw syscallError(-r, 'futex');
   return r;
 }
 
 /**
- * unsafe_futex_requeue(2): syscall 456 on linux-ppc64 (kernel entry sys_futex_requeue).
+ * futex_requeue(2): syscall 456 on linux-ppc64 (kernel entry sys_futex_requeue).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_futex_requeue(waiters: Bytes | bigint | null, flags: number, nr_wake: number, nr_requeue: number): number {
   const r = native.unsafe_futex_requeue(waiters, flags, nr_wake, nr_requeue);
-  if (r < 0) throw syscallError(-r, 'unsafe_futex_requeue');
+  if (r < 0) throw syscallError(-r, 'futex_requeue');
   return r;
 }
 
 /**
- * unsafe_futex_wait(2): syscall 455 on linux-ppc64 (kernel entry sys_futex_wait).
+ * futex_wait(2): syscall 455 on linux-ppc64 (kernel entry sys_futex_wait).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_futex_wait(uaddr: Bytes | bigint | null, val: number | bigint, mask: number | bigint, flags: number, timeout: Bytes | bigint | null, clockid: number): number {
   const r = native.unsafe_futex_wait(uaddr, val, mask, flags, timeout, clockid);
-  if (r < 0) throw syscallError(-r, 'unsafe_futex_wait');
+  if (r < 0) throw syscallError(-r, 'futex_wait');
   return r;
 }
 
 /**
- * unsafe_futex_waitv(2): syscall 449 on linux-ppc64 (kernel entry sys_futex_waitv).
+ * futex_waitv(2): syscall 449 on linux-ppc64 (kernel entry sys_futex_waitv).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_futex_waitv(waiters: Bytes | bigint | null, nr_futexes: number, flags: number, timeout: Bytes | bigint | null, clockid: number): number {
   const r = native.unsafe_futex_waitv(waiters, nr_futexes, flags, timeout, clockid);
-  if (r < 0) throw syscallError(-r, 'unsafe_futex_waitv');
+  if (r < 0) throw syscallError(-r, 'futex_waitv');
   return r;
 }
 
 /**
- * unsafe_futex_wake(2): syscall 454 on linux-ppc64 (kernel entry sys_futex_wake).
+ * futex_wake(2): syscall 454 on linux-ppc64 (kernel entry sys_futex_wake).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_futex_wake(uaddr: Bytes | bigint | null, mask: number | bigint, nr: number, flags: number): number {
   const r = native.unsafe_futex_wake(uaddr, mask, nr, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_futex_wake');
+  if (r < 0) throw syscallError(-r, 'futex_wake');
   return r;
 }
 
 /**
- * unsafe_futimesat(2): syscall 290 on linux-ppc64 (kernel entry sys_futimesat).
+ * futimesat(2): syscall 290 on linux-ppc64 (kernel entry sys_futimesat).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_futimesat(dfd: number, filename: Bytes | bigint | null, utimes: Bytes | bigint | null): number {
   const r = native.unsafe_futimesat(dfd, filename, utimes);
-  if (r < 0) throw syscallError(-r, 'unsafe_futimesat');
+  if (r < 0) throw syscallError(-r, 'futimesat');
   return r;
 }
 
 /**
- * unsafe_get_mempolicy(2): syscall 260 on linux-ppc64 (kernel entry sys_get_mempolicy).
+ * get_mempolicy(2): syscall 260 on linux-ppc64 (kernel entry sys_get_mempolicy).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_get_mempolicy(policy: Bytes | bigint | null, nmask: Bytes | bigint | null, maxnode: number | bigint, addr: number | bigint, flags: number | bigint): number {
   const r = native.unsafe_get_mempolicy(policy, nmask, maxnode, addr, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_get_mempolicy');
+  if (r < 0) throw syscallError(-r, 'get_mempolicy');
   return r;
 }
 
 /**
- * unsafe_get_robust_list(2): syscall 299 on linux-ppc64 (kernel entry sys_get_robust_list).
+ * get_robust_list(2): syscall 299 on linux-ppc64 (kernel entry sys_get_robust_list).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_get_robust_list(pid: number, head_ptr: Bytes | bigint | null, len_ptr: Bytes | bigint | null): number {
   const r = native.unsafe_get_robust_list(pid, head_ptr, len_ptr);
-  if (r < 0) throw syscallError(-r, 'unsafe_get_robust_list');
+  if (r < 0) throw syscallError(-r, 'get_robust_list');
   return r;
 }
 
 /**
- * unsafe_getcpu(2): syscall 302 on linux-ppc64 (kernel entry sys_getcpu).
+ * getcpu(2): syscall 302 on linux-ppc64 (kernel entry sys_getcpu).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_getcpu(cpup: Bytes | bigint | null, nodep: Bytes | bigint | null, unused: Bytes | bigint | null): number {
   const r = native.unsafe_getcpu(cpup, nodep, unused);
-  if (r < 0) throw syscallError(-r, 'unsafe_getcpu');
+  if (r < 0) throw syscallError(-r, 'getcpu');
   return r;
 }
 
 /**
- * unsafe_getdents(2): syscall 141 on linux-ppc64 (kernel entry sys_getdents).
+ * getdents(2): syscall 141 on linux-ppc64 (kernel entry sys_getdents).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_getdents(fd: number, dirent: Bytes | bigint | null, count: number): number {
   const r = native.unsafe_getdents(fd, dirent, count);
-  if (r < 0) throw syscallError(-r, 'unsafe_getdents');
+  if (r < 0) throw syscallError(-r, 'getdents');
   return r;
 }
 
 /**
- * unsafe_getgroups(2): syscall 80 on linux-ppc64 (kernel entry sys_getgroups).
+ * getgroups(2): syscall 80 on linux-ppc64 (kernel entry sys_getgroups).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_getgroups(gidsetsize: number, grouplist: Bytes | bigint | null): number {
   const r = native.unsafe_getgroups(gidsetsize, grouplist);
-  if (r < 0) throw syscallError(-r, 'unsafe_getgroups');
+  if (r < 0) throw syscallError(-r, 'getgroups');
   return r;
 }
 
 /**
- * unsafe_getitimer(2): syscall 105 on linux-ppc64 (kernel entry sys_getitimer).
+ * getitimer(2): syscall 105 on linux-ppc64 (kernel entry sys_getitimer).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_getitimer(which: number, value: Bytes | bigint | null): number {
   const r = native.unsafe_getitimer(which, value);
-  if (r < 0) throw syscallError(-r, 'unsafe_getitimer');
+  if (r < 0) throw syscallError(-r, 'getitimer');
   return r;
 }
 
 /**
- * unsafe_getresgid(2): syscall 170 on linux-ppc64 (kernel entry sys_getresgid).
+ * getresgid(2): syscall 170 on linux-ppc64 (kernel entry sys_getresgid).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_getresgid(rgidp: Bytes | bigint | null, egidp: Bytes | bigint | null, sgidp: Bytes | bigint | null): number {
   const r = native.unsafe_getresgid(rgidp, egidp, sgidp);
-  if (r < 0) throw syscallError(-r, 'unsafe_getresgid');
+  if (r < 0) throw syscallError(-r, 'getresgid');
   return r;
 }
 
 /**
- * unsafe_getresuid(2): syscall 165 on linux-ppc64 (kernel entry sys_getresuid).
+ * getresuid(2): syscall 165 on linux-ppc64 (kernel entry sys_getresuid).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_getresuid(ruidp: Bytes | bigint | null, euidp: Bytes | bigint | null, suidp: Bytes | bigint | null): number {
   const r = native.unsafe_getresuid(ruidp, euidp, suidp);
-  if (r < 0) throw syscallError(-r, 'unsafe_getresuid');
+  if (r < 0) throw syscallError(-r, 'getresuid');
   return r;
 }
 
 /**
- * unsafe_gettimeofday(2): syscall 78 on linux-ppc64 (kernel entry sys_gettimeofday).
+ * gettimeofday(2): syscall 78 on linux-ppc64 (kernel entry sys_gettimeofday).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_gettimeofday(tv: Bytes | bigint | null, tz: Bytes | bigint | null): number {
   const r = native.unsafe_gettimeofday(tv, tz);
-  if (r < 0) throw syscallError(-r, 'unsafe_gettimeofday');
+  if (r < 0) throw syscallError(-r, 'gettimeofday');
   return r;
 }
 
 /**
- * unsafe_getxattr(2): syscall 212 on linux-ppc64 (kernel entry sys_getxattr).
+ * getxattr(2): syscall 212 on linux-ppc64 (kernel entry sys_getxattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_getxattr(pathname: Bytes | bigint | null, name: Bytes | bigint | null, value: Bytes | bigint | null, size: number | bigint): number {
   const r = native.unsafe_getxattr(pathname, name, value, size);
-  if (r < 0) throw syscallError(-r, 'unsafe_getxattr');
+  if (r < 0) throw syscallError(-r, 'getxattr');
   return r;
 }
 
 /**
- * unsafe_init_module(2): syscall 128 on linux-ppc64 (kernel entry sys_init_module).
+ * init_module(2): syscall 128 on linux-ppc64 (kernel entry sys_init_module).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_init_module(umod: Bytes | bigint | null, len: number | bigint, uargs: Bytes | bigint | null): number {
   const r = native.unsafe_init_module(umod, len, uargs);
-  if (r < 0) throw syscallError(-r, 'unsafe_init_module');
+  if (r < 0) throw syscallError(-r, 'init_module');
   return r;
 }
 
 /**
- * unsafe_inotify_add_watch(2): syscall 276 on linux-ppc64 (kernel entry sys_inotify_add_watch).
+ * inotify_add_watch(2): syscall 276 on linux-ppc64 (kernel entry sys_inotify_add_watch).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_inotify_add_watch(fd: number, pathname: Bytes | bigint | null, mask: number): number {
   const r = native.unsafe_inotify_add_watch(fd, pathname, mask);
-  if (r < 0) throw syscallError(-r, 'unsafe_inotify_add_watch');
+  if (r < 0) throw syscallError(-r, 'inotify_add_watch');
   return r;
 }
 
 /**
- * unsafe_io_cancel(2): syscall 231 on linux-ppc64 (kernel entry sys_io_cancel).
+ * io_cancel(2): syscall 231 on linux-ppc64 (kernel entry sys_io_cancel).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_io_cancel(ctx_id: number | bigint, iocb: Bytes | bigint | null, result: Bytes | bigint | null): number {
   const r = native.unsafe_io_cancel(ctx_id, iocb, result);
-  if (r < 0) throw syscallError(-r, 'unsafe_io_cancel');
+  if (r < 0) throw syscallError(-r, 'io_cancel');
   return r;
 }
 
 /**
- * unsafe_io_getevents(2): syscall 229 on linux-ppc64 (kernel entry sys_io_getevents).
+ * io_getevents(2): syscall 229 on linux-ppc64 (kernel entry sys_io_getevents).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_io_getevents(ctx_id: number | bigint, min_nr: number | bigint, nr: number | bigint, events: Bytes | bigint | null, timeout: Bytes | bigint | null): number {
   const r = native.unsafe_io_getevents(ctx_id, min_nr, nr, events, timeout);
-  if (r < 0) throw syscallError(-r, 'unsafe_io_getevents');
+  if (r < 0) throw syscallError(-r, 'io_getevents');
   return r;
 }
 
 /**
- * unsafe_io_pgetevents(2): syscall 388 on linux-ppc64 (kernel entry sys_io_pgetevents).
+ * io_pgetevents(2): syscall 388 on linux-ppc64 (kernel entry sys_io_pgetevents).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_io_pgetevents(ctx_id: number | bigint, min_nr: number | bigint, nr: number | bigint, events: Bytes | bigint | null, timeout: Bytes | bigint | null, usig: Bytes | bigint | null): number {
   const r = native.unsafe_io_pgetevents(ctx_id, min_nr, nr, events, timeout, usig);
-  if (r < 0) throw syscallError(-r, 'unsafe_io_pgetevents');
+  if (r < 0) throw syscallError(-r, 'io_pgetevents');
   return r;
 }
 
 /**
- * unsafe_io_setup(2): syscall 227 on linux-ppc64 (kernel entry sys_io_setup).
+ * io_setup(2): syscall 227 on linux-ppc64 (kernel entry sys_io_setup).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_io_setup(nr_events: number, ctxp: Bytes | bigint | null): number {
   const r = native.unsafe_io_setup(nr_events, ctxp);
-  if (r < 0) throw syscallError(-r, 'unsafe_io_setup');
+  if (r < 0) throw syscallError(-r, 'io_setup');
   return r;
 }
 
 /**
- * unsafe_io_submit(2): syscall 230 on linux-ppc64 (kernel entry sys_io_submit).
+ * io_submit(2): syscall 230 on linux-ppc64 (kernel entry sys_io_submit).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_io_submit(ctx_id: number | bigint, nr: number | bigint, iocbpp: Bytes | bigint | null): number {
   const r = native.unsafe_io_submit(ctx_id, nr, iocbpp);
-  if (r < 0) throw syscallError(-r, 'unsafe_io_submit');
+  if (r < 0) throw syscallError(-r, 'io_submit');
   return r;
 }
 
 /**
- * unsafe_io_uring_enter(2): syscall 426 on linux-ppc64 (kernel entry sys_io_uring_enter).
+ * io_uring_enter(2): syscall 426 on linux-ppc64 (kernel entry sys_io_uring_enter).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_io_uring_enter(fd: number, to_submit: number, min_complete: number, flags: number, argp: Bytes | bigint | null, argsz: number | bigint): number {
   const r = native.unsafe_io_uring_enter(fd, to_submit, min_complete, flags, argp, argsz);
-  if (r < 0) throw syscallError(-r, 'unsafe_io_uring_enter');
+  if (r < 0) throw syscallError(-r, 'io_uring_enter');
   return r;
 }
 
 /**
- * unsafe_io_uring_register(2): syscall 427 on linux-ppc64 (kernel entry sys_io_uring_register).
+ * io_uring_register(2): syscall 427 on linux-ppc64 (kernel entry sys_io_uring_register).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_io_uring_register(fd: number, opcode: number, arg: Bytes | bigint | null, nr_args: number): number {
   const r = native.unsafe_io_uring_register(fd, opcode, arg, nr_args);
-  if (r < 0) throw syscallError(-r, 'unsafe_io_uring_register');
+  if (r < 0) throw syscallError(-r, 'io_uring_register');
   return r;
 }
 
 /**
- * unsafe_io_uring_setup(2): syscall 425 on linux-ppc64 (kernel entry sys_io_uring_setup).
+ * io_uring_setup(2): syscall 425 on linux-ppc64 (kernel entry sys_io_uring_setup).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_io_uring_setup(entries: number, params: Bytes | bigint | null): number {
   const r = native.unsafe_io_uring_setup(entries, params);
-  if (r < 0) throw syscallError(-r, 'unsafe_io_uring_setup');
+  if (r < 0) throw syscallError(-r, 'io_uring_setup');
   return r;
 }
 
 /**
- * unsafe_ipc(2): syscall 117 on linux-ppc64 (kernel entry sys_ipc).
+ * ioctl(2): syscall 54 on linux-ppc64 (kernel entry sys_ioctl).
+ * Unsafe: for most requests the third argument is an address the kernel reads or writes.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_ioctl(fd: number, cmd: number, arg: number | bigint): number {
+  const r = native.unsafe_ioctl(fd, cmd, arg);
+  if (r < 0) throw syscallError(-r, 'ioctl');
+  return r;
+}
+
+/**
+ * ipc(2): syscall 117 on linux-ppc64 (kernel entry sys_ipc).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_ipc(call: number, first: number, second: number | bigint, third: number | bigint, ptr: Bytes | bigint | null, fifth: number | bigint): number {
   const r = native.unsafe_ipc(call, first, second, third, ptr, fifth);
-  if (r < 0) throw syscallError(-r, 'unsafe_ipc');
+  if (r < 0) throw syscallError(-r, 'ipc');
   return r;
 }
 
 /**
- * unsafe_kexec_file_load(2): syscall 382 on linux-ppc64 (kernel entry sys_kexec_file_load).
+ * kexec_file_load(2): syscall 382 on linux-ppc64 (kernel entry sys_kexec_file_load).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_kexec_file_load(kernel_fd: number, initrd_fd: number, cmdline_len: number | bigint, cmdline_ptr: Bytes | bigint | null, flags: number | bigint): number {
   const r = native.unsafe_kexec_file_load(kernel_fd, initrd_fd, cmdline_len, cmdline_ptr, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_kexec_file_load');
+  if (r < 0) throw syscallError(-r, 'kexec_file_load');
   return r;
 }
 
 /**
- * unsafe_kexec_load(2): syscall 268 on linux-ppc64 (kernel entry sys_kexec_load).
+ * kexec_load(2): syscall 268 on linux-ppc64 (kernel entry sys_kexec_load).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_kexec_load(entry: number | bigint, nr_segments: number | bigint, segments: Bytes | bigint | null, flags: number | bigint): number {
   const r = native.unsafe_kexec_load(entry, nr_segments, segments, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_kexec_load');
+  if (r < 0) throw syscallError(-r, 'kexec_load');
   return r;
 }
 
 /**
- * unsafe_landlock_add_rule(2): syscall 445 on linux-ppc64 (kernel entry sys_landlock_add_rule).
+ * keyctl(2): syscall 271 on linux-ppc64 (kernel entry sys_keyctl).
+ * Unsafe: most operations take addresses in the unsigned long arguments.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_keyctl(option: number, arg2: number | bigint, arg3: number | bigint, arg4: number | bigint, arg5: number | bigint): number {
+  const r = native.unsafe_keyctl(option, arg2, arg3, arg4, arg5);
+  if (r < 0) throw syscallError(-r, 'keyctl');
+  return r;
+}
+
+/**
+ * landlock_add_rule(2): syscall 445 on linux-ppc64 (kernel entry sys_landlock_add_rule).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_landlock_add_rule(ruleset_fd: number, rule_type: number, rule_attr: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_landlock_add_rule(ruleset_fd, rule_type, rule_attr, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_landlock_add_rule');
+  if (r < 0) throw syscallError(-r, 'landlock_add_rule');
   return r;
 }
 
 /**
- * unsafe_landlock_create_ruleset(2): syscall 444 on linux-ppc64 (kernel entry sys_landlock_create_ruleset).
+ * landlock_create_ruleset(2): syscall 444 on linux-ppc64 (kernel entry sys_landlock_create_ruleset).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_landlock_create_ruleset(attr: Bytes | bigint | null, size: number | bigint, flags: number): number {
   const r = native.unsafe_landlock_create_ruleset(attr, size, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_landlock_create_ruleset');
+  if (r < 0) throw syscallError(-r, 'landlock_create_ruleset');
   return r;
 }
 
 /**
- * unsafe_lchown(2): syscall 16 on linux-ppc64 (kernel entry sys_lchown).
+ * lchown(2): syscall 16 on linux-ppc64 (kernel entry sys_lchown).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lchown(filename: Bytes | bigint | null, user: number, group: number): number {
   const r = native.unsafe_lchown(filename, user, group);
-  if (r < 0) throw syscallError(-r, 'unsafe_lchown');
+  if (r < 0) throw syscallError(-r, 'lchown');
   return r;
 }
 
 /**
- * unsafe_lgetxattr(2): syscall 213 on linux-ppc64 (kernel entry sys_lgetxattr).
+ * lgetxattr(2): syscall 213 on linux-ppc64 (kernel entry sys_lgetxattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lgetxattr(pathname: Bytes | bigint | null, name: Bytes | bigint | null, value: Bytes | bigint | null, size: number | bigint): number {
   const r = native.unsafe_lgetxattr(pathname, name, value, size);
-  if (r < 0) throw syscallError(-r, 'unsafe_lgetxattr');
+  if (r < 0) throw syscallError(-r, 'lgetxattr');
   return r;
 }
 
 /**
- * unsafe_link(2): syscall 9 on linux-ppc64 (kernel entry sys_link).
+ * link(2): syscall 9 on linux-ppc64 (kernel entry sys_link).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_link(oldname: Bytes | bigint | null, newname: Bytes | bigint | null): number {
   const r = native.unsafe_link(oldname, newname);
-  if (r < 0) throw syscallError(-r, 'unsafe_link');
+  if (r < 0) throw syscallError(-r, 'link');
   return r;
 }
 
 /**
- * unsafe_listmount(2): syscall 458 on linux-ppc64 (kernel entry sys_listmount).
+ * listmount(2): syscall 458 on linux-ppc64 (kernel entry sys_listmount).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_listmount(req: Bytes | bigint | null, mnt_ids: Bytes | bigint | null, nr_mnt_ids: number | bigint, flags: number): number {
   const r = native.unsafe_listmount(req, mnt_ids, nr_mnt_ids, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_listmount');
+  if (r < 0) throw syscallError(-r, 'listmount');
   return r;
 }
 
 /**
- * unsafe_listxattr(2): syscall 215 on linux-ppc64 (kernel entry sys_listxattr).
+ * listxattr(2): syscall 215 on linux-ppc64 (kernel entry sys_listxattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_listxattr(pathname: Bytes | bigint | null, list: Bytes | bigint | null, size: number | bigint): number {
   const r = native.unsafe_listxattr(pathname, list, size);
-  if (r < 0) throw syscallError(-r, 'unsafe_listxattr');
+  if (r < 0) throw syscallError(-r, 'listxattr');
   return r;
 }
 
 /**
- * unsafe_llistxattr(2): syscall 216 on linux-ppc64 (kernel entry sys_llistxattr).
+ * llistxattr(2): syscall 216 on linux-ppc64 (kernel entry sys_llistxattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_llistxattr(pathname: Bytes | bigint | null, list: Bytes | bigint | null, size: number | bigint): number {
   const r = native.unsafe_llistxattr(pathname, list, size);
-  if (r < 0) throw syscallError(-r, 'unsafe_llistxattr');
+  if (r < 0) throw syscallError(-r, 'llistxattr');
   return r;
 }
 
 /**
- * unsafe_lremovexattr(2): syscall 219 on linux-ppc64 (kernel entry sys_lremovexattr).
+ * lremovexattr(2): syscall 219 on linux-ppc64 (kernel entry sys_lremovexattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lremovexattr(pathname: Bytes | bigint | null, name: Bytes | bigint | null): number {
   const r = native.unsafe_lremovexattr(pathname, name);
-  if (r < 0) throw syscallError(-r, 'unsafe_lremovexattr');
+  if (r < 0) throw syscallError(-r, 'lremovexattr');
   return r;
 }
 
 /**
- * unsafe_lsetxattr(2): syscall 210 on linux-ppc64 (kernel entry sys_lsetxattr).
+ * lsetxattr(2): syscall 210 on linux-ppc64 (kernel entry sys_lsetxattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lsetxattr(pathname: Bytes | bigint | null, name: Bytes | bigint | null, value: Bytes | bigint | null, size: number | bigint, flags: number): number {
   const r = native.unsafe_lsetxattr(pathname, name, value, size, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_lsetxattr');
+  if (r < 0) throw syscallError(-r, 'lsetxattr');
   return r;
 }
 
 /**
- * unsafe_lsm_get_self_attr(2): syscall 459 on linux-ppc64 (kernel entry sys_lsm_get_self_attr).
+ * lsm_get_self_attr(2): syscall 459 on linux-ppc64 (kernel entry sys_lsm_get_self_attr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lsm_get_self_attr(attr: number, ctx: Bytes | bigint | null, size: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_lsm_get_self_attr(attr, ctx, size, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_lsm_get_self_attr');
+  if (r < 0) throw syscallError(-r, 'lsm_get_self_attr');
   return r;
 }
 
 /**
- * unsafe_lsm_list_modules(2): syscall 461 on linux-ppc64 (kernel entry sys_lsm_list_modules).
+ * lsm_list_modules(2): syscall 461 on linux-ppc64 (kernel entry sys_lsm_list_modules).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lsm_list_modules(ids: Bytes | bigint | null, size: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_lsm_list_modules(ids, size, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_lsm_list_modules');
+  if (r < 0) throw syscallError(-r, 'lsm_list_modules');
   return r;
 }
 
 /**
- * unsafe_lsm_set_self_attr(2): syscall 460 on linux-ppc64 (kernel entry sys_lsm_set_self_attr).
+ * lsm_set_self_attr(2): syscall 460 on linux-ppc64 (kernel entry sys_lsm_set_self_attr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lsm_set_self_attr(attr: number, ctx: Bytes | bigint | null, size: number, flags: number): number {
   const r = native.unsafe_lsm_set_self_attr(attr, ctx, size, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_lsm_set_self_attr');
+  if (r < 0) throw syscallError(-r, 'lsm_set_self_attr');
   return r;
 }
 
 /**
- * unsafe_lstat(2): syscall 107 on linux-ppc64 (kernel entry sys_newlstat).
+ * lstat(2): syscall 107 on linux-ppc64 (kernel entry sys_newlstat).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lstat(filename: Bytes | bigint | null, statbuf: Bytes | bigint | null): number {
   const r = native.unsafe_lstat(filename, statbuf);
-  if (r < 0) throw syscallError(-r, 'unsafe_lstat');
+  if (r < 0) throw syscallError(-r, 'lstat');
   return r;
 }
 
 /**
- * unsafe_mbind(2): syscall 259 on linux-ppc64 (kernel entry sys_mbind).
+ * mbind(2): syscall 259 on linux-ppc64 (kernel entry sys_mbind).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mbind(start: number | bigint, len: number | bigint, mode: number | bigint, nmask: Bytes | bigint | null, maxnode: number | bigint, flags: number): number {
   const r = native.unsafe_mbind(start, len, mode, nmask, maxnode, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_mbind');
+  if (r < 0) throw syscallError(-r, 'mbind');
   return r;
 }
 
 /**
- * unsafe_migrate_pages(2): syscall 258 on linux-ppc64 (kernel entry sys_migrate_pages).
+ * migrate_pages(2): syscall 258 on linux-ppc64 (kernel entry sys_migrate_pages).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_migrate_pages(pid: number, maxnode: number | bigint, old_nodes: Bytes | bigint | null, new_nodes: Bytes | bigint | null): number {
   const r = native.unsafe_migrate_pages(pid, maxnode, old_nodes, new_nodes);
-  if (r < 0) throw syscallError(-r, 'unsafe_migrate_pages');
+  if (r < 0) throw syscallError(-r, 'migrate_pages');
   return r;
 }
 
 /**
- * unsafe_mincore(2): syscall 206 on linux-ppc64 (kernel entry sys_mincore).
+ * mincore(2): syscall 206 on linux-ppc64 (kernel entry sys_mincore).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mincore(start: number | bigint, len: number | bigint, vec: Bytes | bigint | null): number {
   const r = native.unsafe_mincore(start, len, vec);
-  if (r < 0) throw syscallError(-r, 'unsafe_mincore');
+  if (r < 0) throw syscallError(-r, 'mincore');
   return r;
 }
 
 /**
- * unsafe_mkdir(2): syscall 39 on linux-ppc64 (kernel entry sys_mkdir).
+ * mkdir(2): syscall 39 on linux-ppc64 (kernel entry sys_mkdir).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mkdir(pathname: Bytes | bigint | null, mode: number): number {
   const r = native.unsafe_mkdir(pathname, mode);
-  if (r < 0) throw syscallError(-r, 'unsafe_mkdir');
+  if (r < 0) throw syscallError(-r, 'mkdir');
   return r;
 }
 
 /**
- * unsafe_mknod(2): syscall 14 on linux-ppc64 (kernel entry sys_mknod).
+ * mknod(2): syscall 14 on linux-ppc64 (kernel entry sys_mknod).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mknod(filename: Bytes | bigint | null, mode: number, dev: number): number {
   const r = native.unsafe_mknod(filename, mode, dev);
-  if (r < 0) throw syscallError(-r, 'unsafe_mknod');
+  if (r < 0) throw syscallError(-r, 'mknod');
   return r;
 }
 
 /**
- * unsafe_mknodat(2): syscall 288 on linux-ppc64 (kernel entry sys_mknodat).
+ * mknodat(2): syscall 288 on linux-ppc64 (kernel entry sys_mknodat).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mknodat(dfd: number, filename: Bytes | bigint | null, mode: number, dev: number): number {
   const r = native.unsafe_mknodat(dfd, filename, mode, dev);
-  if (r < 0) throw syscallError(-r, 'unsafe_mknodat');
+  if (r < 0) throw syscallError(-r, 'mknodat');
   return r;
 }
 
 /**
- * unsafe_mount(2): syscall 21 on linux-ppc64 (kernel entry sys_mount).
+ * mlock2(2): syscall 378 on linux-ppc64 (kernel entry sys_mlock2).
+ * Unsafe: start is a raw address, not a mapping the caller holds.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mlock2(start: number | bigint, len: number | bigint, flags: number): number {
+  const r = native.unsafe_mlock2(start, len, flags);
+  if (r < 0) throw syscallError(-r, 'mlock2');
+  return r;
+}
+
+/**
+ * mlockall(2): syscall 152 on linux-ppc64 (kernel entry sys_mlockall).
+ * Unsafe: MCL_FUTURE makes the runtime's later allocations fail once RLIMIT_MEMLOCK is reached.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mlockall(flags: number): number {
+  const r = native.unsafe_mlockall(flags);
+  if (r < 0) throw syscallError(-r, 'mlockall');
+  return r;
+}
+
+/**
+ * mount(2): syscall 21 on linux-ppc64 (kernel entry sys_mount).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mount(dev_name: Bytes | bigint | null, dir_name: Bytes | bigint | null, type: Bytes | bigint | null, flags: number | bigint, data: Bytes | bigint | null): number {
   const r = native.unsafe_mount(dev_name, dir_name, type, flags, data);
-  if (r < 0) throw syscallError(-r, 'unsafe_mount');
+  if (r < 0) throw syscallError(-r, 'mount');
   return r;
 }
 
 /**
- * unsafe_mount_setattr(2): syscall 442 on linux-ppc64 (kernel entry sys_mount_setattr).
+ * mount_setattr(2): syscall 442 on linux-ppc64 (kernel entry sys_mount_setattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mount_setattr(dfd: number, path: Bytes | bigint | null, flags: number, uattr: Bytes | bigint | null, usize: number | bigint): number {
   const r = native.unsafe_mount_setattr(dfd, path, flags, uattr, usize);
-  if (r < 0) throw syscallError(-r, 'unsafe_mount_setattr');
+  if (r < 0) throw syscallError(-r, 'mount_setattr');
   return r;
 }
 
 /**
- * unsafe_move_mount(2): syscall 429 on linux-ppc64 (kernel entry sys_move_mount).
+ * move_mount(2): syscall 429 on linux-ppc64 (kernel entry sys_move_mount).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_move_mount(from_dfd: number, from_pathname: Bytes | bigint | null, to_dfd: number, to_pathname: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_move_mount(from_dfd, from_pathname, to_dfd, to_pathname, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_move_mount');
+  if (r < 0) throw syscallError(-r, 'move_mount');
   return r;
 }
 
 /**
- * unsafe_move_pages(2): syscall 301 on linux-ppc64 (kernel entry sys_move_pages).
+ * move_pages(2): syscall 301 on linux-ppc64 (kernel entry sys_move_pages).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_move_pages(pid: number, nr_pages: number | bigint, pages: Bytes | bigint | null, nodes: Bytes | bigint | null, status: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_move_pages(pid, nr_pages, pages, nodes, status, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_move_pages');
+  if (r < 0) throw syscallError(-r, 'move_pages');
   return r;
 }
 
 /**
- * unsafe_mq_getsetattr(2): syscall 267 on linux-ppc64 (kernel entry sys_mq_getsetattr).
+ * mprotect(2): syscall 125 on linux-ppc64 (kernel entry sys_mprotect).
+ * Unsafe: lowering the protection of a mapping JavaScript can read makes its next access fault (SIGSEGV).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mprotect(start: Bytes, len: number | bigint | undefined, prot: number | bigint): void {
+  len ??= start?.byteLength;
+  const r = native.unsafe_mprotect(start, len, prot);
+  if (r < 0) throw syscallError(-r, 'mprotect');
+}
+
+/**
+ * mq_getsetattr(2): syscall 267 on linux-ppc64 (kernel entry sys_mq_getsetattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mq_getsetattr(mqdes: number, u_mqstat: Bytes | bigint | null, u_omqstat: Bytes | bigint | null): number {
   const r = native.unsafe_mq_getsetattr(mqdes, u_mqstat, u_omqstat);
-  if (r < 0) throw syscallError(-r, 'unsafe_mq_getsetattr');
+  if (r < 0) throw syscallError(-r, 'mq_getsetattr');
   return r;
 }
 
 /**
- * unsafe_mq_notify(2): syscall 266 on linux-ppc64 (kernel entry sys_mq_notify).
+ * mq_notify(2): syscall 266 on linux-ppc64 (kernel entry sys_mq_notify).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mq_notify(mqdes: number, u_notification: Bytes | bigint | null): number {
   const r = native.unsafe_mq_notify(mqdes, u_notification);
-  if (r < 0) throw syscallError(-r, 'unsafe_mq_notify');
+  if (r < 0) throw syscallError(-r, 'mq_notify');
   return r;
 }
 
 /**
- * unsafe_mq_open(2): syscall 262 on linux-ppc64 (kernel entry sys_mq_open).
+ * mq_open(2): syscall 262 on linux-ppc64 (kernel entry sys_mq_open).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mq_open(u_name: Bytes | bigint | null, oflag: number, mode: number, u_attr: Bytes | bigint | null): number {
   const r = native.unsafe_mq_open(u_name, oflag, mode, u_attr);
-  if (r < 0) throw syscallError(-r, 'unsafe_mq_open');
+  if (r < 0) throw syscallError(-r, 'mq_open');
   return r;
 }
 
 /**
- * unsafe_mq_timedreceive(2): syscall 265 on linux-ppc64 (kernel entry sys_mq_timedreceive).
+ * mq_timedreceive(2): syscall 265 on linux-ppc64 (kernel entry sys_mq_timedreceive).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mq_timedreceive(mqdes: number, u_msg_ptr: Bytes | bigint | null, msg_len: number | bigint, u_msg_prio: Bytes | bigint | null, u_abs_timeout: Bytes | bigint | null): number {
   const r = native.unsafe_mq_timedreceive(mqdes, u_msg_ptr, msg_len, u_msg_prio, u_abs_timeout);
-  if (r < 0) throw syscallError(-r, 'unsafe_mq_timedreceive');
+  if (r < 0) throw syscallError(-r, 'mq_timedreceive');
   return r;
 }
 
 /**
- * unsafe_mq_timedsend(2): syscall 264 on linux-ppc64 (kernel entry sys_mq_timedsend).
+ * mq_timedsend(2): syscall 264 on linux-ppc64 (kernel entry sys_mq_timedsend).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mq_timedsend(mqdes: number, u_msg_ptr: Bytes | bigint | null, msg_len: number | bigint, msg_prio: number, u_abs_timeout: Bytes | bigint | null): number {
   const r = native.unsafe_mq_timedsend(mqdes, u_msg_ptr, msg_len, msg_prio, u_abs_timeout);
-  if (r < 0) throw syscallError(-r, 'unsafe_mq_timedsend');
+  if (r < 0) throw syscallError(-r, 'mq_timedsend');
   return r;
 }
 
 /**
- * unsafe_mq_unlink(2): syscall 263 on linux-ppc64 (kernel entry sys_mq_unlink).
+ * mq_unlink(2): syscall 263 on linux-ppc64 (kernel entry sys_mq_unlink).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mq_unlink(u_name: Bytes | bigint | null): number {
   const r = native.unsafe_mq_unlink(u_name);
-  if (r < 0) throw syscallError(-r, 'unsafe_mq_unlink');
+  if (r < 0) throw syscallError(-r, 'mq_unlink');
   return r;
 }
 
 /**
- * unsafe_msgctl(2): syscall 402 on linux-ppc64 (kernel entry sys_msgctl).
+ * mremap(2): syscall 163 on linux-ppc64 (kernel entry sys_mremap).
+ * Unsafe: old_address and new_address are raw addresses; MREMAP_FIXED unmaps whatever lies at the new one.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mremap(addr: number | bigint, old_len: number | bigint, new_len: number | bigint, flags: number | bigint, new_addr: number | bigint): number {
+  const r = native.unsafe_mremap(addr, old_len, new_len, flags, new_addr);
+  if (r < 0) throw syscallError(-r, 'mremap');
+  return r;
+}
+
+/**
+ * mseal(2): syscall 462 on linux-ppc64 (kernel entry sys_mseal).
+ * Unsafe: start is a raw address; sealing the runtime's memory makes its later munmap/mprotect fail.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_mseal(start: number | bigint, len: number | bigint, flags: number | bigint): number {
+  const r = native.unsafe_mseal(start, len, flags);
+  if (r < 0) throw syscallError(-r, 'mseal');
+  return r;
+}
+
+/**
+ * msgctl(2): syscall 402 on linux-ppc64 (kernel entry sys_msgctl).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_msgctl(msqid: number, cmd: number, buf: Bytes | bigint | null): number {
   const r = native.unsafe_msgctl(msqid, cmd, buf);
-  if (r < 0) throw syscallError(-r, 'unsafe_msgctl');
+  if (r < 0) throw syscallError(-r, 'msgctl');
   return r;
 }
 
 /**
- * unsafe_msgrcv(2): syscall 401 on linux-ppc64 (kernel entry sys_msgrcv).
+ * msgrcv(2): syscall 401 on linux-ppc64 (kernel entry sys_msgrcv).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_msgrcv(msqid: number, msgp: Bytes | bigint | null, msgsz: number | bigint, msgtyp: number | bigint, msgflg: number): number {
   const r = native.unsafe_msgrcv(msqid, msgp, msgsz, msgtyp, msgflg);
-  if (r < 0) throw syscallError(-r, 'unsafe_msgrcv');
+  if (r < 0) throw syscallError(-r, 'msgrcv');
   return r;
 }
 
 /**
- * unsafe_msgsnd(2): syscall 400 on linux-ppc64 (kernel entry sys_msgsnd).
+ * msgsnd(2): syscall 400 on linux-ppc64 (kernel entry sys_msgsnd).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_msgsnd(msqid: number, msgp: Bytes | bigint | null, msgsz: number | bigint, msgflg: number): number {
   const r = native.unsafe_msgsnd(msqid, msgp, msgsz, msgflg);
-  if (r < 0) throw syscallError(-r, 'unsafe_msgsnd');
+  if (r < 0) throw syscallError(-r, 'msgsnd');
   return r;
 }
 
 /**
- * unsafe_name_to_handle_at(2): syscall 345 on linux-ppc64 (kernel entry sys_name_to_handle_at).
+ * munlock(2): syscall 151 on linux-ppc64 (kernel entry sys_munlock).
+ * Unsafe: start is a raw address, not a mapping the caller holds.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_munlock(start: number | bigint, len: number | bigint): number {
+  const r = native.unsafe_munlock(start, len);
+  if (r < 0) throw syscallError(-r, 'munlock');
+  return r;
+}
+
+/**
+ * name_to_handle_at(2): syscall 345 on linux-ppc64 (kernel entry sys_name_to_handle_at).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_name_to_handle_at(dfd: number, name: Bytes | bigint | null, handle: Bytes | bigint | null, mnt_id: Bytes | bigint | null, flag: number): number {
   const r = native.unsafe_name_to_handle_at(dfd, name, handle, mnt_id, flag);
-  if (r < 0) throw syscallError(-r, 'unsafe_name_to_handle_at');
+  if (r < 0) throw syscallError(-r, 'name_to_handle_at');
   return r;
 }
 
 /**
- * unsafe_open(2): syscall 5 on linux-ppc64 (kernel entry sys_open).
+ * open(2): syscall 5 on linux-ppc64 (kernel entry sys_open).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_open(filename: Bytes | bigint | null, flags: number, mode: number): number {
   const r = native.unsafe_open(filename, flags, mode);
-  if (r < 0) throw syscallError(-r, 'unsafe_open');
+  if (r < 0) throw syscallError(-r, 'open');
   return r;
 }
 
 /**
- * unsafe_open_by_handle_at(2): syscall 346 on linux-ppc64 (kernel entry sys_open_by_handle_at).
+ * open_by_handle_at(2): syscall 346 on linux-ppc64 (kernel entry sys_open_by_handle_at).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_open_by_handle_at(mountdirfd: number, handle: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_open_by_handle_at(mountdirfd, handle, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_open_by_handle_at');
+  if (r < 0) throw syscallError(-r, 'open_by_handle_at');
   return r;
 }
 
 /**
- * unsafe_open_tree(2): syscall 428 on linux-ppc64 (kernel entry sys_open_tree).
+ * open_tree(2): syscall 428 on linux-ppc64 (kernel entry sys_open_tree).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_open_tree(dfd: number, filename: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_open_tree(dfd, filename, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_open_tree');
+  if (r < 0) throw syscallError(-r, 'open_tree');
   return r;
 }
 
 /**
- * unsafe_openat2(2): syscall 437 on linux-ppc64 (kernel entry sys_openat2).
+ * openat2(2): syscall 437 on linux-ppc64 (kernel entry sys_openat2).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_openat2(dfd: number, filename: Bytes | bigint | null, how: Bytes | bigint | null, usize: number | bigint): number {
   const r = native.unsafe_openat2(dfd, filename, how, usize);
-  if (r < 0) throw syscallError(-r, 'unsafe_openat2');
+  if (r < 0) throw syscallError(-r, 'openat2');
   return r;
 }
 
 /**
- * unsafe_pciconfig_read(2): syscall 198 on linux-ppc64 (kernel entry sys_pciconfig_read).
+ * pciconfig_read(2): syscall 198 on linux-ppc64 (kernel entry sys_pciconfig_read).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pciconfig_read(bus: number | bigint, dfn: number | bigint, off: number | bigint, len: number | bigint, buf: Bytes | bigint | null): number {
   const r = native.unsafe_pciconfig_read(bus, dfn, off, len, buf);
-  if (r < 0) throw syscallError(-r, 'unsafe_pciconfig_read');
+  if (r < 0) throw syscallError(-r, 'pciconfig_read');
   return r;
 }
 
 /**
- * unsafe_pciconfig_write(2): syscall 199 on linux-ppc64 (kernel entry sys_pciconfig_write).
+ * pciconfig_write(2): syscall 199 on linux-ppc64 (kernel entry sys_pciconfig_write).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pciconfig_write(bus: number | bigint, dfn: number | bigint, off: number | bigint, len: number | bigint, buf: Bytes | bigint | null): number {
   const r = native.unsafe_pciconfig_write(bus, dfn, off, len, buf);
-  if (r < 0) throw syscallError(-r, 'unsafe_pciconfig_write');
+  if (r < 0) throw syscallError(-r, 'pciconfig_write');
   return r;
 }
 
 /**
- * unsafe_perf_event_open(2): syscall 319 on linux-ppc64 (kernel entry sys_perf_event_open).
+ * perf_event_open(2): syscall 319 on linux-ppc64 (kernel entry sys_perf_event_open).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_perf_event_open(attr_uptr: Bytes | bigint | null, pid: number, cpu: number, group_fd: number, flags: number | bigint): number {
   const r = native.unsafe_perf_event_open(attr_uptr, pid, cpu, group_fd, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_perf_event_open');
+  if (r < 0) throw syscallError(-r, 'perf_event_open');
   return r;
 }
 
 /**
- * unsafe_pidfd_send_signal(2): syscall 424 on linux-ppc64 (kernel entry sys_pidfd_send_signal).
+ * personality(2): syscall 136 on linux-ppc64 (kernel entry sys_ppc64_personality).
+ * Unsafe: changes the process's execution domain (address-space layout, READ_IMPLIES_EXEC, uname).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_personality(personality: number | bigint): number {
+  const r = native.unsafe_personality(personality);
+  if (r < 0) throw syscallError(-r, 'personality');
+  return r;
+}
+
+/**
+ * pidfd_send_signal(2): syscall 424 on linux-ppc64 (kernel entry sys_pidfd_send_signal).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pidfd_send_signal(pidfd: number, sig: number, info: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_pidfd_send_signal(pidfd, sig, info, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_pidfd_send_signal');
+  if (r < 0) throw syscallError(-r, 'pidfd_send_signal');
   return r;
 }
 
 /**
- * unsafe_pipe(2): syscall 42 on linux-ppc64 (kernel entry sys_pipe).
+ * pipe(2): syscall 42 on linux-ppc64 (kernel entry sys_pipe).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pipe(fildes: Bytes | bigint | null): number {
   const r = native.unsafe_pipe(fildes);
-  if (r < 0) throw syscallError(-r, 'unsafe_pipe');
+  if (r < 0) throw syscallError(-r, 'pipe');
   return r;
 }
 
 /**
- * unsafe_pivot_root(2): syscall 203 on linux-ppc64 (kernel entry sys_pivot_root).
+ * pivot_root(2): syscall 203 on linux-ppc64 (kernel entry sys_pivot_root).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pivot_root(new_root: Bytes | bigint | null, put_old: Bytes | bigint | null): number {
   const r = native.unsafe_pivot_root(new_root, put_old);
-  if (r < 0) throw syscallError(-r, 'unsafe_pivot_root');
+  if (r < 0) throw syscallError(-r, 'pivot_root');
   return r;
 }
 
 /**
- * unsafe_preadv(2): syscall 320 on linux-ppc64 (kernel entry sys_preadv).
+ * pkey_mprotect(2): syscall 386 on linux-ppc64 (kernel entry sys_pkey_mprotect).
+ * Unsafe: start is a raw address; it can remove access to the runtime's own memory.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_pkey_mprotect(start: number | bigint, len: number | bigint, prot: number | bigint, pkey: number): number {
+  const r = native.unsafe_pkey_mprotect(start, len, prot, pkey);
+  if (r < 0) throw syscallError(-r, 'pkey_mprotect');
+  return r;
+}
+
+/**
+ * prctl(2): syscall 171 on linux-ppc64 (kernel entry sys_prctl).
+ * Unsafe: PR_SET_MM and others take addresses; PR_SET_SECCOMP, PR_SET_NO_NEW_PRIVS and PR_SET_PDEATHSIG change the whole process.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_prctl(option: number, arg2: number | bigint, arg3: number | bigint, arg4: number | bigint, arg5: number | bigint): number {
+  const r = native.unsafe_prctl(option, arg2, arg3, arg4, arg5);
+  if (r < 0) throw syscallError(-r, 'prctl');
+  return r;
+}
+
+/**
+ * preadv(2): syscall 320 on linux-ppc64 (kernel entry sys_preadv).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_preadv(fd: number | bigint, vec: Bytes | bigint | null, vlen: number | bigint, pos_l: number | bigint, pos_h: number | bigint): number {
   const r = native.unsafe_preadv(fd, vec, vlen, pos_l, pos_h);
-  if (r < 0) throw syscallError(-r, 'unsafe_preadv');
+  if (r < 0) throw syscallError(-r, 'preadv');
   return r;
 }
 
 /**
- * unsafe_preadv2(2): syscall 380 on linux-ppc64 (kernel entry sys_preadv2).
+ * preadv2(2): syscall 380 on linux-ppc64 (kernel entry sys_preadv2).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_preadv2(fd: number | bigint, vec: Bytes | bigint | null, vlen: number | bigint, pos_l: number | bigint, pos_h: number | bigint, flags: number): number {
   const r = native.unsafe_preadv2(fd, vec, vlen, pos_l, pos_h, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_preadv2');
+  if (r < 0) throw syscallError(-r, 'preadv2');
   return r;
 }
 
 /**
- * unsafe_process_madvise(2): syscall 440 on linux-ppc64 (kernel entry sys_process_madvise).
+ * prlimit64(2): syscall 325 on linux-ppc64 (kernel entry sys_prlimit64).
+ * Unsafe: lowering this process's RLIMIT_AS, RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_STACK or RLIMIT_NOFILE ends or cripples it (read limits with getrlimit).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_prlimit64(pid: number, resource: number, new_rlim?: Rlimit64 | null, old_rlim?: Rlimit64 | null): void {
+  new_rlim ??= null;
+  old_rlim ??= null;
+  const r = native.unsafe_prlimit64(pid, resource, (new_rlim?.constructor === Rlimit64 ? new_rlim.bytes : structBytes(new_rlim, Rlimit64, 'unsafe_prlimit64', 'new_rlim', true)), (old_rlim?.constructor === Rlimit64 ? old_rlim.bytes : structBytes(old_rlim, Rlimit64, 'unsafe_prlimit64', 'old_rlim', true)));
+  if (r < 0) throw syscallError(-r, 'prlimit64');
+}
+
+/**
+ * process_madvise(2): syscall 440 on linux-ppc64 (kernel entry sys_process_madvise).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_process_madvise(pidfd: number, vec: Bytes | bigint | null, vlen: number | bigint, behavior: number, flags: number): number {
   const r = native.unsafe_process_madvise(pidfd, vec, vlen, behavior, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_process_madvise');
+  if (r < 0) throw syscallError(-r, 'process_madvise');
   return r;
 }
 
 /**
- * unsafe_process_vm_readv(2): syscall 351 on linux-ppc64 (kernel entry sys_process_vm_readv).
+ * process_vm_readv(2): syscall 351 on linux-ppc64 (kernel entry sys_process_vm_readv).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_process_vm_readv(pid: number, lvec: Bytes | bigint | null, liovcnt: number | bigint, rvec: Bytes | bigint | null, riovcnt: number | bigint, flags: number | bigint): number {
   const r = native.unsafe_process_vm_readv(pid, lvec, liovcnt, rvec, riovcnt, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_process_vm_readv');
+  if (r < 0) throw syscallError(-r, 'process_vm_readv');
   return r;
 }
 
 /**
- * unsafe_process_vm_writev(2): syscall 352 on linux-ppc64 (kernel entry sys_process_vm_writev).
+ * process_vm_writev(2): syscall 352 on linux-ppc64 (kernel entry sys_process_vm_writev).
+ * Unsafe: writes another process's memory, or this one's when pid is our own.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_process_vm_writev(pid: number, lvec: Bytes | bigint | null, liovcnt: number | bigint, rvec: Bytes | bigint | null, riovcnt: number | bigint, flags: number | bigint): number {
   const r = native.unsafe_process_vm_writev(pid, lvec, liovcnt, rvec, riovcnt, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_process_vm_writev');
+  if (r < 0) throw syscallError(-r, 'process_vm_writev');
   return r;
 }
 
 /**
- * unsafe_pselect6(2): syscall 280 on linux-ppc64 (kernel entry sys_pselect6).
+ * pselect6(2): syscall 280 on linux-ppc64 (kernel entry sys_pselect6).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pselect6(n: number, inp: Bytes | bigint | null, outp: Bytes | bigint | null, exp: Bytes | bigint | null, tsp: Bytes | bigint | null, sig: Bytes | bigint | null): number {
   const r = native.unsafe_pselect6(n, inp, outp, exp, tsp, sig);
-  if (r < 0) throw syscallError(-r, 'unsafe_pselect6');
+  if (r < 0) throw syscallError(-r, 'pselect6');
   return r;
 }
 
 /**
- * unsafe_pwritev(2): syscall 321 on linux-ppc64 (kernel entry sys_pwritev).
+ * ptrace(2): syscall 26 on linux-ppc64 (kernel entry sys_ptrace).
+ * Unsafe: PTRACE_PEEK* /POKE* read and write at raw addresses; PTRACE_TRACEME hands the process to its parent.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_ptrace(request: number | bigint, pid: number | bigint, addr: number | bigint, data: number | bigint): number {
+  const r = native.unsafe_ptrace(request, pid, addr, data);
+  if (r < 0) throw syscallError(-r, 'ptrace');
+  return r;
+}
+
+/**
+ * pwritev(2): syscall 321 on linux-ppc64 (kernel entry sys_pwritev).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pwritev(fd: number | bigint, vec: Bytes | bigint | null, vlen: number | bigint, pos_l: number | bigint, pos_h: number | bigint): number {
   const r = native.unsafe_pwritev(fd, vec, vlen, pos_l, pos_h);
-  if (r < 0) throw syscallError(-r, 'unsafe_pwritev');
+  if (r < 0) throw syscallError(-r, 'pwritev');
   return r;
 }
 
 /**
- * unsafe_pwritev2(2): syscall 381 on linux-ppc64 (kernel entry sys_pwritev2).
+ * pwritev2(2): syscall 381 on linux-ppc64 (kernel entry sys_pwritev2).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pwritev2(fd: number | bigint, vec: Bytes | bigint | null, vlen: number | bigint, pos_l: number | bigint, pos_h: number | bigint, flags: number): number {
   const r = native.unsafe_pwritev2(fd, vec, vlen, pos_l, pos_h, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_pwritev2');
+  if (r < 0) throw syscallError(-r, 'pwritev2');
   return r;
 }
 
 /**
- * unsafe_quotactl(2): syscall 131 on linux-ppc64 (kernel entry sys_quotactl).
+ * quotactl(2): syscall 131 on linux-ppc64 (kernel entry sys_quotactl).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_quotactl(cmd: number, special: Bytes | bigint | null, id: number, addr: Bytes | bigint | null): number {
   const r = native.unsafe_quotactl(cmd, special, id, addr);
-  if (r < 0) throw syscallError(-r, 'unsafe_quotactl');
+  if (r < 0) throw syscallError(-r, 'quotactl');
   return r;
 }
 
 /**
- * unsafe_quotactl_fd(2): syscall 443 on linux-ppc64 (kernel entry sys_quotactl_fd).
+ * quotactl_fd(2): syscall 443 on linux-ppc64 (kernel entry sys_quotactl_fd).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_quotactl_fd(fd: number, cmd: number, id: number, addr: Bytes | bigint | null): number {
   const r = native.unsafe_quotactl_fd(fd, cmd, id, addr);
-  if (r < 0) throw syscallError(-r, 'unsafe_quotactl_fd');
+  if (r < 0) throw syscallError(-r, 'quotactl_fd');
   return r;
 }
 
 /**
- * unsafe_readlink(2): syscall 85 on linux-ppc64 (kernel entry sys_readlink).
+ * readlink(2): syscall 85 on linux-ppc64 (kernel entry sys_readlink).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_readlink(path: Bytes | bigint | null, buf: Bytes | bigint | null, bufsiz: number): number {
   const r = native.unsafe_readlink(path, buf, bufsiz);
-  if (r < 0) throw syscallError(-r, 'unsafe_readlink');
+  if (r < 0) throw syscallError(-r, 'readlink');
   return r;
 }
 
 /**
- * unsafe_reboot(2): syscall 88 on linux-ppc64 (kernel entry sys_reboot).
+ * reboot(2): syscall 88 on linux-ppc64 (kernel entry sys_reboot).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_reboot(magic1: number, magic2: number, cmd: number, arg: Bytes | bigint | null): number {
   const r = native.unsafe_reboot(magic1, magic2, cmd, arg);
-  if (r < 0) throw syscallError(-r, 'unsafe_reboot');
+  if (r < 0) throw syscallError(-r, 'reboot');
   return r;
 }
 
 /**
- * unsafe_recv(2): syscall 336 on linux-ppc64 (kernel entry sys_recv).
+ * recv(2): syscall 336 on linux-ppc64 (kernel entry sys_recv).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_recv(fd: number, ubuf: Bytes | bigint | null, size: number | bigint, flags: number): number {
   const r = native.unsafe_recv(fd, ubuf, size, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_recv');
+  if (r < 0) throw syscallError(-r, 'recv');
   return r;
 }
 
 /**
- * unsafe_recvmmsg(2): syscall 343 on linux-ppc64 (kernel entry sys_recvmmsg).
+ * recvmmsg(2): syscall 343 on linux-ppc64 (kernel entry sys_recvmmsg).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_recvmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: number, flags: number, timeout: Bytes | bigint | null): number {
   const r = native.unsafe_recvmmsg(fd, mmsg, vlen, flags, timeout);
-  if (r < 0) throw syscallError(-r, 'unsafe_recvmmsg');
+  if (r < 0) throw syscallError(-r, 'recvmmsg');
   return r;
 }
 
 /**
- * unsafe_removexattr(2): syscall 218 on linux-ppc64 (kernel entry sys_removexattr).
+ * remap_file_pages(2): syscall 239 on linux-ppc64 (kernel entry sys_remap_file_pages).
+ * Unsafe: start is a raw address inside any shared mapping, the runtime's included.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_remap_file_pages(start: number | bigint, size: number | bigint, prot: number | bigint, pgoff: number | bigint, flags: number | bigint): number {
+  const r = native.unsafe_remap_file_pages(start, size, prot, pgoff, flags);
+  if (r < 0) throw syscallError(-r, 'remap_file_pages');
+  return r;
+}
+
+/**
+ * removexattr(2): syscall 218 on linux-ppc64 (kernel entry sys_removexattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_removexattr(pathname: Bytes | bigint | null, name: Bytes | bigint | null): number {
   const r = native.unsafe_removexattr(pathname, name);
-  if (r < 0) throw syscallError(-r, 'unsafe_removexattr');
+  if (r < 0) throw syscallError(-r, 'removexattr');
   return r;
 }
 
 /**
- * unsafe_rename(2): syscall 38 on linux-ppc64 (kernel entry sys_rename).
+ * rename(2): syscall 38 on linux-ppc64 (kernel entry sys_rename).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_rename(oldname: Bytes | bigint | null, newname: Bytes | bigint | null): number {
   const r = native.unsafe_rename(oldname, newname);
-  if (r < 0) throw syscallError(-r, 'unsafe_rename');
+  if (r < 0) throw syscallError(-r, 'rename');
   return r;
 }
 
 /**
- * unsafe_renameat(2): syscall 293 on linux-ppc64 (kernel entry sys_renameat).
+ * renameat(2): syscall 293 on linux-ppc64 (kernel entry sys_renameat).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_renameat(olddfd: number, oldname: Bytes | bigint | null, newdfd: number, newname: Bytes | bigint | null): number {
   const r = native.unsafe_renameat(olddfd, oldname, newdfd, newname);
-  if (r < 0) throw syscallError(-r, 'unsafe_renameat');
+  if (r < 0) throw syscallError(-r, 'renameat');
   return r;
 }
 
 /**
- * unsafe_request_key(2): syscall 270 on linux-ppc64 (kernel entry sys_request_key).
+ * request_key(2): syscall 270 on linux-ppc64 (kernel entry sys_request_key).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_request_key(_type: Bytes | bigint | null, _description: Bytes | bigint | null, _callout_info: Bytes | bigint | null, destringid: number): number {
   const r = native.unsafe_request_key(_type, _description, _callout_info, destringid);
-  if (r < 0) throw syscallError(-r, 'unsafe_request_key');
+  if (r < 0) throw syscallError(-r, 'request_key');
   return r;
 }
 
 /**
- * unsafe_rmdir(2): syscall 40 on linux-ppc64 (kernel entry sys_rmdir).
+ * rmdir(2): syscall 40 on linux-ppc64 (kernel entry sys_rmdir).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_rmdir(pathname: Bytes | bigint | null): number {
   const r = native.unsafe_rmdir(pathname);
-  if (r < 0) throw syscallError(-r, 'unsafe_rmdir');
+  if (r < 0) throw syscallError(-r, 'rmdir');
   return r;
 }
 
 /**
- * unsafe_rseq(2): syscall 387 on linux-ppc64 (kernel entry sys_rseq).
+ * rseq(2): syscall 387 on linux-ppc64 (kernel entry sys_rseq).
+ * Unsafe: the C library has registered the thread's rseq area; a second one is refused or displaces it.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_rseq(rseq: Bytes | bigint | null, rseq_len: number, flags: number, sig: number): number {
   const r = native.unsafe_rseq(rseq, rseq_len, flags, sig);
-  if (r < 0) throw syscallError(-r, 'unsafe_rseq');
+  if (r < 0) throw syscallError(-r, 'rseq');
   return r;
 }
 
 /**
- * unsafe_rt_sigaction(2): syscall 173 on linux-ppc64 (kernel entry sys_rt_sigaction).
+ * rt_sigaction(2): syscall 173 on linux-ppc64 (kernel entry sys_rt_sigaction).
+ * Unsafe: replaces signal handlers Node and V8 installed (SIGSEGV for wasm, SIGCHLD, SIGINT).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_rt_sigaction(sig: number, act: Bytes | bigint | null, oact: Bytes | bigint | null, sigsetsize: number | bigint): number {
   const r = native.unsafe_rt_sigaction(sig, act, oact, sigsetsize);
-  if (r < 0) throw syscallError(-r, 'unsafe_rt_sigaction');
+  if (r < 0) throw syscallError(-r, 'rt_sigaction');
   return r;
 }
 
 /**
- * unsafe_rt_sigpending(2): syscall 175 on linux-ppc64 (kernel entry sys_rt_sigpending).
+ * rt_sigpending(2): syscall 175 on linux-ppc64 (kernel entry sys_rt_sigpending).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_rt_sigpending(uset: Bytes | bigint | null, sigsetsize: number | bigint): number {
   const r = native.unsafe_rt_sigpending(uset, sigsetsize);
-  if (r < 0) throw syscallError(-r, 'unsafe_rt_sigpending');
+  if (r < 0) throw syscallError(-r, 'rt_sigpending');
   return r;
 }
 
 /**
- * unsafe_rt_sigqueueinfo(2): syscall 177 on linux-ppc64 (kernel entry sys_rt_sigqueueinfo).
+ * rt_sigqueueinfo(2): syscall 177 on linux-ppc64 (kernel entry sys_rt_sigqueueinfo).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_rt_sigqueueinfo(pid: number, sig: number, uinfo: Bytes | bigint | null): number {
   const r = native.unsafe_rt_sigqueueinfo(pid, sig, uinfo);
-  if (r < 0) throw syscallError(-r, 'unsafe_rt_sigqueueinfo');
+  if (r < 0) throw syscallError(-r, 'rt_sigqueueinfo');
   return r;
 }
 
 /**
- * unsafe_rt_sigsuspend(2): syscall 178 on linux-ppc64 (kernel entry sys_rt_sigsuspend).
+ * rt_sigsuspend(2): syscall 178 on linux-ppc64 (kernel entry sys_rt_sigsuspend).
+ * Unsafe: waits with a caller-chosen mask, and one that blocks Node's signals blocks the JavaScript thread for good.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_rt_sigsuspend(unewset: Bytes | bigint | null, sigsetsize: number | bigint): number {
   const r = native.unsafe_rt_sigsuspend(unewset, sigsetsize);
-  if (r < 0) throw syscallError(-r, 'unsafe_rt_sigsuspend');
+  if (r < 0) throw syscallError(-r, 'rt_sigsuspend');
   return r;
 }
 
 /**
- * unsafe_rt_sigtimedwait(2): syscall 176 on linux-ppc64 (kernel entry sys_rt_sigtimedwait).
+ * rt_sigtimedwait(2): syscall 176 on linux-ppc64 (kernel entry sys_rt_sigtimedwait).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_rt_sigtimedwait(uthese: Bytes | bigint | null, uinfo: Bytes | bigint | null, uts: Bytes | bigint | null, sigsetsize: number | bigint): number {
   const r = native.unsafe_rt_sigtimedwait(uthese, uinfo, uts, sigsetsize);
-  if (r < 0) throw syscallError(-r, 'unsafe_rt_sigtimedwait');
+  if (r < 0) throw syscallError(-r, 'rt_sigtimedwait');
   return r;
 }
 
 /**
- * unsafe_rt_tgsigqueueinfo(2): syscall 322 on linux-ppc64 (kernel entry sys_rt_tgsigqueueinfo).
+ * rt_tgsigqueueinfo(2): syscall 322 on linux-ppc64 (kernel entry sys_rt_tgsigqueueinfo).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_rt_tgsigqueueinfo(tgid: number, pid: number, sig: number, uinfo: Bytes | bigint | null): number {
   const r = native.unsafe_rt_tgsigqueueinfo(tgid, pid, sig, uinfo);
-  if (r < 0) throw syscallError(-r, 'unsafe_rt_tgsigqueueinfo');
+  if (r < 0) throw syscallError(-r, 'rt_tgsigqueueinfo');
   return r;
 }
 
 /**
- * unsafe_rtas(2): syscall 255 on linux-ppc64 (kernel entry sys_rtas).
+ * rtas(2): syscall 255 on linux-ppc64 (kernel entry sys_rtas).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_rtas(uargs: Bytes | bigint | null): number {
   const r = native.unsafe_rtas(uargs);
-  if (r < 0) throw syscallError(-r, 'unsafe_rtas');
+  if (r < 0) throw syscallError(-r, 'rtas');
   return r;
 }
 
 /**
- * unsafe_sched_getattr(2): syscall 356 on linux-ppc64 (kernel entry sys_sched_getattr).
+ * sched_getattr(2): syscall 356 on linux-ppc64 (kernel entry sys_sched_getattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sched_getattr(pid: number, uattr: Bytes | bigint | null, usize: number, flags: number): number {
   const r = native.unsafe_sched_getattr(pid, uattr, usize, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_sched_getattr');
+  if (r < 0) throw syscallError(-r, 'sched_getattr');
   return r;
 }
 
 /**
- * unsafe_sched_getparam(2): syscall 155 on linux-ppc64 (kernel entry sys_sched_getparam).
+ * sched_getparam(2): syscall 155 on linux-ppc64 (kernel entry sys_sched_getparam).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sched_getparam(pid: number, param: Bytes | bigint | null): number {
   const r = native.unsafe_sched_getparam(pid, param);
-  if (r < 0) throw syscallError(-r, 'unsafe_sched_getparam');
+  if (r < 0) throw syscallError(-r, 'sched_getparam');
   return r;
 }
 
 /**
- * unsafe_sched_rr_get_interval(2): syscall 161 on linux-ppc64 (kernel entry sys_sched_rr_get_interval).
+ * sched_rr_get_interval(2): syscall 161 on linux-ppc64 (kernel entry sys_sched_rr_get_interval).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sched_rr_get_interval(pid: number, interval: Bytes | bigint | null): number {
   const r = native.unsafe_sched_rr_get_interval(pid, interval);
-  if (r < 0) throw syscallError(-r, 'unsafe_sched_rr_get_interval');
+  if (r < 0) throw syscallError(-r, 'sched_rr_get_interval');
   return r;
 }
 
 /**
- * unsafe_sched_setaffinity(2): syscall 222 on linux-ppc64 (kernel entry sys_sched_setaffinity).
+ * sched_setaffinity(2): syscall 222 on linux-ppc64 (kernel entry sys_sched_setaffinity).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sched_setaffinity(pid: number, len: number, user_mask_ptr: Bytes | bigint | null): number {
   const r = native.unsafe_sched_setaffinity(pid, len, user_mask_ptr);
-  if (r < 0) throw syscallError(-r, 'unsafe_sched_setaffinity');
+  if (r < 0) throw syscallError(-r, 'sched_setaffinity');
   return r;
 }
 
 /**
- * unsafe_sched_setattr(2): syscall 355 on linux-ppc64 (kernel entry sys_sched_setattr).
+ * sched_setattr(2): syscall 355 on linux-ppc64 (kernel entry sys_sched_setattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sched_setattr(pid: number, uattr: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_sched_setattr(pid, uattr, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_sched_setattr');
+  if (r < 0) throw syscallError(-r, 'sched_setattr');
   return r;
 }
 
 /**
- * unsafe_sched_setparam(2): syscall 154 on linux-ppc64 (kernel entry sys_sched_setparam).
+ * sched_setparam(2): syscall 154 on linux-ppc64 (kernel entry sys_sched_setparam).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sched_setparam(pid: number, param: Bytes | bigint | null): number {
   const r = native.unsafe_sched_setparam(pid, param);
-  if (r < 0) throw syscallError(-r, 'unsafe_sched_setparam');
+  if (r < 0) throw syscallError(-r, 'sched_setparam');
   return r;
 }
 
 /**
- * unsafe_sched_setscheduler(2): syscall 156 on linux-ppc64 (kernel entry sys_sched_setscheduler).
+ * sched_setscheduler(2): syscall 156 on linux-ppc64 (kernel entry sys_sched_setscheduler).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sched_setscheduler(pid: number, policy: number, param: Bytes | bigint | null): number {
   const r = native.unsafe_sched_setscheduler(pid, policy, param);
-  if (r < 0) throw syscallError(-r, 'unsafe_sched_setscheduler');
+  if (r < 0) throw syscallError(-r, 'sched_setscheduler');
   return r;
 }
 
 /**
- * unsafe_seccomp(2): syscall 358 on linux-ppc64 (kernel entry sys_seccomp).
+ * seccomp(2): syscall 358 on linux-ppc64 (kernel entry sys_seccomp).
+ * Unsafe: a filter can kill the process on the runtime's next system call.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_seccomp(op: number, flags: number, uargs: Bytes | bigint | null): number {
   const r = native.unsafe_seccomp(op, flags, uargs);
-  if (r < 0) throw syscallError(-r, 'unsafe_seccomp');
+  if (r < 0) throw syscallError(-r, 'seccomp');
   return r;
 }
 
 /**
- * unsafe_semtimedop(2): syscall 392 on linux-ppc64 (kernel entry sys_semtimedop).
+ * semctl(2): syscall 394 on linux-ppc64 (kernel entry sys_semctl).
+ * Unsafe: the fourth argument (union semun) is an address for IPC_STAT, IPC_SET, GETALL and SETALL.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_semctl(semid: number, semnum: number, cmd: number, arg: number | bigint): number {
+  const r = native.unsafe_semctl(semid, semnum, cmd, arg);
+  if (r < 0) throw syscallError(-r, 'semctl');
+  return r;
+}
+
+/**
+ * semtimedop(2): syscall 392 on linux-ppc64 (kernel entry sys_semtimedop).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_semtimedop(semid: number, tsops: Bytes | bigint | null, nsops: number, timeout: Bytes | bigint | null): number {
   const r = native.unsafe_semtimedop(semid, tsops, nsops, timeout);
-  if (r < 0) throw syscallError(-r, 'unsafe_semtimedop');
+  if (r < 0) throw syscallError(-r, 'semtimedop');
   return r;
 }
 
 /**
- * unsafe_send(2): syscall 334 on linux-ppc64 (kernel entry sys_send).
+ * send(2): syscall 334 on linux-ppc64 (kernel entry sys_send).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_send(fd: number, buff: Bytes | bigint | null, len: number | bigint, flags: number): number {
   const r = native.unsafe_send(fd, buff, len, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_send');
+  if (r < 0) throw syscallError(-r, 'send');
   return r;
 }
 
 /**
- * unsafe_sendfile(2): syscall 186 on linux-ppc64 (kernel entry sys_sendfile64).
+ * sendfile(2): syscall 186 on linux-ppc64 (kernel entry sys_sendfile64).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sendfile(out_fd: number, in_fd: number, offset: Bytes | bigint | null, count: number | bigint): number {
   const r = native.unsafe_sendfile(out_fd, in_fd, offset, count);
-  if (r < 0) throw syscallError(-r, 'unsafe_sendfile');
+  if (r < 0) throw syscallError(-r, 'sendfile');
   return r;
 }
 
 /**
- * unsafe_sendmmsg(2): syscall 349 on linux-ppc64 (kernel entry sys_sendmmsg).
+ * sendmmsg(2): syscall 349 on linux-ppc64 (kernel entry sys_sendmmsg).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sendmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: number, flags: number): number {
   const r = native.unsafe_sendmmsg(fd, mmsg, vlen, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_sendmmsg');
+  if (r < 0) throw syscallError(-r, 'sendmmsg');
   return r;
 }
 
 /**
- * unsafe_set_mempolicy(2): syscall 261 on linux-ppc64 (kernel entry sys_set_mempolicy).
+ * set_mempolicy(2): syscall 261 on linux-ppc64 (kernel entry sys_set_mempolicy).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_set_mempolicy(mode: number, nmask: Bytes | bigint | null, maxnode: number | bigint): number {
   const r = native.unsafe_set_mempolicy(mode, nmask, maxnode);
-  if (r < 0) throw syscallError(-r, 'unsafe_set_mempolicy');
+  if (r < 0) throw syscallError(-r, 'set_mempolicy');
   return r;
 }
 
 /**
- * unsafe_set_robust_list(2): syscall 300 on linux-ppc64 (kernel entry sys_set_robust_list).
+ * set_mempolicy_home_node(2): syscall 450 on linux-ppc64 (kernel entry sys_set_mempolicy_home_node).
+ * Unsafe: start is a raw address range.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_set_mempolicy_home_node(start: number | bigint, len: number | bigint, home_node: number | bigint, flags: number | bigint): number {
+  const r = native.unsafe_set_mempolicy_home_node(start, len, home_node, flags);
+  if (r < 0) throw syscallError(-r, 'set_mempolicy_home_node');
+  return r;
+}
+
+/**
+ * set_robust_list(2): syscall 300 on linux-ppc64 (kernel entry sys_set_robust_list).
+ * Unsafe: replaces the C library's robust futex list for the thread.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_set_robust_list(head: Bytes | bigint | null, len: number | bigint): number {
   const r = native.unsafe_set_robust_list(head, len);
-  if (r < 0) throw syscallError(-r, 'unsafe_set_robust_list');
+  if (r < 0) throw syscallError(-r, 'set_robust_list');
   return r;
 }
 
 /**
- * unsafe_set_tid_address(2): syscall 232 on linux-ppc64 (kernel entry sys_set_tid_address).
+ * set_tid_address(2): syscall 232 on linux-ppc64 (kernel entry sys_set_tid_address).
+ * Unsafe: replaces the C library's clear-child-tid pointer for the thread.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_set_tid_address(tidptr: Bytes | bigint | null): number {
   const r = native.unsafe_set_tid_address(tidptr);
-  if (r < 0) throw syscallError(-r, 'unsafe_set_tid_address');
+  if (r < 0) throw syscallError(-r, 'set_tid_address');
   return r;
 }
 
 /**
- * unsafe_setdomainname(2): syscall 121 on linux-ppc64 (kernel entry sys_setdomainname).
+ * setdomainname(2): syscall 121 on linux-ppc64 (kernel entry sys_setdomainname).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_setdomainname(name: Bytes | bigint | null, len: number): number {
   const r = native.unsafe_setdomainname(name, len);
-  if (r < 0) throw syscallError(-r, 'unsafe_setdomainname');
+  if (r < 0) throw syscallError(-r, 'setdomainname');
   return r;
 }
 
 /**
- * unsafe_setgroups(2): syscall 81 on linux-ppc64 (kernel entry sys_setgroups).
+ * setgroups(2): syscall 81 on linux-ppc64 (kernel entry sys_setgroups).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_setgroups(gidsetsize: number, grouplist: Bytes | bigint | null): number {
   const r = native.unsafe_setgroups(gidsetsize, grouplist);
-  if (r < 0) throw syscallError(-r, 'unsafe_setgroups');
+  if (r < 0) throw syscallError(-r, 'setgroups');
   return r;
 }
 
 /**
- * unsafe_sethostname(2): syscall 74 on linux-ppc64 (kernel entry sys_sethostname).
+ * sethostname(2): syscall 74 on linux-ppc64 (kernel entry sys_sethostname).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sethostname(name: Bytes | bigint | null, len: number): number {
   const r = native.unsafe_sethostname(name, len);
-  if (r < 0) throw syscallError(-r, 'unsafe_sethostname');
+  if (r < 0) throw syscallError(-r, 'sethostname');
   return r;
 }
 
 /**
- * unsafe_setitimer(2): syscall 104 on linux-ppc64 (kernel entry sys_setitimer).
+ * setitimer(2): syscall 104 on linux-ppc64 (kernel entry sys_setitimer).
+ * Unsafe: arms SIGALRM, SIGVTALRM or SIGPROF, whose default actions end the process.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_setitimer(which: number, value: Bytes | bigint | null, ovalue: Bytes | bigint | null): number {
   const r = native.unsafe_setitimer(which, value, ovalue);
-  if (r < 0) throw syscallError(-r, 'unsafe_setitimer');
+  if (r < 0) throw syscallError(-r, 'setitimer');
   return r;
 }
 
 /**
- * unsafe_setrlimit(2): syscall 75 on linux-ppc64 (kernel entry sys_setrlimit).
+ * setrlimit(2): syscall 75 on linux-ppc64 (kernel entry sys_setrlimit).
+ * Unsafe: lowering this process's limits ends or cripples it (read limits with getrlimit).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_setrlimit(resource: number, rlim: Bytes | bigint | null): number {
   const r = native.unsafe_setrlimit(resource, rlim);
-  if (r < 0) throw syscallError(-r, 'unsafe_setrlimit');
+  if (r < 0) throw syscallError(-r, 'setrlimit');
   return r;
 }
 
 /**
- * unsafe_settimeofday(2): syscall 79 on linux-ppc64 (kernel entry sys_settimeofday).
+ * settimeofday(2): syscall 79 on linux-ppc64 (kernel entry sys_settimeofday).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_settimeofday(tv: Bytes | bigint | null, tz: Bytes | bigint | null): number {
   const r = native.unsafe_settimeofday(tv, tz);
-  if (r < 0) throw syscallError(-r, 'unsafe_settimeofday');
+  if (r < 0) throw syscallError(-r, 'settimeofday');
   return r;
 }
 
 /**
- * unsafe_setxattr(2): syscall 209 on linux-ppc64 (kernel entry sys_setxattr).
+ * setxattr(2): syscall 209 on linux-ppc64 (kernel entry sys_setxattr).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_setxattr(pathname: Bytes | bigint | null, name: Bytes | bigint | null, value: Bytes | bigint | null, size: number | bigint, flags: number): number {
   const r = native.unsafe_setxattr(pathname, name, value, size, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_setxattr');
+  if (r < 0) throw syscallError(-r, 'setxattr');
   return r;
 }
 
 /**
- * unsafe_shmat(2): syscall 397 on linux-ppc64 (kernel entry sys_shmat).
+ * shmat(2): syscall 397 on linux-ppc64 (kernel entry sys_shmat).
+ * Unsafe: maps a segment at a raw address (SHM_REMAP replaces what is there).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_shmat(shmid: number, shmaddr: Bytes | bigint | null, shmflg: number): number {
   const r = native.unsafe_shmat(shmid, shmaddr, shmflg);
-  if (r < 0) throw syscallError(-r, 'unsafe_shmat');
+  if (r < 0) throw syscallError(-r, 'shmat');
   return r;
 }
 
 /**
- * unsafe_shmctl(2): syscall 396 on linux-ppc64 (kernel entry sys_shmctl).
+ * shmctl(2): syscall 396 on linux-ppc64 (kernel entry sys_shmctl).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_shmctl(shmid: number, cmd: number, buf: Bytes | bigint | null): number {
   const r = native.unsafe_shmctl(shmid, cmd, buf);
-  if (r < 0) throw syscallError(-r, 'unsafe_shmctl');
+  if (r < 0) throw syscallError(-r, 'shmctl');
   return r;
 }
 
 /**
- * unsafe_shmdt(2): syscall 398 on linux-ppc64 (kernel entry sys_shmdt).
+ * shmdt(2): syscall 398 on linux-ppc64 (kernel entry sys_shmdt).
+ * Unsafe: detaches whatever shared segment is at a raw address.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_shmdt(shmaddr: Bytes | bigint | null): number {
   const r = native.unsafe_shmdt(shmaddr);
-  if (r < 0) throw syscallError(-r, 'unsafe_shmdt');
+  if (r < 0) throw syscallError(-r, 'shmdt');
   return r;
 }
 
 /**
- * unsafe_sigaltstack(2): syscall 185 on linux-ppc64 (kernel entry sys_sigaltstack).
+ * sigaltstack(2): syscall 185 on linux-ppc64 (kernel entry sys_sigaltstack).
+ * Unsafe: replaces the alternate signal stack V8 and the C library installed; the stack is a raw address.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sigaltstack(uss: Bytes | bigint | null, uoss: Bytes | bigint | null): number {
   const r = native.unsafe_sigaltstack(uss, uoss);
-  if (r < 0) throw syscallError(-r, 'unsafe_sigaltstack');
+  if (r < 0) throw syscallError(-r, 'sigaltstack');
   return r;
 }
 
 /**
- * unsafe_signal(2): syscall 48 on linux-ppc64 (kernel entry sys_signal).
+ * signal(2): syscall 48 on linux-ppc64 (kernel entry sys_signal).
+ * Unsafe: replaces signal handlers Node and V8 installed; the handler is a raw address.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_signal(sig: number, handler: Bytes | bigint | null): number {
   const r = native.unsafe_signal(sig, handler);
-  if (r < 0) throw syscallError(-r, 'unsafe_signal');
+  if (r < 0) throw syscallError(-r, 'signal');
   return r;
 }
 
 /**
- * unsafe_signalfd(2): syscall 305 on linux-ppc64 (kernel entry sys_signalfd).
+ * signalfd(2): syscall 305 on linux-ppc64 (kernel entry sys_signalfd).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_signalfd(ufd: number, user_mask: Bytes | bigint | null, sizemask: number | bigint): number {
   const r = native.unsafe_signalfd(ufd, user_mask, sizemask);
-  if (r < 0) throw syscallError(-r, 'unsafe_signalfd');
+  if (r < 0) throw syscallError(-r, 'signalfd');
   return r;
 }
 
 /**
- * unsafe_signalfd4(2): syscall 313 on linux-ppc64 (kernel entry sys_signalfd4).
+ * signalfd4(2): syscall 313 on linux-ppc64 (kernel entry sys_signalfd4).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_signalfd4(ufd: number, user_mask: Bytes | bigint | null, sizemask: number | bigint, flags: number): number {
   const r = native.unsafe_signalfd4(ufd, user_mask, sizemask, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_signalfd4');
+  if (r < 0) throw syscallError(-r, 'signalfd4');
   return r;
 }
 
 /**
- * unsafe_socketcall(2): syscall 102 on linux-ppc64 (kernel entry sys_socketcall).
+ * socketcall(2): syscall 102 on linux-ppc64 (kernel entry sys_socketcall).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_socketcall(call: number, args: Bytes | bigint | null): number {
   const r = native.unsafe_socketcall(call, args);
-  if (r < 0) throw syscallError(-r, 'unsafe_socketcall');
+  if (r < 0) throw syscallError(-r, 'socketcall');
   return r;
 }
 
 /**
- * unsafe_splice(2): syscall 283 on linux-ppc64 (kernel entry sys_splice).
+ * splice(2): syscall 283 on linux-ppc64 (kernel entry sys_splice).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_splice(fd_in: number, off_in: Bytes | bigint | null, fd_out: number, off_out: Bytes | bigint | null, len: number | bigint, flags: number): number {
   const r = native.unsafe_splice(fd_in, off_in, fd_out, off_out, len, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_splice');
+  if (r < 0) throw syscallError(-r, 'splice');
   return r;
 }
 
 /**
- * unsafe_spu_create(2): syscall 279 on linux-ppc64 (kernel entry sys_spu_create).
+ * spu_create(2): syscall 279 on linux-ppc64 (kernel entry sys_spu_create).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_spu_create(name: Bytes | bigint | null, flags: number, mode: number, neighbor_fd: number): number {
   const r = native.unsafe_spu_create(name, flags, mode, neighbor_fd);
-  if (r < 0) throw syscallError(-r, 'unsafe_spu_create');
+  if (r < 0) throw syscallError(-r, 'spu_create');
   return r;
 }
 
 /**
- * unsafe_spu_run(2): syscall 278 on linux-ppc64 (kernel entry sys_spu_run).
+ * spu_run(2): syscall 278 on linux-ppc64 (kernel entry sys_spu_run).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_spu_run(fd: number, unpc: Bytes | bigint | null, ustatus: Bytes | bigint | null): number {
   const r = native.unsafe_spu_run(fd, unpc, ustatus);
-  if (r < 0) throw syscallError(-r, 'unsafe_spu_run');
+  if (r < 0) throw syscallError(-r, 'spu_run');
   return r;
 }
 
 /**
- * unsafe_stat(2): syscall 106 on linux-ppc64 (kernel entry sys_newstat).
+ * stat(2): syscall 106 on linux-ppc64 (kernel entry sys_newstat).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_stat(filename: Bytes | bigint | null, statbuf: Bytes | bigint | null): number {
   const r = native.unsafe_stat(filename, statbuf);
-  if (r < 0) throw syscallError(-r, 'unsafe_stat');
+  if (r < 0) throw syscallError(-r, 'stat');
   return r;
 }
 
 /**
- * unsafe_statfs(2): syscall 99 on linux-ppc64 (kernel entry sys_statfs).
+ * statfs(2): syscall 99 on linux-ppc64 (kernel entry sys_statfs).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_statfs(pathname: Bytes | bigint | null, buf: Bytes | bigint | null): number {
   const r = native.unsafe_statfs(pathname, buf);
-  if (r < 0) throw syscallError(-r, 'unsafe_statfs');
+  if (r < 0) throw syscallError(-r, 'statfs');
   return r;
 }
 
 /**
- * unsafe_statfs64(2): syscall 252 on linux-ppc64 (kernel entry sys_statfs64).
+ * statfs64(2): syscall 252 on linux-ppc64 (kernel entry sys_statfs64).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_statfs64(pathname: Bytes | bigint | null, sz: number | bigint, buf: Bytes | bigint | null): number {
   const r = native.unsafe_statfs64(pathname, sz, buf);
-  if (r < 0) throw syscallError(-r, 'unsafe_statfs64');
+  if (r < 0) throw syscallError(-r, 'statfs64');
   return r;
 }
 
 /**
- * unsafe_statmount(2): syscall 457 on linux-ppc64 (kernel entry sys_statmount).
+ * statmount(2): syscall 457 on linux-ppc64 (kernel entry sys_statmount).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_statmount(req: Bytes | bigint | null, buf: Bytes | bigint | null, bufsize: number | bigint, flags: number): number {
   const r = native.unsafe_statmount(req, buf, bufsize, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_statmount');
+  if (r < 0) throw syscallError(-r, 'statmount');
   return r;
 }
 
 /**
- * unsafe_stime(2): syscall 25 on linux-ppc64 (kernel entry sys_stime).
+ * stime(2): syscall 25 on linux-ppc64 (kernel entry sys_stime).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_stime(tptr: Bytes | bigint | null): number {
   const r = native.unsafe_stime(tptr);
-  if (r < 0) throw syscallError(-r, 'unsafe_stime');
+  if (r < 0) throw syscallError(-r, 'stime');
   return r;
 }
 
 /**
- * unsafe_subpage_prot(2): syscall 310 on linux-ppc64 (kernel entry sys_subpage_prot).
+ * subpage_prot(2): syscall 310 on linux-ppc64 (kernel entry sys_subpage_prot).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_subpage_prot(addr: number | bigint, len: number | bigint, map: Bytes | bigint | null): number {
   const r = native.unsafe_subpage_prot(addr, len, map);
-  if (r < 0) throw syscallError(-r, 'unsafe_subpage_prot');
+  if (r < 0) throw syscallError(-r, 'subpage_prot');
   return r;
 }
 
 /**
- * unsafe_swapcontext(2): syscall 249 on linux-ppc64 (kernel entry sys_swapcontext).
- * @throws SyscallError when the kernel returns an error.
- */
-export function unsafe_swapcontext(old_ctx: Bytes | bigint | null, new_ctx: Bytes | bigint | null, ctx_size: number | bigint): number {
-  const r = native.unsafe_swapcontext(old_ctx, new_ctx, ctx_size);
-  if (r < 0) throw syscallError(-r, 'unsafe_swapcontext');
-  return r;
-}
-
-/**
- * unsafe_swapoff(2): syscall 115 on linux-ppc64 (kernel entry sys_swapoff).
+ * swapoff(2): syscall 115 on linux-ppc64 (kernel entry sys_swapoff).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_swapoff(specialfile: Bytes | bigint | null): number {
   const r = native.unsafe_swapoff(specialfile);
-  if (r < 0) throw syscallError(-r, 'unsafe_swapoff');
+  if (r < 0) throw syscallError(-r, 'swapoff');
   return r;
 }
 
 /**
- * unsafe_swapon(2): syscall 87 on linux-ppc64 (kernel entry sys_swapon).
+ * swapon(2): syscall 87 on linux-ppc64 (kernel entry sys_swapon).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_swapon(specialfile: Bytes | bigint | null, swap_flags: number): number {
   const r = native.unsafe_swapon(specialfile, swap_flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_swapon');
+  if (r < 0) throw syscallError(-r, 'swapon');
   return r;
 }
 
 /**
- * unsafe_symlink(2): syscall 83 on linux-ppc64 (kernel entry sys_symlink).
+ * symlink(2): syscall 83 on linux-ppc64 (kernel entry sys_symlink).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_symlink(oldname: Bytes | bigint | null, newname: Bytes | bigint | null): number {
   const r = native.unsafe_symlink(oldname, newname);
-  if (r < 0) throw syscallError(-r, 'unsafe_symlink');
+  if (r < 0) throw syscallError(-r, 'symlink');
   return r;
 }
 
 /**
- * unsafe_sysinfo(2): syscall 116 on linux-ppc64 (kernel entry sys_sysinfo).
+ * sysfs(2): syscall 135 on linux-ppc64 (kernel entry sys_sysfs).
+ * Unsafe: options 1 and 2 read a string from, or write one to, a raw address.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_sysfs(option: number, arg1: number | bigint, arg2: number | bigint): number {
+  const r = native.unsafe_sysfs(option, arg1, arg2);
+  if (r < 0) throw syscallError(-r, 'sysfs');
+  return r;
+}
+
+/**
+ * sysinfo(2): syscall 116 on linux-ppc64 (kernel entry sys_sysinfo).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sysinfo(info: Bytes | bigint | null): number {
   const r = native.unsafe_sysinfo(info);
-  if (r < 0) throw syscallError(-r, 'unsafe_sysinfo');
+  if (r < 0) throw syscallError(-r, 'sysinfo');
   return r;
 }
 
 /**
- * unsafe_syslog(2): syscall 103 on linux-ppc64 (kernel entry sys_syslog).
+ * syslog(2): syscall 103 on linux-ppc64 (kernel entry sys_syslog).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_syslog(type: number, buf: Bytes | bigint | null, len: number): number {
   const r = native.unsafe_syslog(type, buf, len);
-  if (r < 0) throw syscallError(-r, 'unsafe_syslog');
+  if (r < 0) throw syscallError(-r, 'syslog');
   return r;
 }
 
 /**
- * unsafe_time(2): syscall 13 on linux-ppc64 (kernel entry sys_time).
+ * time(2): syscall 13 on linux-ppc64 (kernel entry sys_time).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_time(tloc: Bytes | bigint | null): number {
   const r = native.unsafe_time(tloc);
-  if (r < 0) throw syscallError(-r, 'unsafe_time');
+  if (r < 0) throw syscallError(-r, 'time');
   return r;
 }
 
 /**
- * unsafe_timer_create(2): syscall 240 on linux-ppc64 (kernel entry sys_timer_create).
+ * timer_create(2): syscall 240 on linux-ppc64 (kernel entry sys_timer_create).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_timer_create(which_clock: number, timer_event_spec: Bytes | bigint | null, created_timer_id: Bytes | bigint | null): number {
   const r = native.unsafe_timer_create(which_clock, timer_event_spec, created_timer_id);
-  if (r < 0) throw syscallError(-r, 'unsafe_timer_create');
+  if (r < 0) throw syscallError(-r, 'timer_create');
   return r;
 }
 
 /**
- * unsafe_timer_gettime(2): syscall 242 on linux-ppc64 (kernel entry sys_timer_gettime).
+ * timer_gettime(2): syscall 242 on linux-ppc64 (kernel entry sys_timer_gettime).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_timer_gettime(timer_id: number, setting: Bytes | bigint | null): number {
   const r = native.unsafe_timer_gettime(timer_id, setting);
-  if (r < 0) throw syscallError(-r, 'unsafe_timer_gettime');
+  if (r < 0) throw syscallError(-r, 'timer_gettime');
   return r;
 }
 
 /**
- * unsafe_timer_settime(2): syscall 241 on linux-ppc64 (kernel entry sys_timer_settime).
+ * timer_settime(2): syscall 241 on linux-ppc64 (kernel entry sys_timer_settime).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_timer_settime(timer_id: number, flags: number, new_setting: Bytes | bigint | null, old_setting: Bytes | bigint | null): number {
   const r = native.unsafe_timer_settime(timer_id, flags, new_setting, old_setting);
-  if (r < 0) throw syscallError(-r, 'unsafe_timer_settime');
+  if (r < 0) throw syscallError(-r, 'timer_settime');
   return r;
 }
 
 /**
- * unsafe_times(2): syscall 43 on linux-ppc64 (kernel entry sys_times).
+ * times(2): syscall 43 on linux-ppc64 (kernel entry sys_times).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_times(tbuf: Bytes | bigint | null): number {
   const r = native.unsafe_times(tbuf);
-  if (r < 0) throw syscallError(-r, 'unsafe_times');
+  if (r < 0) throw syscallError(-r, 'times');
   return r;
 }
 
 /**
- * unsafe_truncate(2): syscall 92 on linux-ppc64 (kernel entry sys_truncate).
+ * truncate(2): syscall 92 on linux-ppc64 (kernel entry sys_truncate).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_truncate(path: Bytes | bigint | null, length: number | bigint): number {
   const r = native.unsafe_truncate(path, length);
-  if (r < 0) throw syscallError(-r, 'unsafe_truncate');
+  if (r < 0) throw syscallError(-r, 'truncate');
   return r;
 }
 
 /**
- * unsafe_ugetrlimit(2): syscall 190 on linux-ppc64 (kernel entry sys_getrlimit).
+ * ugetrlimit(2): syscall 190 on linux-ppc64 (kernel entry sys_getrlimit).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_ugetrlimit(resource: number, rlim: Bytes | bigint | null): number {
   const r = native.unsafe_ugetrlimit(resource, rlim);
-  if (r < 0) throw syscallError(-r, 'unsafe_ugetrlimit');
+  if (r < 0) throw syscallError(-r, 'ugetrlimit');
   return r;
 }
 
 /**
- * unsafe_umount2(2): syscall 52 on linux-ppc64 (kernel entry sys_umount).
+ * umount2(2): syscall 52 on linux-ppc64 (kernel entry sys_umount).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_umount2(name: Bytes | bigint | null, flags: number): number {
   const r = native.unsafe_umount2(name, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_umount2');
+  if (r < 0) throw syscallError(-r, 'umount2');
   return r;
 }
 
 /**
- * unsafe_unlink(2): syscall 10 on linux-ppc64 (kernel entry sys_unlink).
+ * unlink(2): syscall 10 on linux-ppc64 (kernel entry sys_unlink).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_unlink(pathname: Bytes | bigint | null): number {
   const r = native.unsafe_unlink(pathname);
-  if (r < 0) throw syscallError(-r, 'unsafe_unlink');
-  return r;
-}
-
-/**
- * unsafe_uselib(2): syscall 86 on linux-ppc64 (kernel entry sys_uselib).
- * @throws SyscallError when the kernel returns an error.
- */
-export function unsafe_uselib(library: Bytes | bigint | null): number {
-  const r = native.unsafe_uselib(library);
-  if (r < 0) throw syscallError(-r, 'unsafe_uselib');
-  return r;
-}
-
-/**
- * unsafe_ustat(2): syscall 62 on linux-ppc64 (kernel entry sys_ustat).
- * @throws SyscallError when the kernel returns an error.
- */
-export function unsafe_ustat(dev: number, ubuf: Bytes | bigint | null): number {
-  const r = native.unsafe_ustat(dev, ubuf);
-  if (r < 0) throw syscallError(-r, 'unsafe_ustat');
-  return r;
-}
-
-/**
- * unsafe_utime(2): syscall 30 on linux-ppc64 (kernel entry sys_utime).
- * @throws SyscallError when the kernel returns an error.
- */
-export function unsafe_utime(filename: Bytes | bigint | null, times: Bytes | bigint | null): number {
-  const r = native.unsafe_utime(filename, times);
-  if (r < 0) throw syscallError(-r, 'unsafe_utime');
-  return r;
-}
-
-/**
- * unsafe_utimes(2): syscall 251 on linux-ppc64 (kernel entry sys_utimes).
- * @throws SyscallError when the kernel returns an error.
- */
-export function unsafe_utimes(filename: Bytes | bigint | null, utimes: Bytes | bigint | null): number {
-  const r = native.unsafe_utimes(filename, utimes);
-  if (r < 0) throw syscallError(-r, 'unsafe_utimes');
-  return r;
-}
-
-/**
- * unsafe_vmsplice(2): syscall 285 on linux-ppc64 (kernel entry sys_vmsplice).
- * @throws SyscallError when the kernel returns an error.
- */
-export function unsafe_vmsplice(fd: number, uiov: Bytes | bigint | null, nr_segs: number | bigint, flags: number): number {
-  const r = native.unsafe_vmsplice(fd, uiov, nr_segs, flags);
-  if (r < 0) throw syscallError(-r, 'unsafe_vmsplice');
-  return r;
-}
-
-/**
- * unsafe_wait4(2): syscall 114 on linux-ppc64 (kernel entry sys_wait4).
- * @throws SyscallError when the kernel returns an error.
- */
-export function unsafe_wait4(upid: number, stat_addr: Bytes | bigint | null, options: number, ru: Bytes | bigint | null): number {
-  const r = native.unsafe_wait4(upid, stat_addr, options, ru);
-  if (r < 0) throw syscallError(-r, 'unsafe_wait4');
-  return r;
-}
-
-/**
- * unsafe_waitid(2): syscall 272 on linux-ppc64 (kernel entry sys_waitid).
- * @throws SyscallError when the kernel returns an error.
- */
-export function unsafe_waitid(which: number, upid: number, infop: Bytes | bigint | null, options: number, ru: Bytes | bigint | null): number {
-  const r = native.unsafe_waitid(which, upid, infop, options, ru);
-  if (r < 0) throw syscallError(-r, 'unsafe_waitid');
-  return r;
-}
-
-/**
- * unsafe_waitpid(2): syscall 7 on linux-ppc64 (kernel entry sys_waitpid).
- * @throws SyscallError when the kernel returns an error.
- */
-export function unsafe_waitpid(pid: number, stat_addr: Bytes | bigint | null, options: number): number {
-  const r = native.unsafe_waitpid(pid, stat_addr, options);
-  if (r < 0) throw syscallError(-r, 'unsafe_waitpid');
+  if (r < 0) throw syscallError(-r, 'unlink');
   return r;
 }
 
 /**
  * unshare(2): syscall 282 on linux-ppc64 (kernel entry sys_unshare).
+ * Unsafe: CLONE_FILES and CLONE_FS give the JavaScript thread its own descriptor table and working directory, apart from the thread pool's.
  * @throws SyscallError when the kernel returns an error.
  */
-export function unshare(unshare_flags: number | bigint): number {
-  const r = native.unshare(unshare_flags);
+export function unsafe_unshare(unshare_flags: number | bigint): number {
+  const r = native.unsafe_unshare(unshare_flags);
   if (r < 0) throw syscallError(-r, 'unshare');
+  return r;
+}
+
+/**
+ * uselib(2): syscall 86 on linux-ppc64 (kernel entry sys_uselib).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_uselib(library: Bytes | bigint | null): number {
+  const r = native.unsafe_uselib(library);
+  if (r < 0) throw syscallError(-r, 'uselib');
+  return r;
+}
+
+/**
+ * ustat(2): syscall 62 on linux-ppc64 (kernel entry sys_ustat).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_ustat(dev: number, ubuf: Bytes | bigint | null): number {
+  const r = native.unsafe_ustat(dev, ubuf);
+  if (r < 0) throw syscallError(-r, 'ustat');
+  return r;
+}
+
+/**
+ * utime(2): syscall 30 on linux-ppc64 (kernel entry sys_utime).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_utime(filename: Bytes | bigint | null, times: Bytes | bigint | null): number {
+  const r = native.unsafe_utime(filename, times);
+  if (r < 0) throw syscallError(-r, 'utime');
+  return r;
+}
+
+/**
+ * utimes(2): syscall 251 on linux-ppc64 (kernel entry sys_utimes).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_utimes(filename: Bytes | bigint | null, utimes: Bytes | bigint | null): number {
+  const r = native.unsafe_utimes(filename, utimes);
+  if (r < 0) throw syscallError(-r, 'utimes');
+  return r;
+}
+
+/**
+ * vhangup(2): syscall 111 on linux-ppc64 (kernel entry sys_vhangup).
+ * Unsafe: hangs up the controlling terminal, and SIGHUP ends the foreground process group.
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_vhangup(): number {
+  const r = native.unsafe_vhangup();
+  if (r < 0) throw syscallError(-r, 'vhangup');
+  return r;
+}
+
+/**
+ * vmsplice(2): syscall 285 on linux-ppc64 (kernel entry sys_vmsplice).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_vmsplice(fd: number, uiov: Bytes | bigint | null, nr_segs: number | bigint, flags: number): number {
+  const r = native.unsafe_vmsplice(fd, uiov, nr_segs, flags);
+  if (r < 0) throw syscallError(-r, 'vmsplice');
+  return r;
+}
+
+/**
+ * wait4(2): syscall 114 on linux-ppc64 (kernel entry sys_wait4).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_wait4(upid: number, stat_addr: Bytes | bigint | null, options: number, ru: Bytes | bigint | null): number {
+  const r = native.unsafe_wait4(upid, stat_addr, options, ru);
+  if (r < 0) throw syscallError(-r, 'wait4');
+  return r;
+}
+
+/**
+ * waitid(2): syscall 272 on linux-ppc64 (kernel entry sys_waitid).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_waitid(which: number, upid: number, infop: Bytes | bigint | null, options: number, ru: Bytes | bigint | null): number {
+  const r = native.unsafe_waitid(which, upid, infop, options, ru);
+  if (r < 0) throw syscallError(-r, 'waitid');
+  return r;
+}
+
+/**
+ * waitpid(2): syscall 7 on linux-ppc64 (kernel entry sys_waitpid).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * @throws SyscallError when the kernel returns an error.
+ */
+export function unsafe_waitpid(pid: number, stat_addr: Bytes | bigint | null, options: number): number {
+  const r = native.unsafe_waitpid(pid, stat_addr, options);
+  if (r < 0) throw syscallError(-r, 'waitpid');
   return r;
 }
 
@@ -3763,26 +3950,6 @@ export function utimensat(dfd: number, filename: string | null | undefined, utim
   utimes ??= null;
   const r = native.utimensat(dfd, filename, arrayBytes(utimes, Timespec, 'utimensat', 'utimes', true), flags);
   if (r < 0) throw syscallError(-r, 'utimensat', filename);
-}
-
-/**
- * vfork(2): syscall 189 on linux-ppc64 (kernel entry sys_vfork).
- * @throws SyscallError when the kernel returns an error.
- */
-export function vfork(): number {
-  const r = native.vfork();
-  if (r < 0) throw syscallError(-r, 'vfork');
-  return r;
-}
-
-/**
- * vhangup(2): syscall 111 on linux-ppc64 (kernel entry sys_vhangup).
- * @throws SyscallError when the kernel returns an error.
- */
-export function vhangup(): number {
-  const r = native.vhangup();
-  if (r < 0) throw syscallError(-r, 'vhangup');
-  return r;
 }
 
 /**

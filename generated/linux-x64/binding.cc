@@ -58,32 +58,6 @@ static napi_value sys_accept4_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// alarm: syscall 37 (sys_alarm), spec specs/linux/syscalls/linux-x64.json:42
-static napi_value sys_alarm(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "alarm", "seconds", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  long r = syscall(37, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// arch_prctl: syscall 158 (sys_arch_prctl), spec specs/linux/syscalls/linux-x64.json:163
-static napi_value sys_arch_prctl(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "arch_prctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "arch_prctl", "arg2", UINT64_MAX, &a1)) return nullptr;
-  long r = syscall(158, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // bind: syscall 49 (sys_bind), spec specs/linux/semantics.yaml:334
 static napi_value sys_bind(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -98,18 +72,6 @@ static napi_value sys_bind(napi_env env, napi_callback_info info) {
   if (!sb::argInt(env, argv[2], "bind", "addrlen", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   if ((uint64_t)a2 > a1_len) return sb::throwRangeError(env, "bind", "addrlen", "exceeds the byteLength of 'umyaddr'");
   long r = syscall(49, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// brk: syscall 12 (sys_brk), spec specs/linux/syscalls/linux-x64.json:17
-static napi_value sys_brk(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "brk", "brk", UINT64_MAX, &a0)) return nullptr;
-  long r = syscall(12, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -205,22 +167,6 @@ static napi_value sys_close(napi_env env, napi_callback_info info) {
   int64_t a0;
   if (!sb::argInt(env, argv[0], "close", "fd", -2147483648LL, 2147483647LL, &a0)) return nullptr;
   long r = syscall(3, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// close_range: syscall 436 (sys_close_range), spec specs/linux/syscalls/linux-x64.json:353
-static napi_value sys_close_range(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "close_range", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "close_range", "max_fd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "close_range", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  long r = syscall(436, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -429,30 +375,6 @@ static napi_value sys_eventfd2(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// exit: syscall 60 (sys_exit), spec specs/linux/syscalls/linux-x64.json:65
-static napi_value sys_exit(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "exit", "error_code", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  long r = syscall(60, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// exit_group: syscall 231 (sys_exit_group), spec specs/linux/syscalls/linux-x64.json:236
-static napi_value sys_exit_group(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "exit_group", "error_code", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  long r = syscall(231, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // fadvise64: syscall 221 (sys_fadvise64), spec specs/linux/syscalls/linux-x64.json:226
 static napi_value sys_fadvise64(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -612,16 +534,6 @@ static napi_value sys_flock(napi_env env, napi_callback_info info) {
   int64_t a1;
   if (!sb::argInt(env, argv[1], "flock", "cmd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
   long r = syscall(73, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// fork: syscall 57 (sys_fork), spec specs/linux/syscalls/linux-x64.json:62
-static napi_value sys_fork(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(57);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1059,22 +971,6 @@ static napi_value sys_io_destroy(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// ioctl: syscall 16 (sys_ioctl), spec specs/linux/syscalls/linux-x64.json:21
-static napi_value sys_ioctl(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "ioctl", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "ioctl", "cmd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "ioctl", "arg", UINT64_MAX, &a2)) return nullptr;
-  long r = syscall(16, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // ioperm: syscall 173 (sys_ioperm), spec specs/linux/syscalls/linux-x64.json:178
 static napi_value sys_ioperm(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -1149,26 +1045,6 @@ static napi_value sys_kcmp(napi_env env, napi_callback_info info) {
   uint64_t a4;
   if (!sb::argUint(env, argv[4], "kcmp", "idx2", UINT64_MAX, &a4)) return nullptr;
   long r = syscall(312, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// keyctl: syscall 250 (sys_keyctl), spec specs/linux/syscalls/linux-x64.json:255
-static napi_value sys_keyctl(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "keyctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "keyctl", "arg2", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "keyctl", "arg3", UINT64_MAX, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "keyctl", "arg4", UINT64_MAX, &a3)) return nullptr;
-  uint64_t a4;
-  if (!sb::argUint(env, argv[4], "keyctl", "arg5", UINT64_MAX, &a4)) return nullptr;
-  long r = syscall(250, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1286,23 +1162,8 @@ static napi_value sys_madvise(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "madvise", "behavior", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "madvise", "len_in", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "madvise", "start", "must lie within a live mapping returned by mmap");
   long r = syscall(28, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// map_shadow_stack: syscall 453 (sys_map_shadow_stack), spec specs/linux/syscalls/linux-x64.json:370
-static napi_value sys_map_shadow_stack(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "map_shadow_stack", "addr", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "map_shadow_stack", "size", UINT64_MAX, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "map_shadow_stack", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
-  long r = syscall(453, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1392,35 +1253,8 @@ static napi_value sys_mlock(napi_env env, napi_callback_info info) {
   uint64_t a1;
   if (!sb::argUint(env, argv[1], "mlock", "len", UINT64_MAX, &a1)) return nullptr;
   if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "mlock", "len", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "mlock", "start", "must lie within a live mapping returned by mmap");
   long r = syscall(149, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// mlock2: syscall 325 (sys_mlock2), spec specs/linux/syscalls/linux-x64.json:330
-static napi_value sys_mlock2(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "mlock2", "start", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "mlock2", "len", UINT64_MAX, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "mlock2", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
-  long r = syscall(325, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// mlockall: syscall 151 (sys_mlockall), spec specs/linux/syscalls/linux-x64.json:156
-static napi_value sys_mlockall(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "mlockall", "flags", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  long r = syscall(151, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1445,60 +1279,6 @@ static napi_value sys_mmap(napi_env env, napi_callback_info info) {
   if (r == -1) r = -errno;
   if (r < 0) return sb::number(env, r);
   return sb::newMapping(env, (void*)r, (size_t)a1, 11);
-}
-
-// mprotect: syscall 10 (sys_mprotect), spec specs/linux/semantics.yaml:163
-static napi_value sys_mprotect(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  void* a0;
-  size_t a0_len;
-  if (!sb::argPointer(env, argv[0], "mprotect", "start", false, &a0, &a0_len)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "mprotect", "len", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "mprotect", "prot", UINT64_MAX, &a2)) return nullptr;
-  if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "mprotect", "len", "exceeds the byteLength of 'start'");
-  long r = syscall(10, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// mremap: syscall 25 (sys_mremap), spec specs/linux/syscalls/linux-x64.json:30
-static napi_value sys_mremap(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "mremap", "addr", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "mremap", "old_len", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "mremap", "new_len", UINT64_MAX, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "mremap", "flags", UINT64_MAX, &a3)) return nullptr;
-  uint64_t a4;
-  if (!sb::argUint(env, argv[4], "mremap", "new_addr", UINT64_MAX, &a4)) return nullptr;
-  long r = syscall(25, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// mseal: syscall 462 (sys_mseal), spec specs/linux/syscalls/linux-x64.json:379
-static napi_value sys_mseal(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "mseal", "start", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "mseal", "len", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "mseal", "flags", UINT64_MAX, &a2)) return nullptr;
-  long r = syscall(462, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
 }
 
 // msgget: syscall 68 (sys_msgget), spec specs/linux/syscalls/linux-x64.json:73
@@ -1528,6 +1308,7 @@ static napi_value sys_msync(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "msync", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "msync", "len", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "msync", "start", "must lie within a live mapping returned by mmap");
   long r = syscall(26, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
@@ -1544,26 +1325,13 @@ static napi_value sys_msync_async(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "msync", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
   if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "msync", "len", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "msync", "start", "must lie within a live mapping returned by mmap");
   auto* w = new sb::SyscallWorker(env, 26, false);
   w->keep(argv[0]);
   w->args[0] = (long)a0;
   w->args[1] = (long)a1;
   w->args[2] = (long)a2;
   return w->start();
-}
-
-// munlock: syscall 150 (sys_munlock), spec specs/linux/syscalls/linux-x64.json:155
-static napi_value sys_munlock(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "munlock", "start", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "munlock", "len", UINT64_MAX, &a1)) return nullptr;
-  long r = syscall(150, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
 }
 
 // munlockall: syscall 152 (sys_munlockall), spec specs/linux/syscalls/linux-x64.json:157
@@ -1720,18 +1488,6 @@ static napi_value sys_pause(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// personality: syscall 135 (sys_personality), spec specs/linux/syscalls/linux-x64.json:140
-static napi_value sys_personality(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "personality", "personality", -2147483648LL, 4294967295LL, &a0)) return nullptr;
-  long r = syscall(135, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // pidfd_getfd: syscall 438 (sys_pidfd_getfd), spec specs/linux/syscalls/linux-x64.json:355
 static napi_value sys_pidfd_getfd(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -1800,24 +1556,6 @@ static napi_value sys_pkey_free(napi_env env, napi_callback_info info) {
   int64_t a0;
   if (!sb::argInt(env, argv[0], "pkey_free", "pkey", -2147483648LL, 2147483647LL, &a0)) return nullptr;
   long r = syscall(331, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// pkey_mprotect: syscall 329 (sys_pkey_mprotect), spec specs/linux/syscalls/linux-x64.json:334
-static napi_value sys_pkey_mprotect(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "pkey_mprotect", "start", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "pkey_mprotect", "len", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "pkey_mprotect", "prot", UINT64_MAX, &a2)) return nullptr;
-  int64_t a3;
-  if (!sb::argInt(env, argv[3], "pkey_mprotect", "pkey", -2147483648LL, 2147483647LL, &a3)) return nullptr;
-  long r = syscall(329, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -1914,26 +1652,6 @@ static napi_value sys_ppoll_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// prctl: syscall 157 (sys_prctl), spec specs/linux/syscalls/linux-x64.json:162
-static napi_value sys_prctl(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "prctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "prctl", "arg2", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "prctl", "arg3", UINT64_MAX, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "prctl", "arg4", UINT64_MAX, &a3)) return nullptr;
-  uint64_t a4;
-  if (!sb::argUint(env, argv[4], "prctl", "arg5", UINT64_MAX, &a4)) return nullptr;
-  long r = syscall(157, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // pread64: syscall 17 (sys_pread64), spec specs/linux/semantics.yaml:37
 static napi_value sys_pread64(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -1976,28 +1694,6 @@ static napi_value sys_pread64_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// prlimit64: syscall 302 (sys_prlimit64), spec specs/linux/semantics.yaml:264
-static napi_value sys_prlimit64(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "prlimit64", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "prlimit64", "resource", -2147483648LL, 4294967295LL, &a1)) return nullptr;
-  void* a2;
-  size_t a2_len;
-  if (!sb::argPointer(env, argv[2], "prlimit64", "new_rlim", true, &a2, &a2_len)) return nullptr;
-  void* a3;
-  size_t a3_len;
-  if (!sb::argPointer(env, argv[3], "prlimit64", "old_rlim", true, &a3, &a3_len)) return nullptr;
-  if (a2 != nullptr && a2_len < 16) return sb::throwRangeError(env, "prlimit64", "new_rlim", "must hold a struct rlimit64 (16 bytes)");
-  if (a3 != nullptr && a3_len < 16) return sb::throwRangeError(env, "prlimit64", "old_rlim", "must hold a struct rlimit64 (16 bytes)");
-  long r = syscall(302, (long)a0, (long)a1, (long)a2, (long)a3);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // process_mrelease: syscall 448 (sys_process_mrelease), spec specs/linux/syscalls/linux-x64.json:365
 static napi_value sys_process_mrelease(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -2008,24 +1704,6 @@ static napi_value sys_process_mrelease(napi_env env, napi_callback_info info) {
   int64_t a1;
   if (!sb::argInt(env, argv[1], "process_mrelease", "flags", -2147483648LL, 4294967295LL, &a1)) return nullptr;
   long r = syscall(448, (long)a0, (long)a1);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// ptrace: syscall 101 (sys_ptrace), spec specs/linux/syscalls/linux-x64.json:106
-static napi_value sys_ptrace(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "ptrace", "request", INT64_MIN, INT64_MAX, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "ptrace", "pid", INT64_MIN, INT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "ptrace", "addr", UINT64_MAX, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "ptrace", "data", UINT64_MAX, &a3)) return nullptr;
-  long r = syscall(101, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -2303,26 +1981,6 @@ static napi_value sys_recvmsg_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// remap_file_pages: syscall 216 (sys_remap_file_pages), spec specs/linux/syscalls/linux-x64.json:221
-static napi_value sys_remap_file_pages(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "remap_file_pages", "start", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "remap_file_pages", "size", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "remap_file_pages", "prot", UINT64_MAX, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "remap_file_pages", "pgoff", UINT64_MAX, &a3)) return nullptr;
-  uint64_t a4;
-  if (!sb::argUint(env, argv[4], "remap_file_pages", "flags", UINT64_MAX, &a4)) return nullptr;
-  long r = syscall(216, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // renameat2: syscall 316 (sys_renameat2), spec specs/linux/semantics.yaml:124
 static napi_value sys_renameat2(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -2365,16 +2023,6 @@ static napi_value sys_renameat2_async(napi_env env, napi_callback_info info) {
   return w->start();
 }
 
-// restart_syscall: syscall 219 (sys_restart_syscall), spec specs/linux/syscalls/linux-x64.json:224
-static napi_value sys_restart_syscall(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(219);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // rt_sigprocmask: syscall 14 (sys_rt_sigprocmask), spec specs/linux/semantics.yaml:283
 static napi_value sys_rt_sigprocmask(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -2392,16 +2040,6 @@ static napi_value sys_rt_sigprocmask(napi_env env, napi_callback_info info) {
   if (a1 != nullptr && a1_len < 8) return sb::throwRangeError(env, "rt_sigprocmask", "nset", "must hold a struct sigset (8 bytes)");
   if (a2 != nullptr && a2_len < 8) return sb::throwRangeError(env, "rt_sigprocmask", "oset", "must hold a struct sigset (8 bytes)");
   long r = syscall(14, (long)a0, (long)a1, (long)a2, a3);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// rt_sigreturn: syscall 15 (sys_rt_sigreturn), spec specs/linux/syscalls/linux-x64.json:20
-static napi_value sys_rt_sigreturn(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(15);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -2466,24 +2104,6 @@ static napi_value sys_sched_yield(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   long r = syscall(24);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// semctl: syscall 66 (sys_semctl), spec specs/linux/syscalls/linux-x64.json:71
-static napi_value sys_semctl(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "semctl", "semid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  int64_t a1;
-  if (!sb::argInt(env, argv[1], "semctl", "semnum", -2147483648LL, 2147483647LL, &a1)) return nullptr;
-  int64_t a2;
-  if (!sb::argInt(env, argv[2], "semctl", "cmd", -2147483648LL, 2147483647LL, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "semctl", "arg", UINT64_MAX, &a3)) return nullptr;
-  long r = syscall(66, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -2598,24 +2218,6 @@ static napi_value sys_sendto_async(napi_env env, napi_callback_info info) {
   w->args[4] = (long)a4;
   w->args[5] = (long)a5;
   return w->start();
-}
-
-// set_mempolicy_home_node: syscall 450 (sys_set_mempolicy_home_node), spec specs/linux/syscalls/linux-x64.json:367
-static napi_value sys_set_mempolicy_home_node(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "set_mempolicy_home_node", "start", UINT64_MAX, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "set_mempolicy_home_node", "len", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "set_mempolicy_home_node", "home_node", UINT64_MAX, &a2)) return nullptr;
-  uint64_t a3;
-  if (!sb::argUint(env, argv[3], "set_mempolicy_home_node", "flags", UINT64_MAX, &a3)) return nullptr;
-  long r = syscall(450, (long)a0, (long)a1, (long)a2, (long)a3);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
 }
 
 // setfsgid: syscall 123 (sys_setfsgid), spec specs/linux/syscalls/linux-x64.json:128
@@ -2989,22 +2591,6 @@ static napi_value sys_syncfs(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// sysfs: syscall 139 (sys_sysfs), spec specs/linux/syscalls/linux-x64.json:144
-static napi_value sys_sysfs(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int64_t a0;
-  if (!sb::argInt(env, argv[0], "sysfs", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
-  uint64_t a1;
-  if (!sb::argUint(env, argv[1], "sysfs", "arg1", UINT64_MAX, &a1)) return nullptr;
-  uint64_t a2;
-  if (!sb::argUint(env, argv[2], "sysfs", "arg2", UINT64_MAX, &a2)) return nullptr;
-  long r = syscall(139, (long)a0, (long)a1, (long)a2);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // tee: syscall 276 (sys_tee), spec specs/linux/syscalls/linux-x64.json:281
 static napi_value sys_tee(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -3264,6 +2850,32 @@ static napi_value sys_unsafe_adjtimex(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_alarm: syscall 37 (sys_alarm), spec specs/linux/syscalls/linux-x64.json:42
+static napi_value sys_unsafe_alarm(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_alarm", "seconds", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(37, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_arch_prctl: syscall 158 (sys_arch_prctl), spec specs/linux/syscalls/linux-x64.json:163
+static napi_value sys_unsafe_arch_prctl(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_arch_prctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_arch_prctl", "arg2", UINT64_MAX, &a1)) return nullptr;
+  long r = syscall(158, (long)a0, (long)a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_bpf: syscall 321 (sys_bpf), spec specs/linux/syscalls/linux-x64.json:326
 static napi_value sys_unsafe_bpf(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -3276,6 +2888,18 @@ static napi_value sys_unsafe_bpf(napi_env env, napi_callback_info info) {
   int64_t a2;
   if (!sb::argInt(env, argv[2], "unsafe_bpf", "size", -2147483648LL, 4294967295LL, &a2)) return nullptr;
   long r = syscall(321, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_brk: syscall 12 (sys_brk), spec specs/linux/syscalls/linux-x64.json:17
+static napi_value sys_unsafe_brk(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_brk", "brk", UINT64_MAX, &a0)) return nullptr;
+  long r = syscall(12, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -3442,6 +3066,22 @@ static napi_value sys_unsafe_clone3(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_close_range: syscall 436 (sys_close_range), spec specs/linux/syscalls/linux-x64.json:353
+static napi_value sys_unsafe_close_range(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_close_range", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_close_range", "max_fd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_close_range", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(436, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_copy_file_range: syscall 326 (sys_copy_file_range), spec specs/linux/syscalls/linux-x64.json:331
 static napi_value sys_unsafe_copy_file_range(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -3564,6 +3204,18 @@ static napi_value sys_unsafe_execveat(napi_env env, napi_callback_info info) {
   int64_t a4;
   if (!sb::argInt(env, argv[4], "unsafe_execveat", "flags", -2147483648LL, 2147483647LL, &a4)) return nullptr;
   long r = syscall(322, (long)a0, a1, a2, a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_exit_group: syscall 231 (sys_exit_group), spec specs/linux/syscalls/linux-x64.json:236
+static napi_value sys_unsafe_exit_group(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_exit_group", "error_code", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(231, (long)a0);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -3722,6 +3374,16 @@ static napi_value sys_unsafe_flistxattr(napi_env env, napi_callback_info info) {
   uint64_t a2;
   if (!sb::argUint(env, argv[2], "unsafe_flistxattr", "size", UINT64_MAX, &a2)) return nullptr;
   long r = syscall(196, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_fork: syscall 57 (sys_fork), spec specs/linux/syscalls/linux-x64.json:62
+static napi_value sys_unsafe_fork(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long r = syscall(57);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -4274,6 +3936,22 @@ static napi_value sys_unsafe_io_uring_setup(napi_env env, napi_callback_info inf
   return sb::number(env, r);
 }
 
+// unsafe_ioctl: syscall 16 (sys_ioctl), spec specs/linux/syscalls/linux-x64.json:21
+static napi_value sys_unsafe_ioctl(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_ioctl", "fd", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_ioctl", "cmd", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_ioctl", "arg", UINT64_MAX, &a2)) return nullptr;
+  long r = syscall(16, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_kexec_file_load: syscall 320 (sys_kexec_file_load), spec specs/linux/syscalls/linux-x64.json:325
 static napi_value sys_unsafe_kexec_file_load(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -4308,6 +3986,26 @@ static napi_value sys_unsafe_kexec_load(napi_env env, napi_callback_info info) {
   uint64_t a3;
   if (!sb::argUint(env, argv[3], "unsafe_kexec_load", "flags", UINT64_MAX, &a3)) return nullptr;
   long r = syscall(246, (long)a0, (long)a1, a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_keyctl: syscall 250 (sys_keyctl), spec specs/linux/syscalls/linux-x64.json:255
+static napi_value sys_unsafe_keyctl(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_keyctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_keyctl", "arg2", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_keyctl", "arg3", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_keyctl", "arg4", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_keyctl", "arg5", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(250, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -4544,6 +4242,22 @@ static napi_value sys_unsafe_lstat(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_map_shadow_stack: syscall 453 (sys_map_shadow_stack), spec specs/linux/syscalls/linux-x64.json:370
+static napi_value sys_unsafe_map_shadow_stack(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_map_shadow_stack", "addr", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_map_shadow_stack", "size", UINT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_map_shadow_stack", "flags", -2147483648LL, 4294967295LL, &a2)) return nullptr;
+  long r = syscall(453, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_mbind: syscall 237 (sys_mbind), spec specs/linux/syscalls/linux-x64.json:242
 static napi_value sys_unsafe_mbind(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -4648,6 +4362,34 @@ static napi_value sys_unsafe_mknodat(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_mlock2: syscall 325 (sys_mlock2), spec specs/linux/syscalls/linux-x64.json:330
+static napi_value sys_unsafe_mlock2(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_mlock2", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_mlock2", "len", UINT64_MAX, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_mlock2", "flags", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  long r = syscall(325, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mlockall: syscall 151 (sys_mlockall), spec specs/linux/syscalls/linux-x64.json:156
+static napi_value sys_unsafe_mlockall(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_mlockall", "flags", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  long r = syscall(151, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_modify_ldt: syscall 154 (sys_modify_ldt), spec specs/linux/syscalls/linux-x64.json:159
 static napi_value sys_unsafe_modify_ldt(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -4742,6 +4484,25 @@ static napi_value sys_unsafe_move_pages(napi_env env, napi_callback_info info) {
   int64_t a5;
   if (!sb::argInt(env, argv[5], "unsafe_move_pages", "flags", -2147483648LL, 2147483647LL, &a5)) return nullptr;
   long r = syscall(279, (long)a0, (long)a1, a2, a3, a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mprotect: syscall 10 (sys_mprotect), spec specs/linux/semantics.yaml:163
+static napi_value sys_unsafe_mprotect(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  void* a0;
+  size_t a0_len;
+  if (!sb::argPointer(env, argv[0], "unsafe_mprotect", "start", false, &a0, &a0_len)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_mprotect", "len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_mprotect", "prot", UINT64_MAX, &a2)) return nullptr;
+  if ((uint64_t)a1 > a0_len) return sb::throwRangeError(env, "unsafe_mprotect", "len", "exceeds the byteLength of 'start'");
+  if (a0 != nullptr && !sb::withinLiveMapping(a0, (size_t)a1)) return sb::throwTypeError(env, "unsafe_mprotect", "start", "must lie within a live mapping returned by mmap");
+  long r = syscall(10, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -4846,6 +4607,42 @@ static napi_value sys_unsafe_mq_unlink(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_mremap: syscall 25 (sys_mremap), spec specs/linux/syscalls/linux-x64.json:30
+static napi_value sys_unsafe_mremap(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_mremap", "addr", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_mremap", "old_len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_mremap", "new_len", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_mremap", "flags", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_mremap", "new_addr", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(25, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_mseal: syscall 462 (sys_mseal), spec specs/linux/syscalls/linux-x64.json:379
+static napi_value sys_unsafe_mseal(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_mseal", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_mseal", "len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_mseal", "flags", UINT64_MAX, &a2)) return nullptr;
+  long r = syscall(462, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_msgctl: syscall 71 (sys_msgctl), spec specs/linux/syscalls/linux-x64.json:76
 static napi_value sys_unsafe_msgctl(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -4896,6 +4693,20 @@ static napi_value sys_unsafe_msgsnd(napi_env env, napi_callback_info info) {
   int64_t a3;
   if (!sb::argInt(env, argv[3], "unsafe_msgsnd", "msgflg", -2147483648LL, 2147483647LL, &a3)) return nullptr;
   long r = syscall(69, (long)a0, a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_munlock: syscall 150 (sys_munlock), spec specs/linux/syscalls/linux-x64.json:155
+static napi_value sys_unsafe_munlock(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_munlock", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_munlock", "len", UINT64_MAX, &a1)) return nullptr;
+  long r = syscall(150, (long)a0, (long)a1);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -5006,6 +4817,18 @@ static napi_value sys_unsafe_perf_event_open(napi_env env, napi_callback_info in
   return sb::number(env, r);
 }
 
+// unsafe_personality: syscall 135 (sys_personality), spec specs/linux/syscalls/linux-x64.json:140
+static napi_value sys_unsafe_personality(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_personality", "personality", -2147483648LL, 4294967295LL, &a0)) return nullptr;
+  long r = syscall(135, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_pidfd_send_signal: syscall 424 (sys_pidfd_send_signal), spec specs/linux/syscalls/linux-x64.json:341
 static napi_value sys_unsafe_pidfd_send_signal(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -5050,6 +4873,44 @@ static napi_value sys_unsafe_pivot_root(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_pkey_mprotect: syscall 329 (sys_pkey_mprotect), spec specs/linux/syscalls/linux-x64.json:334
+static napi_value sys_unsafe_pkey_mprotect(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_pkey_mprotect", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_pkey_mprotect", "len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_pkey_mprotect", "prot", UINT64_MAX, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "unsafe_pkey_mprotect", "pkey", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  long r = syscall(329, (long)a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_prctl: syscall 157 (sys_prctl), spec specs/linux/syscalls/linux-x64.json:162
+static napi_value sys_unsafe_prctl(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_prctl", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_prctl", "arg2", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_prctl", "arg3", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_prctl", "arg4", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_prctl", "arg5", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(157, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_preadv: syscall 295 (sys_preadv), spec specs/linux/syscalls/linux-x64.json:300
 static napi_value sys_unsafe_preadv(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -5088,6 +4949,28 @@ static napi_value sys_unsafe_preadv2(napi_env env, napi_callback_info info) {
   int64_t a5;
   if (!sb::argInt(env, argv[5], "unsafe_preadv2", "flags", -2147483648LL, 2147483647LL, &a5)) return nullptr;
   long r = syscall(327, (long)a0, a1, (long)a2, (long)a3, (long)a4, (long)a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_prlimit64: syscall 302 (sys_prlimit64), spec specs/linux/semantics.yaml:264
+static napi_value sys_unsafe_prlimit64(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_prlimit64", "pid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_prlimit64", "resource", -2147483648LL, 4294967295LL, &a1)) return nullptr;
+  void* a2;
+  size_t a2_len;
+  if (!sb::argPointer(env, argv[2], "unsafe_prlimit64", "new_rlim", true, &a2, &a2_len)) return nullptr;
+  void* a3;
+  size_t a3_len;
+  if (!sb::argPointer(env, argv[3], "unsafe_prlimit64", "old_rlim", true, &a3, &a3_len)) return nullptr;
+  if (a2 != nullptr && a2_len < 16) return sb::throwRangeError(env, "unsafe_prlimit64", "new_rlim", "must hold a struct rlimit64 (16 bytes)");
+  if (a3 != nullptr && a3_len < 16) return sb::throwRangeError(env, "unsafe_prlimit64", "old_rlim", "must hold a struct rlimit64 (16 bytes)");
+  long r = syscall(302, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -5174,6 +5057,24 @@ static napi_value sys_unsafe_pselect6(napi_env env, napi_callback_info info) {
   long a5;
   if (!sb::argAddress(env, argv[5], "unsafe_pselect6", "sig", &a5)) return nullptr;
   long r = syscall(270, (long)a0, a1, a2, a3, a4, a5);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_ptrace: syscall 101 (sys_ptrace), spec specs/linux/syscalls/linux-x64.json:106
+static napi_value sys_unsafe_ptrace(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_ptrace", "request", INT64_MIN, INT64_MAX, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_ptrace", "pid", INT64_MIN, INT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_ptrace", "addr", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_ptrace", "data", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(101, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -5306,6 +5207,26 @@ static napi_value sys_unsafe_recvmmsg(napi_env env, napi_callback_info info) {
   long a4;
   if (!sb::argAddress(env, argv[4], "unsafe_recvmmsg", "timeout", &a4)) return nullptr;
   long r = syscall(299, (long)a0, a1, (long)a2, (long)a3, a4);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_remap_file_pages: syscall 216 (sys_remap_file_pages), spec specs/linux/syscalls/linux-x64.json:221
+static napi_value sys_unsafe_remap_file_pages(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_remap_file_pages", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_remap_file_pages", "size", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_remap_file_pages", "prot", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_remap_file_pages", "pgoff", UINT64_MAX, &a3)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "unsafe_remap_file_pages", "flags", UINT64_MAX, &a4)) return nullptr;
+  long r = syscall(216, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -5646,6 +5567,24 @@ static napi_value sys_unsafe_select(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_semctl: syscall 66 (sys_semctl), spec specs/linux/syscalls/linux-x64.json:71
+static napi_value sys_unsafe_semctl(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_semctl", "semid", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "unsafe_semctl", "semnum", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "unsafe_semctl", "cmd", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_semctl", "arg", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(66, (long)a0, (long)a1, (long)a2, (long)a3);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_semop: syscall 65 (sys_semop), spec specs/linux/syscalls/linux-x64.json:70
 static napi_value sys_unsafe_semop(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -5728,6 +5667,24 @@ static napi_value sys_unsafe_set_mempolicy(napi_env env, napi_callback_info info
   uint64_t a2;
   if (!sb::argUint(env, argv[2], "unsafe_set_mempolicy", "maxnode", UINT64_MAX, &a2)) return nullptr;
   long r = syscall(238, (long)a0, a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_set_mempolicy_home_node: syscall 450 (sys_set_mempolicy_home_node), spec specs/linux/syscalls/linux-x64.json:367
+static napi_value sys_unsafe_set_mempolicy_home_node(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_set_mempolicy_home_node", "start", UINT64_MAX, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_set_mempolicy_home_node", "len", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_set_mempolicy_home_node", "home_node", UINT64_MAX, &a2)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "unsafe_set_mempolicy_home_node", "flags", UINT64_MAX, &a3)) return nullptr;
+  long r = syscall(450, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -6064,6 +6021,22 @@ static napi_value sys_unsafe_symlink(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_sysfs: syscall 139 (sys_sysfs), spec specs/linux/syscalls/linux-x64.json:144
+static napi_value sys_unsafe_sysfs(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "unsafe_sysfs", "option", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "unsafe_sysfs", "arg1", UINT64_MAX, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "unsafe_sysfs", "arg2", UINT64_MAX, &a2)) return nullptr;
+  long r = syscall(139, (long)a0, (long)a1, (long)a2);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_sysinfo: syscall 99 (sys_sysinfo), spec specs/linux/syscalls/linux-x64.json:104
 static napi_value sys_unsafe_sysinfo(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -6204,6 +6177,18 @@ static napi_value sys_unsafe_unlink(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
+// unsafe_unshare: syscall 272 (sys_unshare), spec specs/linux/syscalls/linux-x64.json:277
+static napi_value sys_unsafe_unshare(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "unsafe_unshare", "unshare_flags", UINT64_MAX, &a0)) return nullptr;
+  long r = syscall(272, (long)a0);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
 // unsafe_ustat: syscall 136 (sys_ustat), spec specs/linux/syscalls/linux-x64.json:141
 static napi_value sys_unsafe_ustat(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -6242,6 +6227,16 @@ static napi_value sys_unsafe_utimes(napi_env env, napi_callback_info info) {
   long a1;
   if (!sb::argAddress(env, argv[1], "unsafe_utimes", "utimes", &a1)) return nullptr;
   long r = syscall(235, a0, a1);
+  if (r == -1) r = -errno;
+  return sb::number(env, r);
+}
+
+// unsafe_vhangup: syscall 153 (sys_vhangup), spec specs/linux/syscalls/linux-x64.json:158
+static napi_value sys_unsafe_vhangup(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long r = syscall(153);
   if (r == -1) r = -errno;
   return sb::number(env, r);
 }
@@ -6302,28 +6297,6 @@ static napi_value sys_unsafe_waitid(napi_env env, napi_callback_info info) {
   return sb::number(env, r);
 }
 
-// unshare: syscall 272 (sys_unshare), spec specs/linux/syscalls/linux-x64.json:277
-static napi_value sys_unshare(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint64_t a0;
-  if (!sb::argUint(env, argv[0], "unshare", "unshare_flags", UINT64_MAX, &a0)) return nullptr;
-  long r = syscall(272, (long)a0);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// uretprobe: syscall 335 (sys_uretprobe), spec specs/linux/syscalls/linux-x64.json:340
-static napi_value sys_uretprobe(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(335);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
 // userfaultfd: syscall 323 (sys_userfaultfd), spec specs/linux/syscalls/linux-x64.json:328
 static napi_value sys_userfaultfd(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -6376,26 +6349,6 @@ static napi_value sys_utimensat_async(napi_env env, napi_callback_info info) {
   w->args[2] = (long)a2;
   w->args[3] = (long)a3;
   return w->start();
-}
-
-// vfork: syscall 58 (sys_vfork), spec specs/linux/syscalls/linux-x64.json:63
-static napi_value sys_vfork(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(58);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
-}
-
-// vhangup: syscall 153 (sys_vhangup), spec specs/linux/syscalls/linux-x64.json:158
-static napi_value sys_vhangup(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  long r = syscall(153);
-  if (r == -1) r = -errno;
-  return sb::number(env, r);
 }
 
 // write: syscall 1 (sys_write), spec specs/linux/semantics.yaml:34
@@ -6512,16 +6465,12 @@ static napi_value Init(napi_env env, napi_value exports) {
   static const napi_property_descriptor functions[] = {
     {"accept4", nullptr, sys_accept4, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"accept4_async", nullptr, sys_accept4_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"alarm", nullptr, sys_alarm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"arch_prctl", nullptr, sys_arch_prctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"bind", nullptr, sys_bind, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"brk", nullptr, sys_brk, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_getres", nullptr, sys_clock_getres, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_gettime", nullptr, sys_clock_gettime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_nanosleep", nullptr, sys_clock_nanosleep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"clock_nanosleep_async", nullptr, sys_clock_nanosleep_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"close", nullptr, sys_close, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"close_range", nullptr, sys_close_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"connect", nullptr, sys_connect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"connect_async", nullptr, sys_connect_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"dup", nullptr, sys_dup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6534,8 +6483,6 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"epoll_pwait_async", nullptr, sys_epoll_pwait_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"eventfd", nullptr, sys_eventfd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"eventfd2", nullptr, sys_eventfd2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"exit", nullptr, sys_exit, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"exit_group", nullptr, sys_exit_group, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fadvise64", nullptr, sys_fadvise64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fallocate", nullptr, sys_fallocate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fallocate_async", nullptr, sys_fallocate_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6547,7 +6494,6 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"fdatasync", nullptr, sys_fdatasync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fdatasync_async", nullptr, sys_fdatasync_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"flock", nullptr, sys_flock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"fork", nullptr, sys_fork, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fsmount", nullptr, sys_fsmount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fstat", nullptr, sys_fstat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"fsync", nullptr, sys_fsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6579,13 +6525,11 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"inotify_init1", nullptr, sys_inotify_init1, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"inotify_rm_watch", nullptr, sys_inotify_rm_watch, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"io_destroy", nullptr, sys_io_destroy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"ioctl", nullptr, sys_ioctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ioperm", nullptr, sys_ioperm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"iopl", nullptr, sys_iopl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ioprio_get", nullptr, sys_ioprio_get, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ioprio_set", nullptr, sys_ioprio_set, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"kcmp", nullptr, sys_kcmp, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"keyctl", nullptr, sys_keyctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"kill", nullptr, sys_kill, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"landlock_restrict_self", nullptr, sys_landlock_restrict_self, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"linkat", nullptr, sys_linkat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6593,23 +6537,16 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"listen", nullptr, sys_listen, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"lseek", nullptr, sys_lseek, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"madvise", nullptr, sys_madvise, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"map_shadow_stack", nullptr, sys_map_shadow_stack, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"membarrier", nullptr, sys_membarrier, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"memfd_create", nullptr, sys_memfd_create, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"memfd_secret", nullptr, sys_memfd_secret, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mkdirat", nullptr, sys_mkdirat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mkdirat_async", nullptr, sys_mkdirat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mlock", nullptr, sys_mlock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mlock2", nullptr, sys_mlock2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mlockall", nullptr, sys_mlockall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"mmap", nullptr, sys_mmap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mprotect", nullptr, sys_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mremap", nullptr, sys_mremap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"mseal", nullptr, sys_mseal, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"msgget", nullptr, sys_msgget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"msync", nullptr, sys_msync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"msync_async", nullptr, sys_msync_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"munlock", nullptr, sys_munlock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"munlockall", nullptr, sys_munlockall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"munmap", nullptr, sys_munmap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"nanosleep", nullptr, sys_nanosleep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6619,23 +6556,18 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"openat", nullptr, sys_openat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"openat_async", nullptr, sys_openat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pause", nullptr, sys_pause, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"personality", nullptr, sys_personality, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pidfd_getfd", nullptr, sys_pidfd_getfd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pidfd_open", nullptr, sys_pidfd_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pipe2", nullptr, sys_pipe2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pkey_alloc", nullptr, sys_pkey_alloc, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pkey_free", nullptr, sys_pkey_free, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"pkey_mprotect", nullptr, sys_pkey_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"poll", nullptr, sys_poll, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"poll_async", nullptr, sys_poll_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ppoll", nullptr, sys_ppoll, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ppoll_async", nullptr, sys_ppoll_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"prctl", nullptr, sys_prctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pread64", nullptr, sys_pread64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pread64_async", nullptr, sys_pread64_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"prlimit64", nullptr, sys_prlimit64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"process_mrelease", nullptr, sys_process_mrelease, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"ptrace", nullptr, sys_ptrace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pwrite64", nullptr, sys_pwrite64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"pwrite64_async", nullptr, sys_pwrite64_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"read", nullptr, sys_read, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6649,24 +6581,19 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"recvfrom_async", nullptr, sys_recvfrom_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"recvmsg", nullptr, sys_recvmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"recvmsg_async", nullptr, sys_recvmsg_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"remap_file_pages", nullptr, sys_remap_file_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"renameat2", nullptr, sys_renameat2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"renameat2_async", nullptr, sys_renameat2_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"restart_syscall", nullptr, sys_restart_syscall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"rt_sigprocmask", nullptr, sys_rt_sigprocmask, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"rt_sigreturn", nullptr, sys_rt_sigreturn, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_get_priority_max", nullptr, sys_sched_get_priority_max, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_get_priority_min", nullptr, sys_sched_get_priority_min, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_getaffinity", nullptr, sys_sched_getaffinity, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_getscheduler", nullptr, sys_sched_getscheduler, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sched_yield", nullptr, sys_sched_yield, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"semctl", nullptr, sys_semctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"semget", nullptr, sys_semget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendmsg", nullptr, sys_sendmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendmsg_async", nullptr, sys_sendmsg_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendto", nullptr, sys_sendto, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sendto_async", nullptr, sys_sendto_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"set_mempolicy_home_node", nullptr, sys_set_mempolicy_home_node, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"setfsgid", nullptr, sys_setfsgid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"setfsuid", nullptr, sys_setfsuid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"setgid", nullptr, sys_setgid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6691,7 +6618,6 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"sync", nullptr, sys_sync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"sync_file_range", nullptr, sys_sync_file_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"syncfs", nullptr, sys_syncfs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"sysfs", nullptr, sys_sysfs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"tee", nullptr, sys_tee, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"tgkill", nullptr, sys_tgkill, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"timer_delete", nullptr, sys_timer_delete, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6709,7 +6635,10 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_acct", nullptr, sys_unsafe_acct, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_add_key", nullptr, sys_unsafe_add_key, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_adjtimex", nullptr, sys_unsafe_adjtimex, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_alarm", nullptr, sys_unsafe_alarm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_arch_prctl", nullptr, sys_unsafe_arch_prctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_bpf", nullptr, sys_unsafe_bpf, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_brk", nullptr, sys_unsafe_brk, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_cachestat", nullptr, sys_unsafe_cachestat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_capget", nullptr, sys_unsafe_capget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_capset", nullptr, sys_unsafe_capset, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6721,6 +6650,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_clock_settime", nullptr, sys_unsafe_clock_settime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_clone", nullptr, sys_unsafe_clone, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_clone3", nullptr, sys_unsafe_clone3, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_close_range", nullptr, sys_unsafe_close_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_copy_file_range", nullptr, sys_unsafe_copy_file_range, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_creat", nullptr, sys_unsafe_creat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_delete_module", nullptr, sys_unsafe_delete_module, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6728,6 +6658,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_epoll_wait", nullptr, sys_unsafe_epoll_wait, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_execve", nullptr, sys_unsafe_execve, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_execveat", nullptr, sys_unsafe_execveat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_exit_group", nullptr, sys_unsafe_exit_group, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_faccessat", nullptr, sys_unsafe_faccessat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_faccessat2", nullptr, sys_unsafe_faccessat2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_fanotify_mark", nullptr, sys_unsafe_fanotify_mark, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6737,6 +6668,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_fgetxattr", nullptr, sys_unsafe_fgetxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_finit_module", nullptr, sys_unsafe_finit_module, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_flistxattr", nullptr, sys_unsafe_flistxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_fork", nullptr, sys_unsafe_fork, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_fremovexattr", nullptr, sys_unsafe_fremovexattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_fsconfig", nullptr, sys_unsafe_fsconfig, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_fsetxattr", nullptr, sys_unsafe_fsetxattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6769,8 +6701,10 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_io_uring_enter", nullptr, sys_unsafe_io_uring_enter, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_io_uring_register", nullptr, sys_unsafe_io_uring_register, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_io_uring_setup", nullptr, sys_unsafe_io_uring_setup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_ioctl", nullptr, sys_unsafe_ioctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_kexec_file_load", nullptr, sys_unsafe_kexec_file_load, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_kexec_load", nullptr, sys_unsafe_kexec_load, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_keyctl", nullptr, sys_unsafe_keyctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_landlock_add_rule", nullptr, sys_unsafe_landlock_add_rule, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_landlock_create_ruleset", nullptr, sys_unsafe_landlock_create_ruleset, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_lchown", nullptr, sys_unsafe_lchown, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6785,41 +6719,53 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_lsm_list_modules", nullptr, sys_unsafe_lsm_list_modules, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_lsm_set_self_attr", nullptr, sys_unsafe_lsm_set_self_attr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_lstat", nullptr, sys_unsafe_lstat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_map_shadow_stack", nullptr, sys_unsafe_map_shadow_stack, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mbind", nullptr, sys_unsafe_mbind, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_migrate_pages", nullptr, sys_unsafe_migrate_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mincore", nullptr, sys_unsafe_mincore, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mkdir", nullptr, sys_unsafe_mkdir, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mknod", nullptr, sys_unsafe_mknod, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mknodat", nullptr, sys_unsafe_mknodat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mlock2", nullptr, sys_unsafe_mlock2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mlockall", nullptr, sys_unsafe_mlockall, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_modify_ldt", nullptr, sys_unsafe_modify_ldt, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mount", nullptr, sys_unsafe_mount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mount_setattr", nullptr, sys_unsafe_mount_setattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_move_mount", nullptr, sys_unsafe_move_mount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_move_pages", nullptr, sys_unsafe_move_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mprotect", nullptr, sys_unsafe_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_getsetattr", nullptr, sys_unsafe_mq_getsetattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_notify", nullptr, sys_unsafe_mq_notify, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_open", nullptr, sys_unsafe_mq_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_timedreceive", nullptr, sys_unsafe_mq_timedreceive, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_timedsend", nullptr, sys_unsafe_mq_timedsend, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_mq_unlink", nullptr, sys_unsafe_mq_unlink, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mremap", nullptr, sys_unsafe_mremap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_mseal", nullptr, sys_unsafe_mseal, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_msgctl", nullptr, sys_unsafe_msgctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_msgrcv", nullptr, sys_unsafe_msgrcv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_msgsnd", nullptr, sys_unsafe_msgsnd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_munlock", nullptr, sys_unsafe_munlock, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_name_to_handle_at", nullptr, sys_unsafe_name_to_handle_at, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_open", nullptr, sys_unsafe_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_open_by_handle_at", nullptr, sys_unsafe_open_by_handle_at, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_open_tree", nullptr, sys_unsafe_open_tree, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_openat2", nullptr, sys_unsafe_openat2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_perf_event_open", nullptr, sys_unsafe_perf_event_open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_personality", nullptr, sys_unsafe_personality, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pidfd_send_signal", nullptr, sys_unsafe_pidfd_send_signal, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pipe", nullptr, sys_unsafe_pipe, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pivot_root", nullptr, sys_unsafe_pivot_root, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_pkey_mprotect", nullptr, sys_unsafe_pkey_mprotect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_prctl", nullptr, sys_unsafe_prctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_preadv", nullptr, sys_unsafe_preadv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_preadv2", nullptr, sys_unsafe_preadv2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_prlimit64", nullptr, sys_unsafe_prlimit64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_process_madvise", nullptr, sys_unsafe_process_madvise, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_process_vm_readv", nullptr, sys_unsafe_process_vm_readv, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_process_vm_writev", nullptr, sys_unsafe_process_vm_writev, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pselect6", nullptr, sys_unsafe_pselect6, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_ptrace", nullptr, sys_unsafe_ptrace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pwritev", nullptr, sys_unsafe_pwritev, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_pwritev2", nullptr, sys_unsafe_pwritev2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_quotactl", nullptr, sys_unsafe_quotactl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6827,6 +6773,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_readlink", nullptr, sys_unsafe_readlink, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_reboot", nullptr, sys_unsafe_reboot, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_recvmmsg", nullptr, sys_unsafe_recvmmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_remap_file_pages", nullptr, sys_unsafe_remap_file_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_removexattr", nullptr, sys_unsafe_removexattr, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_rename", nullptr, sys_unsafe_rename, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_renameat", nullptr, sys_unsafe_renameat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6848,11 +6795,13 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_sched_setscheduler", nullptr, sys_unsafe_sched_setscheduler, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_seccomp", nullptr, sys_unsafe_seccomp, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_select", nullptr, sys_unsafe_select, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_semctl", nullptr, sys_unsafe_semctl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_semop", nullptr, sys_unsafe_semop, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_semtimedop", nullptr, sys_unsafe_semtimedop, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_sendfile", nullptr, sys_unsafe_sendfile, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_sendmmsg", nullptr, sys_unsafe_sendmmsg, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_set_mempolicy", nullptr, sys_unsafe_set_mempolicy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_set_mempolicy_home_node", nullptr, sys_unsafe_set_mempolicy_home_node, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_set_robust_list", nullptr, sys_unsafe_set_robust_list, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_set_tid_address", nullptr, sys_unsafe_set_tid_address, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_setdomainname", nullptr, sys_unsafe_setdomainname, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6875,6 +6824,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_swapoff", nullptr, sys_unsafe_swapoff, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_swapon", nullptr, sys_unsafe_swapon, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_symlink", nullptr, sys_unsafe_symlink, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_sysfs", nullptr, sys_unsafe_sysfs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_sysinfo", nullptr, sys_unsafe_sysinfo, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_syslog", nullptr, sys_unsafe_syslog, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_time", nullptr, sys_unsafe_time, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -6885,19 +6835,17 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"unsafe_truncate", nullptr, sys_unsafe_truncate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_umount2", nullptr, sys_unsafe_umount2, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_unlink", nullptr, sys_unsafe_unlink, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_unshare", nullptr, sys_unsafe_unshare, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_ustat", nullptr, sys_unsafe_ustat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_utime", nullptr, sys_unsafe_utime, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_utimes", nullptr, sys_unsafe_utimes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"unsafe_vhangup", nullptr, sys_unsafe_vhangup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_vmsplice", nullptr, sys_unsafe_vmsplice, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_wait4", nullptr, sys_unsafe_wait4, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"unsafe_waitid", nullptr, sys_unsafe_waitid, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"unshare", nullptr, sys_unshare, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"uretprobe", nullptr, sys_uretprobe, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"userfaultfd", nullptr, sys_userfaultfd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"utimensat", nullptr, sys_utimensat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"utimensat_async", nullptr, sys_utimensat_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"vfork", nullptr, sys_vfork, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-    {"vhangup", nullptr, sys_vhangup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"write", nullptr, sys_write, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"write_async", nullptr, sys_write_async, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"writev", nullptr, sys_writev, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

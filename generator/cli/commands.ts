@@ -46,10 +46,15 @@ export const commands: Record<string, Command> = {
     async run(values, _pos, ctx) {
       const started = Date.now();
       const results = generate({ root: ctx.root, targets: values.all ? [] : list(values.target), log: (l) => console.error(l) });
-      const totals = results.reduce((a, r) => ({ s: a.s + r.syscalls, c: a.c + r.constants, t: a.t + r.structs }), { s: 0, c: 0, t: 0 });
+      const sum = (calls: string, key: 'safe' | 'unsafe') => results.filter((r) => r.calls === calls).reduce((n, r) => n + r[key], 0);
+      const calls = (['syscalls', 'functions'] as const)
+        .filter((c) => results.some((r) => r.calls === c))
+        .map((c) => `${sum(c, 'safe') + sum(c, 'unsafe')} ${c} (${sum(c, 'unsafe')} unsafe_)`);
+      const constants = results.reduce((n, r) => n + r.constants, 0);
+      const structs = results.reduce((n, r) => n + r.structs, 0);
       console.log(
         `generated ${results.length} target${results.length === 1 ? '' : 's'} (${results.map((r) => r.target).join(', ')}): ` +
-          `${totals.s} syscalls, ${totals.c} constants, ${totals.t} structs in ${Date.now() - started} ms`,
+          `${calls.join(', ')}, ${constants} constants, ${structs} structs in ${Date.now() - started} ms`,
       );
       return 0;
     },

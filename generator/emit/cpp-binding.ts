@@ -139,6 +139,12 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel) {
       checks.push(
         `if ((uint64_t)${v(k.length)} > ${pv}_len) return sb::throwRangeError(env, "${fn}", "${k.length}", "exceeds the byteLength of '${p.name}'");`,
       );
+    }
+    if (k.kind === 'buffer' && k.dir === 'range') {
+      const len = k.length ? `(size_t)${v(k.length)}` : `${pv}_len`;
+      checks.push(
+        `if (${pv} != nullptr && !sb::withinLiveMapping(${pv}, ${len})) return sb::throwTypeError(env, "${fn}", "${p.name}", "must lie within a live mapping returned by mmap");`,
+      );
     } else if (k.kind === 'struct') {
       checks.push(
         `if (${pv} != nullptr && ${pv}_len < ${k.size}) return sb::throwRangeError(env, "${fn}", "${p.name}", "must hold a struct ${k.struct.name} (${k.size} bytes)");`,

@@ -132,8 +132,9 @@ function nativeFile(model: LinuxTargetModel): string {
 }
 
 function wrapperDoc(model: LinuxTargetModel, s: SyscallModel, isAsync: boolean): string[] {
-  const lines = [`${s.name}(2): syscall ${s.nr} on ${model.target.name} (kernel entry ${s.entry}).`];
+  const lines = [`${s.kernelName ?? s.name}(2): syscall ${s.nr} on ${model.target.name} (kernel entry ${s.entry}).`];
   if (s.doc) lines.push(s.doc);
+  if (s.unsafeReason) lines.push(`Unsafe: ${s.unsafeReason}.`);
   if (!isAsync && s.blocking) lines.push(`Blocking: \`async.${s.name}\` runs it on the libuv thread pool.`);
   lines.push('@throws SyscallError when the kernel returns an error.');
   return lines;

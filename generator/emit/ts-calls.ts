@@ -149,7 +149,8 @@ export function planCall(s: SyscallModel): CallPlan {
   while (firstOptional > 0 && params[firstOptional - 1]!.fallback !== undefined) firstOptional--;
 
   const pathArgs = paths.length === 0 ? '' : `, ${paths.slice(0, 2).join(', ')}`;
-  const fail = (errnoExpr: string) => `throw syscallError(${errnoExpr}, ${fn}${pathArgs});`;
+  // The error names the kernel's call (prlimit64), not its JS export (unsafe_prlimit64).
+  const fail = (errnoExpr: string) => `throw syscallError(${errnoExpr}, ${str(s.kernelName ?? s.name)}${pathArgs});`;
   const epilogue: string[] = [];
   let returnType: string;
   let nativeReturn = 'number';

@@ -50,10 +50,12 @@ export type ReturnModel =
   | { kind: 'mapping'; length: string; releaseNr: number };
 
 export interface SyscallModel {
-  /** The JS name (unsafe_<kernel name> for prototype-only calls taking pointers). */
+  /** The JS name (unsafe_<kernel name> where unsafeReason says why). */
   name: string;
   /** The kernel's name where it differs from `name`. */
   kernelName?: string;
+  /** Why this call is exported only as unsafe_<name> (danger.yaml, or a raw-address parameter). */
+  unsafeReason?: string;
   /** Bound from its prototype alone (no semantics entry). */
   unannotated?: boolean;
   nr: number;

@@ -9,6 +9,7 @@ import { layoutRecord, sizeAlignOf } from '../layout/engine.js';
 import type { AbiFacts, CType, RecordLayout } from '../model/ctype.js';
 import type { IntInfo, ParamKind, ParamModel, ReturnModel, SyscallModel } from '../model/syscall.js';
 import { resolveType, TypeParseError, type TypeScope } from './ctype-parse.js';
+import { checkDangerNames, dangerOf } from './danger.js';
 import type { ConstantEntry, LinuxSpecs } from './linux-specs.js';
 import type { ParamSemantics, SyscallSemantics } from './semantics.js';
 import { resolveStructs, type StructModel } from './struct-specs.js';
@@ -73,6 +74,8 @@ function pick<T>(map: Record<string, T> | undefined, target: Target): T | undefi
 export interface SkippedSyscall {
   name: string;
   reason: string;
+  /** refused: danger.yaml says no call from JavaScript can be correct; unbound: cannot or need not be bound here. */
+  why: 'refused' | 'unbound';
 }
 
 export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetModel {
@@ -99,11 +102,16 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
     if (!row) continue; // not a syscall on this target (e.g. poll on arm64); checkSemanticsNames reports typos
     const skipReason = pick(entrySemantics.skip, target);
     if (skipReason) {
-      skipped.push({ name, reason: skipReason });
+      skipped.push({ name, reason: skipReason, why: 'unbound' });
       continue;
     }
     if (!row.entry || row.entry === 'sys_ni_syscall') {
-      skipped.push({ name, reason: `not implemented on ${target.name} (no entry point, or sys_ni_syscall)` });
+      skipped.push({ name, reason: `not implemented on ${target.name} (no entry point, or sys_ni_syscall)`, why: 'unbound' });
+      continue;
+    }
+    const danger = dangerOf(specs.danger, name);
+    if (danger?.class === 'refused') {
+      skipped.push({ name, reason: `refused: ${danger.reason}`, why: 'refused' });
       continue;
     }
     const archParams = pick(entrySemantics.byArch, target)?.params;
@@ -127,7 +135,8 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
     linkDerived(ctx, params);
     const returns = classifyReturn(ctx, params, byName);
     syscalls.push({
-      name,
+      name: danger ? `unsafe_${name}` : name,
+      ...(danger ? { kernelName: name, unsafeReason: danger.reason } : {}),
       nr: row.nr,
       entry: row.entry,
       params,
@@ -187,7 +196,12 @@ function bindUnannotated(
     const generic = row.entry ? specs.prototypes.data.prototypes[row.entry] : undefined;
     const proto = generic?.byArch?.[`${target.kernelArch}/${bits}`] ?? generic?.byArch?.[target.kernelArch ?? ''] ?? generic;
     if (!row.entry || row.entry === 'sys_ni_syscall' || !proto) {
-      skipped.push({ name: row.name, reason: row.entry && row.entry !== 'sys_ni_syscall' ? `no prototype for ${row.entry}` : 'not implemented on this target' });
+      skipped.push({ name: row.name, reason: row.entry && row.entry !== 'sys_ni_syscall' ? `no prototype for ${row.entry}` : 'not implemented on this target', why: 'unbound' });
+      continue;
+    }
+    const danger = dangerOf(specs.danger, row.name);
+    if (danger?.class === 'refused') {
+      skipped.push({ name: row.name, reason: `refused: ${danger.reason}`, why: 'refused' });
       continue;
     }
     const place = specs.table(target).at(['syscalls', specs.table(target).data.syscalls.findIndex((x) => x.name === row.name)]);
@@ -214,9 +228,11 @@ function bindUnannotated(
       });
       if (registers > 6) throw new SpecError(`needs more than six registers on ${target.name}`, place);
       const jsName = JS_RESERVED.has(row.name) ? `${row.name}_` : row.name;
+      const reason = danger?.reason ?? (unsafe ? 'a pointer parameter is passed as a raw address (no semantics entry describes it)' : undefined);
       out.push({
-        name: unsafe ? `unsafe_${jsName}` : jsName,
+        name: reason ? `unsafe_${jsName}` : jsName,
         kernelName: row.name,
+        ...(reason ? { unsafeReason: reason } : {}),
         nr: row.nr,
         entry: row.entry,
         params,
@@ -227,16 +243,17 @@ function bindUnannotated(
       });
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
-      skipped.push({ name: row.name, reason: e.message.replace(/^.*?: /, '') });
+      skipped.push({ name: row.name, reason: e.message.replace(/^.*?: /, ''), why: 'unbound' });
     }
   }
   return out;
 }
 
-/** A semantics entry that names a syscall no target knows is a typo. */
+/** A semantics or danger entry that names a syscall no target knows is a typo. */
 export function checkSemanticsNames(specs: LinuxSpecs, targets: Target[]): void {
   const known = new Set<string>();
   for (const t of targets) for (const s of specs.table(t).data.syscalls) known.add(s.name);
+  checkDangerNames(specs.danger, known, targets);
   for (const name of Object.keys(specs.semantics.data.syscalls)) {
     if (!known.has(name)) {
       throw new SpecError(`'${name}' is not a syscall on any target (${targets.map((t) => t.name).join(', ')})`, specs.semantics.at(['syscalls', name]));

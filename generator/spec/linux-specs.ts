@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpecError } from '../errors.js';
+import { loadDanger, type DangerFile } from './danger.js';
 import { loadSemantics, type SemanticsFile } from './semantics.js';
 import { loadSpecFile, type SourceFile } from './source-file.js';
 import { loadTypeSpecs, type TypeSpecs } from './struct-specs.js';
@@ -180,6 +181,8 @@ export interface LinuxSpecs {
   prototypes: SourceFile<PrototypesFile>;
   typedefs: SourceFile<KernelTypedefsFile>;
   semantics: SourceFile<SemanticsFile>;
+  /** Which calls are unsafe or refused, and why (specs/linux/danger.yaml). */
+  danger: SourceFile<DangerFile>;
   types: TypeSpecs;
   /** Loaded on demand per target. */
   table(target: Target): SourceFile<SyscallTableFile>;
@@ -199,6 +202,7 @@ export function loadLinuxSpecs(specsDir: string): LinuxSpecs {
     prototypes: loadSpecFile<PrototypesFile>(required(join(dir, 'prototypes.json')), prototypesSchema),
     typedefs: loadSpecFile<KernelTypedefsFile>(required(join(dir, 'kernel-typedefs.yaml')), typedefsSchema),
     semantics: loadSemantics(required(join(dir, 'semantics.yaml'))),
+    danger: loadDanger(required(join(dir, 'danger.yaml'))),
     types: loadTypeSpecs(join(dir, 'types')),
     table(target) {
       let t = tables.get(target.name);

@@ -53,6 +53,24 @@ const cases: Case[] = [
     edit: (t) => t.replace('  getpid: {}', '  getpdi: {}'),
     message: /specs\/linux\/semantics\.yaml:(\d+): 'getpdi' is not a syscall on any target/,
   },
+  {
+    name: 'a danger entry that names no syscall',
+    file: 'specs/linux/danger.yaml',
+    edit: (t) => t.replace('  brk: moves', '  brkk: moves'),
+    message: /specs\/linux\/danger\.yaml:(\d+): 'brkk' is not a syscall on any target/,
+  },
+  {
+    name: 'a danger entry without its reason',
+    file: 'specs/linux/danger.yaml',
+    edit: (t) => t.replace(/^  alarm: .*$/m, '  alarm: ""'),
+    message: /specs\/linux\/danger\.yaml:(\d+): .*alarm/,
+  },
+  {
+    name: 'a call both unsafe and refused',
+    file: 'specs/linux/danger.yaml',
+    edit: (t) => t.replace(/^  vfork: /m, '  brk: '),
+    message: /specs\/linux\/danger\.yaml:(\d+): 'brk' is listed as both unsafe and refused/,
+  },
 ];
 
 describe('broken specs', () => {

@@ -194,10 +194,10 @@ describe('mprotect', () => {
     try {
       m[10] = 99;
       const addr = addressOf(m);
-      sys.mprotect(m, undefined, sys.PROT_READ);
+      sys.unsafe_mprotect(m, undefined, sys.PROT_READ);
       expect(mapInfo(addr)!.perms).toBe('r--p');
       expect(m[10]).toBe(99);
-      sys.mprotect(m, undefined, RW());
+      sys.unsafe_mprotect(m, undefined, RW());
       expect(mapInfo(addr)!.perms).toBe('rw-p');
       m[11] = 7;
       expect(m[11]).toBe(7);
@@ -210,10 +210,10 @@ describe('mprotect', () => {
     const m = anon(4 * PAGE);
     try {
       const addr = addressOf(m);
-      sys.mprotect(m.subarray(PAGE, 2 * PAGE), undefined, sys.PROT_NONE);
+      sys.unsafe_mprotect(m.subarray(PAGE, 2 * PAGE), undefined, sys.PROT_NONE);
       expect(mapInfo(addr + BigInt(PAGE))).toMatchObject({ perms: '---p', size: PAGE });
       expect(mapInfo(addr + BigInt(2 * PAGE))?.perms).toBe('rw-p');
-      sys.mprotect(m, undefined, RW());
+      sys.unsafe_mprotect(m, undefined, RW());
     } finally {
       sys.munmap(m);
     }
@@ -222,11 +222,30 @@ describe('mprotect', () => {
   it('a start that is not page aligned fails with EINVAL', () => {
     const m = anon(2 * PAGE);
     try {
-      expect(() => sys.mprotect(m.subarray(1), PAGE, sys.PROT_READ)).toThrow(expect.objectContaining({ code: 'EINVAL', syscall: 'mprotect' }));
+      expect(() => sys.unsafe_mprotect(m.subarray(1), PAGE - 1, sys.PROT_READ)).toThrow(expect.objectContaining({ code: 'EINVAL', syscall: 'mprotect' }));
       expect(mapInfo(addressOf(m))!.perms).toBe('rw-p');
     } finally {
       sys.munmap(m);
     }
+  });
+});
+
+describe('calls that act on a range of memory', () => {
+  // madvise(MADV_DONTNEED) on the runtime's heap would zero live objects: such
+  // calls take only bytes inside a mapping the caller got from mmap.
+  it('refuse bytes that are not inside a live mapping from mmap (a Buffer, an unmapped mapping, past the end)', () => {
+    const notMapped = /must lie within a live mapping returned by mmap/;
+    const heap = new Uint8Array(new ArrayBuffer(4 * PAGE));
+    expect(() => sys.madvise(heap, undefined, sys.MADV_DONTNEED)).toThrow(expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(notMapped) }));
+    expect(() => sys.mlock(heap)).toThrow(notMapped);
+    expect(() => sys.msync(heap, undefined, sys.MS_SYNC)).toThrow(notMapped);
+    expect(heap.every((b) => b === 0)).toBe(true);
+    const m = anon(2 * PAGE);
+    m.fill(7);
+    const sub = m.subarray(PAGE);
+    expect(() => sys.madvise(sub, 2 * PAGE, sys.MADV_DONTNEED)).toThrow(RangeError); // longer than the view
+    sys.munmap(m);
+    expect(() => sys.madvise(sub, undefined, sys.MADV_DONTNEED)).toThrow(TypeError); // detached with its mapping
   });
 });
 

@@ -98,7 +98,7 @@ describe('resource limits', () => {
 
   it('prlimit64 reading our own limits agrees with getrlimit and /proc/self/limits', () => {
     const old = new sys.Rlimit64();
-    sys.prlimit64(0, sys.RLIMIT_NOFILE, null, old);
+    sys.unsafe_prlimit64(0, sys.RLIMIT_NOFILE, null, old);
     const r = sys.getrlimit(sys.RLIMIT_NOFILE);
     expect([old.rlim_cur, old.rlim_max]).toEqual([r.rlim_cur, r.rlim_max]);
     const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'))!;
@@ -115,11 +115,11 @@ describe('resource limits', () => {
         fs.readFileSync(`/proc/${pid}/limits`, 'utf8').split('\n').find((l) => l.startsWith('Max open files'))!.slice('Max open files'.length).trim().split(/\s+/);
       const [soft0, hard0] = limitsLine();
       const old = new sys.Rlimit64();
-      sys.prlimit64(pid, sys.RLIMIT_NOFILE, sys.Rlimit64.of({ rlim_cur: 123n, rlim_max: 456n }), old);
+      sys.unsafe_prlimit64(pid, sys.RLIMIT_NOFILE, sys.Rlimit64.of({ rlim_cur: 123n, rlim_max: 456n }), old);
       expect([old.rlim_cur, old.rlim_max]).toEqual([BigInt(soft0!), BigInt(hard0!)]);
       expect(limitsLine().slice(0, 2)).toEqual(['123', '456']);
       // soft > hard is refused
-      expect(() => sys.prlimit64(pid, sys.RLIMIT_NOFILE, sys.Rlimit64.of({ rlim_cur: 500n, rlim_max: 400n }))).toThrow(
+      expect(() => sys.unsafe_prlimit64(pid, sys.RLIMIT_NOFILE, sys.Rlimit64.of({ rlim_cur: 500n, rlim_max: 400n }))).toThrow(
         expect.objectContaining({ code: 'EINVAL', syscall: 'prlimit64' }),
       );
     } finally {

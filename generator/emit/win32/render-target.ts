@@ -55,8 +55,11 @@ export function renderWin32Target(root: string, target: Target): { files: Map<st
     result: {
       target: target.name,
       files: [...files.keys()].sort(),
-      syscalls: model.functions.length,
-      skipped: 0,
+      calls: 'functions',
+      safe: model.functions.filter((f) => !f.name.startsWith('unsafe_')).length,
+      unsafe: model.functions.filter((f) => f.name.startsWith('unsafe_')).length,
+      refused: 0,
+      unbound: 0,
       constants: model.constants.length,
       structs: model.records.length,
       exports: { target: target.name, values, classes },
