@@ -19,6 +19,8 @@ import { countStates, type SuiteReport } from '../../generator/cross/suite-repor
 import { compileSuite, runSuite, suiteFiles } from '../../generator/cross/suite-run.js';
 import { renderToolchain } from '../../generator/cross/toolchain.js';
 import { hostTargetName, loadTargets } from '../../generator/spec/targets.js';
+import { underEmulator } from '../../generator/cross/emulator.js';
+import { fuzzSafeCalls, isolationMissing, summary } from '../fuzz/orchestrate.js';
 import { ROOT } from '../helpers/root.js';
 import { requireTool } from '../helpers/tools.js';
 
@@ -125,6 +127,38 @@ describe("the compiled suite on each target's own Node from npm, under its emula
         expect(onTarget('getpid() is process.pid')).toBe('passed');
         expect(onTarget("fstat agrees with this Node's fs.statSync: size, mode, inode, links, owner, device, times in seconds")).toBe('passed');
         expect(onTarget('pwrite64/pread64 at an offset past 4 GiB; statx and fs.statSync agree on the 64-bit size')).toBe('passed');
+      },
+      900_000,
+    );
+  }
+});
+
+describe("junk calls on each target's own Node (the safe-call fuzz of test/fuzz)", () => {
+  const missing = isolationMissing();
+  if (missing && process.env.CI === 'true') throw new Error(`${missing}: required under CI`);
+  const seed = Number(process.env.SYSBIND_FUZZ_SEED ?? 0x5eed);
+  for (const t of matrix.targets.filter((x) => x.nodePackage && x.platform === 'linux' && x.generate && x.name !== host)) {
+    const emulator = t.emulator!.command;
+    it.skipIf(missing !== undefined || !requireTool(emulator, 'qemu-user-static'))(
+      `${t.name}: every non-unsafe_ export under ${emulator}, junk arguments (seed ${seed}): 0 crashes, 0 hangs`,
+      async () => {
+        if (!existsSync(join(ROOT, 'prebuilds', t.name, 'sysbind.node'))) buildPrebuild(ROOT, t);
+        const node = foreignNode(ROOT, t);
+        const child = join(ROOT, 'dist', 'test', 'fuzz', 'child.js');
+        const report = await fuzzSafeCalls({
+          target: t.name,
+          invoke: (json) => ({ ...underEmulator(t, node.binary, [child, json]), env: { ...process.env, NODE_SKIP_PLATFORM_CHECK: '1' } }),
+          seed,
+          callsPerFunction: 100,
+          batchSize: 200,
+          idleLimitMs: 60_000,
+          asyncTimeoutMs: 5000,
+        });
+        console.log(summary(report));
+        expect(report.crashes).toEqual([]);
+        expect(report.hangs).toEqual([]);
+        expect(report.functions).toBeGreaterThan(150);
+        expect(report.calls).toBeGreaterThan(report.functions * 50);
       },
       900_000,
     );
