@@ -10,11 +10,18 @@
  *  - no progress for idleLimitMs: a hang (the child's own watchdog already
  *    interrupts waiting calls, so a hang is a real one);
  *  - a signal it sent itself with a signal-sending call whose arguments hold
- *    that signal's number (kill(own pid, S)), or a stop it so caused: counted apart, as process.kill(process.pid, S) would be: the call did
- *    what it was asked.
+ *    that signal's number (kill(own pid, S)), or a stop it so caused: counted
+ *    apart, as process.kill(process.pid, S) would be: the call did what it was
+ *    asked;
+ *  - the emulator failing one of its own assertions (qemu-user's TCG prints
+ *    "ERROR:…: assertion failed" and exits 127; qemu-arm does so for
+ *    bind(fd, NULL, 0)): counted apart as an emulator fault, and the same
+ *    call run once more in a new child (a fault that recurs is recorded again
+ *    and passed over). The caller decides which faults are known emulator bugs
+ *    (test/fuzz/emulator-bugs.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CALL_ID_STRIDE } from './junk.js';
@@ -54,6 +61,7 @@ export interface FuzzReport {
   crashes: Incident[];
   hangs: Incident[];
   selfSignalled: Incident[];
+  emulatorFaults: Incident[];
   ms: number;
 }
 
@@ -90,12 +98,29 @@ function listFunctions(opts: FuzzOptions): string[] {
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as string[];
 }
 
+/**
+ * qemu-user's own assertion failures, as glib's g_assert prints them
+ * ("ERROR:../../accel/tcg/cpu-exec.c:954:cpu_exec: assertion failed: (…)",
+ * under a test harness prefixed "Bail out! "), as opposed to the guest's death.
+ */
+const EMULATOR_FAULT = /^(?:Bail out! )?(ERROR:\S+\.c:\d+:\w+: assertion failed.*)$/m;
+
 const signalName = (n: number) => Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? `signal ${n}`;
 
-/** Runs one child to its end; resolves with how it ended. */
-function runChild(inv: Invocation, cwd: string, progress: string, idleLimitMs: number): Promise<{ code: number | null; signal: string | null; hung: boolean }> {
+interface ChildEnd {
+  code: number | null;
+  signal: string | null;
+  hung: boolean;
+  stderr: string;
+}
+
+/** Runs one child to its end, its stderr kept in a file; resolves with how it ended. */
+function runChild(inv: Invocation, cwd: string, progress: string, idleLimitMs: number): Promise<ChildEnd> {
+  const stderrFile = `${progress}.stderr`;
+  const stderrFd = openSync(stderrFile, 'w');
   return new Promise((resolve) => {
-    const child = spawn(inv.command, inv.args, { cwd, env: inv.env, stdio: ['ignore', 'ignore', 'ignore'], detached: true });
+    const child = spawn(inv.command, inv.args, { cwd, env: inv.env, stdio: ['ignore', 'ignore', stderrFd], detached: true });
+    closeSync(stderrFd);
     let size = -1;
     let idleSince = Date.now();
     let hung = false;
@@ -113,7 +138,7 @@ function runChild(inv: Invocation, cwd: string, progress: string, idleLimitMs: n
     }, 250);
     child.on('close', (code, signal) => {
       clearInterval(timer);
-      resolve({ code, signal, hung });
+      resolve({ code, signal, hung, stderr: readFileSync(stderrFile, 'utf8') });
     });
   });
 }
@@ -125,13 +150,14 @@ export async function fuzzSafeCalls(opts: FuzzOptions): Promise<FuzzReport> {
   chmodSync(dir, 0o777); // the children run as nobody and write their progress here
   const report: FuzzReport = {
     target: opts.target, functions: names.length, calls: 0, threw: 0, asyncPending: 0, interrupts: 0, children: 0,
-    crashes: [], hangs: [], selfSignalled: [], ms: 0,
+    crashes: [], hangs: [], selfSignalled: [], emulatorFaults: [], ms: 0,
   };
   try {
     const [first, end] = opts.only ? [opts.only.from, opts.only.to] : [0, names.length];
     for (let from = first; from < end; from += opts.batchSize) {
       const to = Math.min(from + opts.batchSize, end);
       let skip = 0;
+      let lastFault: string | undefined; // the call id of the previous child's emulator fault
       for (let attempt = 0; ; attempt++) {
         if (attempt > 100) throw new Error(`${opts.target}: batch ${from}–${to} restarted 100 times`);
         const progress = join(dir, `progress-${from}-${attempt}.txt`);
@@ -153,16 +179,22 @@ export async function fuzzSafeCalls(opts: FuzzOptions): Promise<FuzzReport> {
         const [idText, call = '(before its first call)'] = (last ?? '').split('\t');
         // sh reports a death by signal S as exit status 128 + S.
         const signal = end.code !== null && end.code > 128 ? signalName(end.code - 128) : end.signal;
-        const how = end.hung ? `no progress for ${opts.idleLimitMs} ms` : signal ? `killed by ${signal}` : `exited with ${end.code}`;
+        const fault = end.hung ? undefined : EMULATOR_FAULT.exec(end.stderr)?.[1];
+        const lastWords = end.stderr.trim().split('\n').at(-1)?.slice(0, 300);
+        const how = end.hung ? `no progress for ${opts.idleLimitMs} ms` : fault ? `emulator fault: ${fault}` : signal ? `killed by ${signal}` : `exited with ${end.code}${lastWords ? ` (its stderr ends: ${lastWords})` : ''}`;
         const incident = { call, how };
         // A signaller whose arguments hold the very signal it died of (or that stopped it) did what it was asked.
         const number = signal ? (constants.signals as Record<string, number>)[signal] : undefined;
         const asked = number !== undefined && new RegExp(`[(, ]${number}[ ,)]`).test(call);
-        if (SIGNALLERS.test(call) && (end.hung || asked)) report.selfSignalled.push(incident);
+        const retry = fault !== undefined && last !== undefined && idText !== lastFault;
+        if (fault !== undefined) report.emulatorFaults.push(incident);
+        else if (SIGNALLERS.test(call) && (end.hung || asked)) report.selfSignalled.push(incident);
         else if (end.hung) report.hangs.push(incident);
         else report.crashes.push(incident);
+        lastFault = retry ? idText : undefined;
         if (!last) break; // it died before calling anything: nothing to skip past
-        skip = Number(idText) + 1;
+        // After an emulator fault the call runs again; after anything else, the next one.
+        skip = Number(idText) + (retry ? 0 : 1);
         if (Math.floor(skip / CALL_ID_STRIDE) >= to) break;
       }
     }
@@ -177,7 +209,7 @@ export function summary(r: FuzzReport): string {
   const list = (what: string, xs: Incident[]) => (xs.length ? `\n  ${what}:\n${xs.map((x) => `    ${x.call} — ${x.how}`).join('\n')}` : '');
   return (
     `${r.target}: ${r.functions} functions, ${r.calls} junk calls (${r.threw} threw, ${r.asyncPending} async still pending, ${r.interrupts} waits interrupted) ` +
-    `in ${r.children} children, ${(r.ms / 1000).toFixed(1)} s: ${r.crashes.length} crashes, ${r.hangs.length} hangs, ${r.selfSignalled.length} ended by a signal they sent themselves` +
-    list('crashes', r.crashes) + list('hangs', r.hangs) + list('self-signalled', r.selfSignalled)
+    `in ${r.children} children, ${(r.ms / 1000).toFixed(1)} s: ${r.crashes.length} crashes, ${r.hangs.length} hangs, ${r.selfSignalled.length} ended by a signal they sent themselves, ${r.emulatorFaults.length} emulator faults` +
+    list('crashes', r.crashes) + list('hangs', r.hangs) + list('self-signalled', r.selfSignalled) + list('emulator faults (each call run again)', r.emulatorFaults)
   );
 }

@@ -44,6 +44,36 @@ describe('safe calls survive junk arguments', () => {
     expect(report.calls).toBeGreaterThan(5);
   }, 120_000);
 
+  // A stand-in child that fails the way qemu-user does when its own assertion
+  // trips: once (then the call is run again and passes), or every time (a crash).
+  const fakeEmulator = (faults: 'once' | 'always'): FuzzOptions['invoke'] => (json) => ({
+    command: process.execPath,
+    args: ['-e', `
+      const fs = require('node:fs');
+      const a = JSON.parse(process.argv[1]);
+      if (a.mode === 'list') { console.log(JSON.stringify(['f'])); process.exit(0); }
+      fs.appendFileSync(a.progress, a.skip + '\\tf(' + a.skip + ')\\n');
+      const marker = 'faulted-' + a.skip;
+      if (a.skip === 3 && (${JSON.stringify(faults)} === 'always' || !fs.existsSync(marker))) {
+        fs.writeFileSync(marker, '');
+        process.stderr.write('**\\nERROR:../../accel/tcg/cpu-exec.c:954:cpu_exec: assertion failed: (cpu == current_cpu)\\n');
+        process.exit(127);
+      }
+      if (a.skip < 5) process.kill(process.pid, 'SIGSEGV');
+      fs.appendFileSync(a.progress, 'done\\t' + JSON.stringify({ calls: 0, threw: 0, asyncPending: 0, interrupts: 0 }) + '\\n');
+    `, json],
+  });
+
+  it.skipIf(missing !== undefined)("an emulator's own assertion is reported apart, not as a crash, and the call is run once more", async () => {
+    const opts = { ...base, callsPerFunction: 1, idleLimitMs: 30_000 };
+    const once = await fuzzSafeCalls({ ...opts, invoke: fakeEmulator('once') });
+    expect(once.emulatorFaults).toEqual([{ call: 'f(3)', how: expect.stringMatching(/^emulator fault: ERROR:.*cpu_exec/) }]);
+    expect(once.crashes.map((c) => c.call)).toEqual(['f(0)', 'f(1)', 'f(2)', 'f(3)', 'f(4)']); // f(3) ran again, and died as the others
+    const always = await fuzzSafeCalls({ ...opts, invoke: fakeEmulator('always') });
+    expect(always.emulatorFaults.map((c) => c.call)).toEqual(['f(3)', 'f(3)']); // run once more, then passed over
+    expect(always.crashes.map((c) => c.call)).toEqual(['f(0)', 'f(1)', 'f(2)', 'f(4)']);
+  }, 120_000);
+
   it.skipIf(missing !== undefined)(
     `${host}: every non-unsafe_ export, junk arguments (seed ${SEED}), unprivileged children: 0 crashes, 0 hangs`,
     async () => {

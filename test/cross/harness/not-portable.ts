@@ -45,6 +45,7 @@ const MMAP_TESTS = [
   'madvise > MADV_DONTNEED on private anonymous memory drops the pages: no longer resident, then read back as zeros',
   'madvise > advice that changes nothing visible returns without error; bad advice is EINVAL',
   'mlock > locks the pages (smaps "Locked") or fails only with EPERM/ENOMEM',
+  'calls that act on a range of memory > refuse a view past the end of its mapping, and a mapping that was unmapped',
 ];
 
 const GETRLIMIT_TESTS = [
