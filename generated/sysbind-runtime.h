@@ -56,7 +56,8 @@ static inline const char* typeName(napi_valuetype t) {
 }
 
 // d within [lo, hi]. (double)INT64_MAX rounds up to 2^63, which is out of
-// range, so the top end is compared as "below 2^63" there.
+// range, so the top end is compared as "below 2^63" there. Shared by the
+// Linux and Win32 runtimes (templates/cpp/shared/in-range.hbs).
 static inline bool inRange(double d, int64_t lo, int64_t hi) {
   return d >= (double)lo && (hi == INT64_MAX ? d < 9223372036854775808.0 : d <= (double)hi);
 }

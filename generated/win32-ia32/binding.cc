@@ -71,6 +71,13 @@ static bool typeError(napi_env env, const char* fn, const char* arg, const char*
   return false;
 }
 
+// d within [lo, hi]. (double)INT64_MAX rounds up to 2^63, which is out of
+// range, so the top end is compared as "below 2^63" there. Shared by the
+// Linux and Win32 runtimes (templates/cpp/shared/in-range.hbs).
+static inline bool inRange(double d, int64_t lo, int64_t hi) {
+  return d >= (double)lo && (hi == INT64_MAX ? d < 9223372036854775808.0 : d <= (double)hi);
+}
+
 // A signed integer argument in [lo, hi]: an integral number, or a bigint.
 static bool argInt(napi_env env, napi_value v, const char* fn, const char* arg, int64_t lo, int64_t hi, int64_t* out) {
   napi_valuetype t;
@@ -81,7 +88,7 @@ static bool argInt(napi_env env, napi_value v, const char* fn, const char* arg, 
     double d;
     napi_get_value_double(env, v, &d);
     if (!(d == d) || d != std::trunc(d)) return throwRangeError(env, fn, arg, "must be an integer (got a fraction, NaN or Infinity)"), false;
-    if (d < (double)lo || d > (double)hi) return throwRangeError(env, fn, arg, what), false;
+    if (!inRange(d, lo, hi)) return throwRangeError(env, fn, arg, what), false;
     *out = (int64_t)d;
     return true;
   }

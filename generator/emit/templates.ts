@@ -1,6 +1,6 @@
 /**
  * Handlebars set-up: one isolated instance with the project's partials
- * (templates/cpp/args/*.hbs) registered by file name.
+ * (templates/cpp/args/*.hbs, templates/cpp/shared/*.hbs) registered by file name.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +18,11 @@ function handlebars(): typeof Handlebars {
   const dir = join(TEMPLATES_DIR, 'cpp', 'args');
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.hbs')).sort()) {
     hb.registerPartial(`arg-${f.replace(/\.hbs$/, '')}`, readFileSync(join(dir, f), 'utf8'));
+  }
+  // templates/cpp/shared/<name>.hbs: C++ both platforms' runtimes include, as partial `shared-<name>`.
+  const shared = join(TEMPLATES_DIR, 'cpp', 'shared');
+  for (const f of readdirSync(shared).filter((x) => x.endsWith('.hbs')).sort()) {
+    hb.registerPartial(`shared-${f.replace(/\.hbs$/, '')}`, readFileSync(join(shared, f), 'utf8'));
   }
   instance = hb;
   return hb;
