@@ -259,6 +259,24 @@ export function checkSemanticsNames(specs: LinuxSpecs, targets: Target[]): void 
       throw new SpecError(`'${name}' is not a syscall on any target (${targets.map((t) => t.name).join(', ')})`, specs.semantics.at(['syscalls', name]));
     }
   }
+  checkSemanticsSelectors(specs, targets);
+}
+
+/** A `skip:` or `byArch:` key that selects no target would silently do nothing: a typo, or a target since removed. */
+function checkSemanticsSelectors(specs: LinuxSpecs, targets: Target[]): void {
+  const selectable = new Set(targets.flatMap(targetSelectors));
+  for (const [name, entry] of Object.entries(specs.semantics.data.syscalls)) {
+    for (const kind of ['skip', 'byArch'] as const) {
+      for (const key of Object.keys(entry[kind] ?? {})) {
+        if (!selectable.has(key)) {
+          throw new SpecError(
+            `${name}: ${kind} selector '${key}' matches no target (a selector is a target name, kernelArch, kernelArch/32|64 or data model: ${[...selectable].sort().join(', ')})`,
+            specs.semantics.at(['syscalls', name, kind, key]),
+          );
+        }
+      }
+    }
+  }
 }
 
 interface Ctx {

@@ -54,6 +54,12 @@ const cases: Case[] = [
     message: /specs\/linux\/semantics\.yaml:(\d+): 'getpdi' is not a syscall on any target/,
   },
   {
+    name: 'a skip selector that matches no target',
+    file: 'specs/linux/semantics.yaml',
+    edit: (t) => t.replace('skip: { x86/32: "16-bit uid ABI', 'skip: { x68/32: "16-bit uid ABI'),
+    message: /specs\/linux\/semantics\.yaml:(\d+): .*skip selector 'x68\/32' matches no target/,
+  },
+  {
     name: 'a danger entry that names no syscall',
     file: 'specs/linux/danger.yaml',
     edit: (t) => t.replace('  brk: moves', '  brkk: moves'),
