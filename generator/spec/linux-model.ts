@@ -265,6 +265,20 @@ export function checkSemanticsNames(specs: LinuxSpecs, targets: Target[]): void 
 /** A `skip:` or `byArch:` key that selects no target would silently do nothing: a typo, or a target since removed. */
 function checkSemanticsSelectors(specs: LinuxSpecs, targets: Target[]): void {
   const selectable = new Set(targets.flatMap(targetSelectors));
+  // kernel-typedefs.yaml: byArch keys are a kernelArch, byDataModel keys a data model.
+  const typedefKeys = { byArch: new Set<string>(targets.map((t) => t.kernelArch ?? '')), byDataModel: new Set<string>(targets.map((t) => t.dataModel)) };
+  for (const [name, def] of Object.entries(specs.typedefs.data.typedefs)) {
+    for (const kind of ['byArch', 'byDataModel'] as const) {
+      for (const key of Object.keys(def[kind] ?? {})) {
+        if (!typedefKeys[kind].has(key)) {
+          throw new SpecError(
+            `typedef ${name}: ${kind} key '${key}' matches no target (${kind === 'byArch' ? 'kernelArch' : 'data model'}s: ${[...typedefKeys[kind]].sort().join(', ')})`,
+            specs.typedefs.at(['typedefs', name, kind, key]),
+          );
+        }
+      }
+    }
+  }
   for (const [name, entry] of Object.entries(specs.semantics.data.syscalls)) {
     for (const kind of ['skip', 'byArch'] as const) {
       for (const key of Object.keys(entry[kind] ?? {})) {

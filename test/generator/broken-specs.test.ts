@@ -60,6 +60,12 @@ const cases: Case[] = [
     message: /specs\/linux\/semantics\.yaml:(\d+): .*skip selector 'x68\/32' matches no target/,
   },
   {
+    name: 'a kernel typedef byArch key that matches no target',
+    file: 'specs/linux/kernel-typedefs.yaml',
+    edit: (t) => t.replace('old_gid_t: { type: unsigned int, byArch: { x86:', 'old_gid_t: { type: unsigned int, byArch: { x68:'),
+    message: /specs\/linux\/kernel-typedefs\.yaml:(\d+): typedef old_gid_t: byArch key 'x68' matches no target/,
+  },
+  {
     name: 'a danger entry that names no syscall',
     file: 'specs/linux/danger.yaml',
     edit: (t) => t.replace('  brk: moves', '  brkk: moves'),
