@@ -14,15 +14,13 @@ let instance: typeof Handlebars | undefined;
 function handlebars(): typeof Handlebars {
   if (instance) return instance;
   const hb = Handlebars.create();
-  // templates/cpp/args/<kind>.hbs: how one argument kind is converted, as partial `arg-<kind>`.
-  const dir = join(TEMPLATES_DIR, 'cpp', 'args');
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.hbs')).sort()) {
-    hb.registerPartial(`arg-${f.replace(/\.hbs$/, '')}`, readFileSync(join(dir, f), 'utf8'));
-  }
+  // templates/cpp/args/<kind>.hbs: how one argument kind is converted, as partial `arg-<kind>`;
   // templates/cpp/shared/<name>.hbs: C++ both platforms' runtimes include, as partial `shared-<name>`.
-  const shared = join(TEMPLATES_DIR, 'cpp', 'shared');
-  for (const f of readdirSync(shared).filter((x) => x.endsWith('.hbs')).sort()) {
-    hb.registerPartial(`shared-${f.replace(/\.hbs$/, '')}`, readFileSync(join(shared, f), 'utf8'));
+  for (const [folder, prefix] of [['args', 'arg'], ['shared', 'shared']] as const) {
+    const dir = join(TEMPLATES_DIR, 'cpp', folder);
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.hbs')).sort()) {
+      hb.registerPartial(`${prefix}-${f.replace(/\.hbs$/, '')}`, readFileSync(join(dir, f), 'utf8'));
+    }
   }
   instance = hb;
   return hb;

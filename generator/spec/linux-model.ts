@@ -13,6 +13,7 @@ import { checkDangerNames, dangerOf } from './danger.js';
 import type { ConstantEntry, LinuxSpecs } from './linux-specs.js';
 import type { ParamSemantics, SyscallSemantics } from './semantics.js';
 import { resolveStructs, type StructModel } from './struct-specs.js';
+import type { SourceFile } from './source-file.js';
 import type { Target } from './targets.js';
 
 export interface ConstantFamilyModel {
@@ -259,35 +260,33 @@ export function checkSemanticsNames(specs: LinuxSpecs, targets: Target[]): void 
       throw new SpecError(`'${name}' is not a syscall on any target (${targets.map((t) => t.name).join(', ')})`, specs.semantics.at(['syscalls', name]));
     }
   }
-  checkSemanticsSelectors(specs, targets);
+  checkSelectors(specs, targets);
 }
 
-/** A `skip:` or `byArch:` key that selects no target would silently do nothing: a typo, or a target since removed. */
-function checkSemanticsSelectors(specs: LinuxSpecs, targets: Target[]): void {
-  const selectable = new Set(targets.flatMap(targetSelectors));
-  // kernel-typedefs.yaml: byArch keys are a kernelArch, byDataModel keys a data model.
-  const typedefKeys = { byArch: new Set<string>(targets.map((t) => t.kernelArch ?? '')), byDataModel: new Set<string>(targets.map((t) => t.dataModel)) };
-  for (const [name, def] of Object.entries(specs.typedefs.data.typedefs)) {
-    for (const kind of ['byArch', 'byDataModel'] as const) {
-      for (const key of Object.keys(def[kind] ?? {})) {
-        if (!typedefKeys[kind].has(key)) {
-          throw new SpecError(
-            `typedef ${name}: ${kind} key '${key}' matches no target (${kind === 'byArch' ? 'kernelArch' : 'data model'}s: ${[...typedefKeys[kind]].sort().join(', ')})`,
-            specs.typedefs.at(['typedefs', name, kind, key]),
-          );
-        }
-      }
-    }
-  }
-  for (const [name, entry] of Object.entries(specs.semantics.data.syscalls)) {
-    for (const kind of ['skip', 'byArch'] as const) {
-      for (const key of Object.keys(entry[kind] ?? {})) {
-        if (!selectable.has(key)) {
-          throw new SpecError(
-            `${name}: ${kind} selector '${key}' matches no target (a selector is a target name, kernelArch, kernelArch/32|64 or data model: ${[...selectable].sort().join(', ')})`,
-            specs.semantics.at(['syscalls', name, kind, key]),
-          );
-        }
+/**
+ * A per-target key that selects no target would silently do nothing: a typo, or
+ * a target since removed. Checked for semantics.yaml's skip/byArch (any
+ * selector of targetSelectors) and kernel-typedefs.yaml's byArch (a kernelArch)
+ * and byDataModel (a data model).
+ */
+function checkSelectors(specs: LinuxSpecs, targets: Target[]): void {
+  const anySelector = { what: 'a target name, kernelArch, kernelArch/32|64 or data model', keys: new Set(targets.flatMap(targetSelectors)) };
+  const kernelArch = { what: 'a kernelArch', keys: new Set(targets.map((t) => t.kernelArch ?? '')) };
+  const dataModel = { what: 'a data model', keys: new Set<string>(targets.map((t) => t.dataModel)) };
+  type Allowed = typeof anySelector;
+  const sections: { file: SourceFile<object>; section: string; entries: object; kinds: Record<string, Allowed> }[] = [
+    { file: specs.semantics, section: 'syscalls', entries: specs.semantics.data.syscalls, kinds: { skip: anySelector, byArch: anySelector } },
+    { file: specs.typedefs, section: 'typedefs', entries: specs.typedefs.data.typedefs, kinds: { byArch: kernelArch, byDataModel: dataModel } },
+  ];
+  for (const { file, section, entries, kinds } of sections) {
+    for (const [name, entry] of Object.entries(entries as Record<string, Record<string, object | undefined>>)) {
+      for (const [kind, allowed] of Object.entries(kinds)) {
+        const key = Object.keys(entry[kind] ?? {}).find((k) => !allowed.keys.has(k));
+        if (key === undefined) continue;
+        throw new SpecError(
+          `${name}: ${kind} key '${key}' matches no target (a key is ${allowed.what}: ${[...allowed.keys].sort().join(', ')})`,
+          file.at([section, name, kind, key]),
+        );
       }
     }
   }

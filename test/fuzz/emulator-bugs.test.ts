@@ -14,6 +14,7 @@ import { loadTargets } from '../../generator/spec/targets.js';
 import { requireTool } from '../helpers/tools.js';
 import { ROOT } from '../helpers/root.js';
 import { EMULATOR_BUGS } from './emulator-bugs.js';
+import { EMULATOR_FAULT } from './orchestrate.js';
 
 const matrix = loadTargets(join(ROOT, 'specs'));
 
@@ -36,7 +37,7 @@ describe('emulator faults the fuzz forgives are the emulator’s', () => {
           const inv = underEmulator(t, join(dir, 'target'), []);
           const emulated = spawnSync(inv.command, inv.args, { encoding: 'utf8' });
           // glib prints the failed assertion to stderr, and as "Bail out! …" to stdout; the program never got to print.
-          expect(emulated.stderr).toMatch(/ERROR:\S+\.c:\d+:\w+: assertion failed/);
+          expect(emulated.stderr).toMatch(EMULATOR_FAULT);
           expect(emulated.stdout).not.toContain(bug.kernelSays);
         } finally {
           rmSync(dir, { recursive: true, force: true });

@@ -103,7 +103,7 @@ function listFunctions(opts: FuzzOptions): string[] {
  * ("ERROR:../../accel/tcg/cpu-exec.c:954:cpu_exec: assertion failed: (…)",
  * under a test harness prefixed "Bail out! "), as opposed to the guest's death.
  */
-const EMULATOR_FAULT = /^(?:Bail out! )?(ERROR:\S+\.c:\d+:\w+: assertion failed.*)$/m;
+export const EMULATOR_FAULT = /^(?:Bail out! )?(ERROR:\S+\.c:\d+:\w+: assertion failed.*)$/m;
 
 const signalName = (n: number) => Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? `signal ${n}`;
 

@@ -45,7 +45,8 @@ describe('safe calls survive junk arguments', () => {
   }, 120_000);
 
   // A stand-in child that fails the way qemu-user does when its own assertion
-  // trips: once (then the call is run again and passes), or every time (a crash).
+  // trips: once (then the call is run again and dies as the others), or every
+  // time (run once more, then passed over).
   const fakeEmulator = (faults: 'once' | 'always'): FuzzOptions['invoke'] => (json) => ({
     command: process.execPath,
     args: ['-e', `
