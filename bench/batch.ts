@@ -18,7 +18,7 @@
  */
 import { syscallError } from '../generated/linux-x64/errno.js';
 import { Stat } from '../generated/linux-x64/structs.js';
-import type { SyscallError } from '../generator/runtime/errors.js';
+import type { SyscallError } from '../generated/runtime/errors.js';
 import type { BatchNative } from './fixture.js';
 
 /** Syscall numbers on linux-x64; generated from specs/linux/syscalls/<target>.json in a real binding. */

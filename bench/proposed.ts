@@ -6,13 +6,13 @@
  * as in generated/linux-x64/syscalls.ts.
  */
 import { syscallError } from '../generated/linux-x64/errno.js';
-import { structBytes, type Bytes } from '../generator/runtime/args.js';
+import { structBytes, type Bytes } from '../generated/runtime/args.js';
 import type { native as Native } from '../generated/linux-x64/native.js';
 
 type Sys = typeof import('../generated/index.js');
 
 /**
- * Proposed for generator/runtime/struct.ts: a struct's default bytes carved
+ * Proposed for templates/runtime/struct.ts: a struct's default bytes carved
  * from a shared zeroed 8 KiB slab (as Buffer.allocUnsafe pools small buffers),
  * so `new Stat()` allocates no ArrayBuffer and backing store of its own. A live
  * struct keeps its slab alive, the trade-off Buffer's pool makes too.
@@ -32,7 +32,7 @@ function pooledBytes(size: number, alignment: number): Uint8Array {
 }
 
 export function proposedApi(addon: typeof Native, sys: Sys) {
-  // Proposed for generator/runtime/native-loader.ts: return a spread copy of the addon's exports.
+  // Proposed for templates/runtime/native-loader.ts: return a spread copy of the addon's exports.
   // napi_define_properties leaves an object with ~400 functions in dictionary mode, so every
   // `native.fn` in a wrapper is a hash lookup; the copy has fast properties.
   const native = { ...addon };

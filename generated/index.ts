@@ -7,7 +7,7 @@ import * as linux_ppc64 from './linux-ppc64/index.js';
 import * as linux_riscv64 from './linux-riscv64/index.js';
 import * as linux_s390x from './linux-s390x/index.js';
 import * as linux_x64 from './linux-x64/index.js';
-import { missingOnHost } from '../generator/runtime/native-loader.js';
+import { missingOnHost } from './runtime/native-loader.js';
 
 /** Every target this package was generated for. */
 export const targets = { 'linux-arm': linux_arm, 'linux-arm64': linux_arm64, 'linux-ia32': linux_ia32, 'linux-mips64el': linux_mips64el, 'linux-ppc64': linux_ppc64, 'linux-riscv64': linux_riscv64, 'linux-s390x': linux_s390x, 'linux-x64': linux_x64 } as const;

@@ -12,6 +12,7 @@ import { emitCppBinding, emitCppRuntime } from './emit/cpp-binding.js';
 import { emitSmokeC } from './emit/smoke-c.js';
 import { emitHostIndex, type TargetExports } from './emit/ts-host-index.js';
 import { emitTsApi } from './emit/ts-api.js';
+import { emitTsRuntime } from './emit/ts-runtime.js';
 import { renderWin32Target } from './emit/win32/render-target.js';
 import { buildLinuxModel, checkSemanticsNames, type LinuxTargetModel } from './spec/linux-model.js';
 import { loadLinuxSpecs } from './spec/linux-specs.js';
@@ -125,13 +126,15 @@ export function generate(opts: GenerateOptions): GenerateResult[] {
     for (const name of kept) exports.set(name, exportsOf(buildLinuxModel(specs, matrix.get(name))));
     const banner = makeBanner({ version: packageVersion(root), command: 'sysbind generate', inputs: [join(root, 'specs', 'targets.yaml')], root }).line;
     writeFileSync(join(staging, 'sysbind-runtime.h'), emitCppRuntime(banner));
+    mkdirSync(join(staging, 'runtime'));
+    for (const [name, text] of emitTsRuntime(root, packageVersion(root))) writeFileSync(join(staging, 'runtime', name), text);
     writeFileSync(join(staging, 'index.ts'), emitHostIndex([...exports.values()].sort((a, b) => a.target.localeCompare(b.target)), matrix.typesFrom, banner));
-    // Swap in: each target folder is replaced by a rename, the old one removed after.
-    for (const r of rendered) {
-      const dest = join(outDir, r.result.target);
-      const old = join(staging, `${r.result.target}.old`);
+    // Swap in: each folder is replaced by a rename, the old one removed after.
+    for (const folder of [...rendered.map((r) => r.result.target), 'runtime']) {
+      const dest = join(outDir, folder);
+      const old = join(staging, `${folder}.old`);
       if (existsSync(dest)) renameSync(dest, old);
-      renameSync(join(staging, r.result.target), dest);
+      renameSync(join(staging, folder), dest);
     }
     renameSync(join(staging, 'index.ts'), join(outDir, 'index.ts'));
     renameSync(join(staging, 'sysbind-runtime.h'), join(outDir, 'sysbind-runtime.h'));

@@ -6,8 +6,8 @@ export * from './structs.js';
 export * from './syscalls.js';
 export * as async from './async.js';
 export { errnoTable } from './errno.js';
-export { SyscallError } from '../../generator/runtime/errors.js';
-export { Struct, StructArray } from '../../generator/runtime/struct.js';
+export { SyscallError } from '../runtime/errors.js';
+export { Struct, StructArray } from '../runtime/struct.js';
 import { native } from './native.js';
 
 /**

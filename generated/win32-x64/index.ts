@@ -7,9 +7,9 @@ export * as advapi32 from './advapi32.js';
 export * as kernel32 from './kernel32.js';
 export * as ntdll from './ntdll.js';
 export { win32ErrorNames, ntStatusNames, hresultNames } from './errors.js';
-export { Win32Error, NtStatusError } from '../../generator/runtime/errors.js';
-export { Struct } from '../../generator/runtime/struct.js';
-export { fromUtf16 } from '../../generator/runtime/win32.js';
+export { Win32Error, NtStatusError } from '../runtime/errors.js';
+export { Struct } from '../runtime/struct.js';
+export { fromUtf16 } from '../runtime/win32.js';
 import { native } from './native.js';
 
 /**

@@ -2,7 +2,7 @@
  * Runs the package's own test suite, compiled to JS, with a given Node binary
  * — a foreign one under its emulator, or the host's — through the cross
  * harness (test/cross/harness/run.js), and returns the harness's report. The
- * addon is found the way a user's process finds it (generator/runtime/
+ * addon is found the way a user's process finds it (generated/runtime/
  * native-loader.ts): here, prebuilds/<platform>-<arch>/sysbind.node.
  */
 import { spawn, spawnSync } from 'node:child_process';

@@ -10,10 +10,9 @@ import type { SyscallModel } from '../model/syscall.js';
 import type { LinuxTargetModel } from '../spec/linux-model.js';
 import { planCall, renderFallbacks, renderParams } from './ts-calls.js';
 import { fieldAccessor, layoutOf } from './ts-structs.js';
+import { RUNTIME_FROM_TARGET as RUNTIME } from './ts-runtime.js';
 import { doc, formatTs, str } from './ts-text.js';
 
-/** Path from generated/<target>/ to the hand-written runtime. */
-const RUNTIME = '../../generator/runtime';
 
 export interface EmittedFile {
   name: string;

@@ -10,6 +10,7 @@
  * time. A name the host lacks is a function that throws, naming the target.
  * Exact types for any target: `import * as arm64 from 'sysbind/linux-arm64'`.
  */
+import { RUNTIME_FROM_INDEX } from './ts-runtime.js';
 import { formatTs, str } from './ts-text.js';
 
 export interface TargetExports {
@@ -29,7 +30,7 @@ export function emitHostIndex(targets: TargetExports[], reference: string, banne
   const lines = [
     `// ${banner}`,
     ...names.map((t) => `import * as ${ident(t)} from ${str(`./${t}/index.js`)};`),
-    `import { missingOnHost } from ${str('../generator/runtime/native-loader.js')};`,
+    `import { missingOnHost } from ${str(`${RUNTIME_FROM_INDEX}/native-loader.js`)};`,
     '',
     `/** Every target this package was generated for. */`,
     `export const targets = { ${names.map((t) => `${str(t)}: ${ident(t)}`).join(', ')} } as const;`,

@@ -208,7 +208,7 @@ export function loadTypeSpecs(dir: string): TypeSpecs {
   return { typedefs, records, files: files.map((f) => join(dir, f)) };
 }
 
-/** Members every generated struct class has (generator/runtime/struct.ts): no field may take these names. */
+/** Members every generated struct class has (templates/runtime/struct.ts): no field may take these names. */
 const RESERVED_FIELDS = new Set(['bytes', 'view', 'whole', 'refs', 'keep', 'kept', 'toJSON', 'constructor']);
 
 function matches(when: When | undefined, target: Target): boolean {

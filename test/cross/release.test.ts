@@ -200,7 +200,7 @@ describe('the packed package', () => {
       const pkg = join(app, 'node_modules', 'sysbind');
       expect(existsSync(join(pkg, 'build'))).toBe(false);
       expect(readdirSync(join(pkg, 'prebuilds')).sort()).toEqual(readdirSync(join(ROOT, 'prebuilds')).sort());
-      for (const f of ['dist/generated/index.js', 'dist/generator/runtime/native-loader.js', 'dist/generator/build-addon.js', 'CMakeLists.txt', `generated/${host}/binding.cc`]) {
+      for (const f of ['dist/generated/index.js', 'dist/generated/runtime/native-loader.js', 'dist/generator/build-addon.js', 'CMakeLists.txt', `generated/${host}/binding.cc`]) {
         expect(existsSync(join(pkg, f)), f).toBe(true);
       }
       expect(existsSync(join(pkg, 'dist', 'test'))).toBe(false);

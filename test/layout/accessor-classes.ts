@@ -7,9 +7,9 @@
  * bytes a real compiler produced.
  */
 import ts from 'typescript';
-import { argTypeError } from '../../generator/runtime/errors.js';
-import * as runtime from '../../generator/runtime/struct.js';
-import type { StructClass, Struct } from '../../generator/runtime/struct.js';
+import { argTypeError } from '../../generated/runtime/errors.js';
+import * as runtime from '../../generated/runtime/struct.js';
+import type { StructClass, Struct } from '../../generated/runtime/struct.js';
 import { fieldAccessor } from '../../generator/emit/ts-structs.js';
 import type { LinuxTargetModel } from '../../generator/spec/linux-model.js';
 

@@ -25,7 +25,7 @@ import { declaration, renderRecords } from '../../generator/layout/c-decl.js';
 import { layoutRecord } from '../../generator/layout/engine.js';
 import { resolveTargetStructs } from '../../generator/layout/target-structs.js';
 import type { CType } from '../../generator/model/ctype.js';
-import { StructArray } from '../../generator/runtime/struct.js';
+import { StructArray } from '../../generated/runtime/struct.js';
 import { fieldAccessor } from '../../generator/emit/ts-structs.js';
 import { abiOf, intInfoOf, type LinuxTargetModel } from '../../generator/spec/linux-model.js';
 import { loadLinuxSpecs } from '../../generator/spec/linux-specs.js';

@@ -4,8 +4,8 @@
  * tables from constants, handle arrays, field checks and UTF-16 text.
  */
 import { describe, expect, it } from 'vitest';
-import { NtStatusError, Win32Error } from '../../generator/runtime/errors.js';
-import { checkFlags32, checkHandle, codeNames, fromUtf16, handleArray, intCell, readWString, win32Errors, writeWString } from '../../generator/runtime/win32.js';
+import { NtStatusError, Win32Error } from '../../generated/runtime/errors.js';
+import { checkFlags32, checkHandle, codeNames, fromUtf16, handleArray, intCell, readWString, win32Errors, writeWString } from '../../generated/runtime/win32.js';
 
 const described: [number, boolean][] = [];
 const { win32Error, ntStatusError, hresultError } = win32Errors(

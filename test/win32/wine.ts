@@ -60,14 +60,15 @@ export function windowsNode(root: string, target: Target, version: string): stri
 /**
  * Transpiles the generated API of `target`, the runtime and `entry` (a .ts file
  * of this repository) to JavaScript under build/win32/<target>/js/, keeping
- * their relative places (the generated code imports ../../generator/runtime).
+ * their relative places (the generated code imports ../runtime).
  * Returns the entry's .js path.
  */
 export function transpileForWindows(root: string, target: string, entry: string): string {
   const out = join(root, 'build', 'win32', target, 'js');
   const sources = [
-    ...readdirSync(join(root, 'generated', target)).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'generated', target, f)),
-    ...readdirSync(join(root, 'generator', 'runtime')).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'generator', 'runtime', f)),
+    ...[target, 'runtime'].flatMap((dir) =>
+      readdirSync(join(root, 'generated', dir)).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'generated', dir, f)),
+    ),
     entry,
   ];
   const options: ts.CompilerOptions = { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false };
@@ -100,6 +101,8 @@ export function runUnderWine(
   timeoutMs = 120_000,
 ): { status: number | null; output: string } {
   const cache = join(root, 'node_modules', '.cache');
+  // wine makes a missing prefix but not its parent: on a fresh checkout nothing has made .cache yet.
+  mkdirSync(cache, { recursive: true });
   const wow64 = target.dataModel === 'ILP32' ? wine32Dlls(root) : undefined;
   const prefix = wow64 ? { WINEPREFIX: join(cache, 'sysbind-wine-wow64'), WINEDLLPATH: wow64 } : { WINEPREFIX: process.env.WINEPREFIX ?? join(cache, 'sysbind-wine') };
   const fd = openSync(outFile, 'w');

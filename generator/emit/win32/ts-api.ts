@@ -7,12 +7,11 @@
  */
 import type { Win32Function, Win32TargetModel } from '../../model/win32.js';
 import { doc, formatTs, str } from '../ts-text.js';
+import { RUNTIME_FROM_TARGET as RUNTIME } from '../ts-runtime.js';
 import { structsFile } from './ts-structs.js';
 import { planWrapper, renderFallbacks, renderParams } from './ts-functions.js';
 import { aliasNames, typesFile } from './ts-types.js';
 
-/** Path from generated/<target>/ to the hand-written runtime. */
-const RUNTIME = '../../generator/runtime';
 
 export interface EmittedFile {
   name: string;
