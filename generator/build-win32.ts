@@ -15,7 +15,7 @@ import { buildAddon } from './build-addon.js';
 import { SysbindError, ToolchainError } from './errors.js';
 import { makeBanner } from './emit/banner.js';
 import { render, TEMPLATES_DIR } from './emit/templates.js';
-import { packageVersion } from './generate.js';
+import { packageVersion } from './render/rendered.js';
 import { loadTargets, type Target } from './spec/targets.js';
 import { onPath } from './cross/tools.js';
 import { writeFileAtomic } from './util/write-atomic.js';

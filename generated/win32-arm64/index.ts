@@ -6,7 +6,7 @@ export * from './structs.js';
 export * as advapi32 from './advapi32.js';
 export * as kernel32 from './kernel32.js';
 export * as ntdll from './ntdll.js';
-export { win32ErrorNames, ntStatusNames, hresultNames } from './errors.js';
+export { win32ErrorNames, ntStatusNames, hresultNames } from './error-names.js';
 export { Win32Error, NtStatusError } from '../runtime/errors.js';
 export { Struct } from '../runtime/struct.js';
 export { fromUtf16 } from '../runtime/win32.js';

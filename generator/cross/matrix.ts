@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditTarget } from '../audit/run-audit.js';
 import { SysbindError, ToolchainError } from '../errors.js';
-import { renderTarget } from '../generate.js';
+import { renderTargetAsWritten } from '../generate.js';
 import { hostTargetName, loadTargets, type Target } from '../spec/targets.js';
 import { foreignNode } from './foreign-node.js';
 import { buildPrebuild } from './prebuild.js';
@@ -67,7 +67,7 @@ async function timed(run: () => Promise<Omit<Step, 'ms'>> | Omit<Step, 'ms'>): P
 function generatedStep(root: string, t: Target): Promise<Step> {
   if (!t.generate) return Promise.resolve(skipped('not generated (generate: false in specs/targets.yaml)'));
   return timed(() => {
-    const { files } = renderTarget(root, t);
+    const { files } = renderTargetAsWritten(root, t);
     const stale = [...files].filter(([name, text]) => {
       const file = join(root, 'generated', t.name, name);
       return !existsSync(file) || readFileSync(file, 'utf8') !== text;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SysbindError } from '../errors.js';
 import { makeBanner } from '../emit/banner.js';
 import { render, TEMPLATES_DIR } from '../emit/templates.js';
-import { packageVersion } from '../generate.js';
+import { packageVersion } from '../render/rendered.js';
 import type { Target } from '../spec/targets.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 

@@ -11,13 +11,8 @@ import type { LinuxTargetModel } from '../spec/linux-model.js';
 import { planCall, renderFallbacks, renderParams } from './ts-calls.js';
 import { fieldAccessor, layoutOf } from './ts-structs.js';
 import { RUNTIME_FROM_TARGET as RUNTIME } from './ts-runtime.js';
-import { doc, formatTs, str } from './ts-text.js';
+import { doc, formatTs, str, type EmittedFile } from './ts-text.js';
 
-
-export interface EmittedFile {
-  name: string;
-  text: string;
-}
 
 /** Named imports limited to the names the body uses. */
 function importUsed(names: string[], from: string, body: string, typeOnly = false): string {
@@ -195,14 +190,15 @@ function indexFile(model: LinuxTargetModel): string {
 }
 
 export function emitTsApi(model: LinuxTargetModel, banner: string): EmittedFile[] {
-  const files: [string, string][] = [
-    ['constants.ts', constantsFile(model)],
-    ['errno.ts', errnoFile(model)],
+  // [name, text, siblings it imports if it is target-independent]
+  const files: [string, string, string[]?][] = [
+    ['constants.ts', constantsFile(model), []],
+    ['errno.ts', errnoFile(model), []],
     ['structs.ts', structsFile(model)],
     ['native.ts', nativeFile(model)],
     ['syscalls.ts', wrappersFile(model, false)],
     ['async.ts', wrappersFile(model, true)],
     ['index.ts', indexFile(model)],
   ];
-  return files.map(([name, text]) => ({ name, text: formatTs(name, `// ${banner}\n${text}\n`) }));
+  return files.map(([name, text, siblings]) => ({ name, text: formatTs(name, `// ${banner}\n${text}\n`), siblings }));
 }

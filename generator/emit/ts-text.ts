@@ -6,6 +6,18 @@ import { IndentationText, Project, QuoteKind, ts } from 'ts-morph';
 import { EmitError } from '../errors.js';
 
 /** A single-quoted TypeScript string literal. */
+/** One emitted TypeScript file. */
+export interface EmittedFile {
+  name: string;
+  text: string;
+  /**
+   * Set on a file that depends on nothing target-bound (no addon, no struct
+   * layout): the sibling files it imports. Such a file is emitted once for
+   * every target whose copy is identical (render/shared-files.ts).
+   */
+  siblings?: string[];
+}
+
 export function str(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }

@@ -107,7 +107,9 @@ function describeMembers(
     if (prop.getName().startsWith('#')) continue;
     const readonly = modifiers & ts.ModifierFlags.Readonly ? 'readonly ' : '';
     const propType = checker.getTypeOfSymbolAtLocation(prop, at);
-    lines.push(`  ${prefix}${readonly}${prop.getName()}: ${checker.typeToString(propType, at, FLAGS)}`);
+    // Well-known symbols print as __@iterator@<checker-internal id>: name them as the source does.
+    const name = prop.getName().replace(/^__@(\w+)@\d+$/, '[Symbol.$1]');
+    lines.push(`  ${prefix}${readonly}${name}: ${checker.typeToString(propType, at, FLAGS)}`);
   }
 }
 

@@ -58,7 +58,8 @@ export function windowsNode(root: string, target: Target, version: string): stri
 }
 
 /**
- * Transpiles the generated API of `target`, the runtime and `entry` (a .ts file
+ * Transpiles the generated API of `target`, the files it shares with the other
+ * Windows targets, the runtime and `entry` (a .ts file
  * of this repository) to JavaScript under build/win32/<target>/js/, keeping
  * their relative places (the generated code imports ../runtime).
  * Returns the entry's .js path.
@@ -66,8 +67,10 @@ export function windowsNode(root: string, target: Target, version: string): stri
 export function transpileForWindows(root: string, target: string, entry: string): string {
   const out = join(root, 'build', 'win32', target, 'js');
   const sources = [
-    ...[target, 'runtime'].flatMap((dir) =>
-      readdirSync(join(root, 'generated', dir)).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'generated', dir, f)),
+    ...[target, 'win32-common', 'runtime'].flatMap((dir) =>
+      (existsSync(join(root, 'generated', dir)) ? readdirSync(join(root, 'generated', dir)) : [])
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(root, 'generated', dir, f)),
     ),
     entry,
   ];

@@ -1,22 +1,18 @@
 /**
  * Emits the TypeScript API of a Windows target: types.ts (handles, enums,
- * constants), structs.ts, errors.ts (code names and the error factories),
+ * constants), structs.ts, error-names.ts (code → name tables), errors.ts (the
+ * error factories),
  * native.ts (the addon's raw interface), one module per DLL (kernel32.ts, …)
  * with the typed wrappers, and index.ts. Each file's text is assembled here,
  * then parsed and formatted by ts-morph (formatTs).
  */
 import type { Win32Function, Win32TargetModel } from '../../model/win32.js';
-import { doc, formatTs, str } from '../ts-text.js';
+import { doc, formatTs, str, type EmittedFile } from '../ts-text.js';
 import { RUNTIME_FROM_TARGET as RUNTIME } from '../ts-runtime.js';
 import { structsFile } from './ts-structs.js';
 import { planWrapper, renderFallbacks, renderParams } from './ts-functions.js';
 import { aliasNames, typesFile } from './ts-types.js';
 
-
-export interface EmittedFile {
-  name: string;
-  text: string;
-}
 
 /** Named imports limited to the names the body's code (not its comments) uses. */
 function importUsed(names: Iterable<string>, from: string, body: string, typeOnly = false): string {
@@ -26,8 +22,8 @@ function importUsed(names: Iterable<string>, from: string, body: string, typeOnl
   return `import ${typeOnly ? 'type ' : ''}{ ${used.join(', ')} } from ${str(from)};`;
 }
 
-function errorsFile(model: Win32TargetModel): string {
-  // Names only: the values are the constants of types.ts.
+/** The code → name tables: names only, the values are the constants of types.ts. */
+function errorNamesFile(model: Win32TargetModel): string {
   const table = (name: string, what: string, map: Map<number, string>) => [
     doc([`${what}: code → name (the preferred name where several share a code).`]),
     `export const ${name}: CodeNames = codeNames(constants, [`,
@@ -36,13 +32,21 @@ function errorsFile(model: Win32TargetModel): string {
   ];
   const { lastError, ntstatus, hresult } = model.errorNames;
   return [
-    `import { codeNames, win32Errors, type CodeNames } from ${str(`${RUNTIME}/win32.js`)};`,
+    `import { codeNames, type CodeNames } from ${str(`${RUNTIME}/win32.js`)};`,
     `import * as constants from './types.js';`,
-    `import { native } from './native.js';`,
     '',
     ...table('win32ErrorNames', 'Win32 error codes (GetLastError, WIN32_ERROR)', lastError),
     ...table('ntStatusNames', 'NTSTATUS codes (signed 32-bit values)', ntstatus),
     ...table('hresultNames', 'HRESULT codes (signed 32-bit values)', hresult),
+  ].join('\n');
+}
+
+/** The error factories: the names tables and the addon's FormatMessage. */
+function errorsFile(): string {
+  return [
+    `import { win32Errors } from ${str(`${RUNTIME}/win32.js`)};`,
+    `import { win32ErrorNames, ntStatusNames, hresultNames } from './error-names.js';`,
+    `import { native } from './native.js';`,
     '',
     `export const { win32Error, ntStatusError, hresultError } = win32Errors(`,
     `  { lastError: win32ErrorNames, ntstatus: ntStatusNames, hresult: hresultNames },`,
@@ -116,7 +120,7 @@ function indexFile(model: Win32TargetModel): string {
     `export * from './types.js';`,
     `export * from './structs.js';`,
     ...model.modules.map((m) => `export * as ${m.module} from './${m.module}.js';`),
-    `export { win32ErrorNames, ntStatusNames, hresultNames } from './errors.js';`,
+    `export { win32ErrorNames, ntStatusNames, hresultNames } from './error-names.js';`,
     `export { Win32Error, NtStatusError } from ${str(`${RUNTIME}/errors.js`)};`,
     `export { Struct } from ${str(`${RUNTIME}/struct.js`)};`,
     `export { fromUtf16 } from ${str(`${RUNTIME}/win32.js`)};`,
@@ -136,8 +140,9 @@ function indexFile(model: Win32TargetModel): string {
 export function emitWin32TsApi(model: Win32TargetModel, banner: string): EmittedFile[] {
   const aliases = aliasNames(model);
   const structs = structsFile(model, aliases);
-  const files: [string, string][] = [
-    ['types.ts', typesFile(model)],
+  // [name, text, siblings it imports if it is target-independent]
+  const files: [string, string, string[]?][] = [
+    ['types.ts', typesFile(model), []],
     [
       'structs.ts',
       [
@@ -147,10 +152,11 @@ export function emitWin32TsApi(model: Win32TargetModel, banner: string): Emitted
         structs,
       ].join('\n'),
     ],
-    ['errors.ts', errorsFile(model)],
+    ['error-names.ts', errorNamesFile(model), ['types.ts']],
+    ['errors.ts', errorsFile()],
     ['native.ts', nativeFile(model, aliases)],
     ...model.modules.map((m): [string, string] => [`${m.module}.ts`, moduleFile(model, m.module, aliases)]),
     ['index.ts', indexFile(model)],
   ];
-  return files.map(([name, text]) => ({ name, text: formatTs(name, `// ${banner}\n${text}\n`) }));
+  return files.map(([name, text, siblings]) => ({ name, text: formatTs(name, `// ${banner}\n${text}\n`), siblings }));
 }

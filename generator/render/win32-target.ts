@@ -1,21 +1,20 @@
 /**
  * Renders one Windows target's files in memory (binding.cc, audit.c, smoke.cc and the
- * TypeScript API) from specs/win32/, for generate.ts. The specs are read once
+ * TypeScript API) from specs/win32/. The specs are read once
  * per process and reused while their files are unchanged, since every Windows
  * target reads the same ones.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Target } from '../../spec/targets.js';
-import { buildWin32Model } from '../../spec/win32-model.js';
-import { loadWin32Specs, type Win32Specs } from '../../spec/win32-specs.js';
-import { makeBanner } from '../banner.js';
-import type { GenerateResult } from '../../generate.js';
-import { packageVersion } from '../../generate.js';
-import { emitWin32AuditC } from './audit-c.js';
-import { emitWin32Binding } from './cpp-binding.js';
-import { emitWin32Smoke } from './smoke.js';
-import { emitWin32TsApi } from './ts-api.js';
+import type { Target } from '../spec/targets.js';
+import { buildWin32Model } from '../spec/win32-model.js';
+import { loadWin32Specs, type Win32Specs } from '../spec/win32-specs.js';
+import { makeBanner } from '../emit/banner.js';
+import { emitWin32AuditC } from '../emit/win32/audit-c.js';
+import { emitWin32Binding } from '../emit/win32/cpp-binding.js';
+import { emitWin32Smoke } from '../emit/win32/smoke.js';
+import { emitWin32TsApi } from '../emit/win32/ts-api.js';
+import { packageVersion, type RenderedTarget } from './rendered.js';
 
 let cached: { key: string; specs: Win32Specs } | undefined;
 
@@ -33,16 +32,20 @@ function specsFor(specsDir: string): Win32Specs {
   return cached.specs;
 }
 
-export function renderWin32Target(root: string, target: Target): { files: Map<string, string>; result: GenerateResult } {
+export function renderWin32Target(root: string, target: Target): RenderedTarget {
   const specs = specsFor(join(root, 'specs'));
   const model = buildWin32Model(specs, target);
   const inputs = [...model.inputs, join(root, 'specs', 'targets.yaml')].map((f) => resolve(root, f));
   const banner = makeBanner({ version: packageVersion(root), command: `sysbind generate --target ${target.name}`, inputs, root }).line;
   const files = new Map<string, string>();
+  const shareable = new Map<string, string[]>();
   files.set('binding.cc', emitWin32Binding(model, banner));
   files.set('audit.c', emitWin32AuditC(model, specs.headers.data, banner));
   files.set('smoke.cc', emitWin32Smoke(model, banner));
-  for (const f of emitWin32TsApi(model, banner)) files.set(f.name, f.text);
+  for (const f of emitWin32TsApi(model, banner)) {
+    files.set(f.name, f.text);
+    if (f.siblings) shareable.set(f.name, f.siblings);
+  }
   const classes = model.records.map((r) => r.name);
   const values = [
     'target', 'lastError', 'Win32Error', 'NtStatusError', 'Struct', 'fromUtf16', 'win32ErrorNames', 'ntStatusNames', 'hresultNames',
@@ -52,6 +55,8 @@ export function renderWin32Target(root: string, target: Target): { files: Map<st
   ];
   return {
     files,
+    shareable,
+    inputs,
     result: {
       target: target.name,
       files: [...files.keys()].sort(),
