@@ -6,7 +6,6 @@
  *   clang --target=i686-w64-mingw32 -isystem /usr/share/mingw-w64/include -fsyntax-only -DSYSBIND_PART=N audit.c
  * Every failed assertion names the item, the value the spec expects and the spec line;
  * a constant the headers do not define is reported by a #pragma message.
- * sysbind-clang-args: -isystem /usr/share/mingw-w64/include
  */
 #ifndef SYSBIND_PART
 #error "define SYSBIND_PART (1..2)"

@@ -146,9 +146,9 @@ export function failedAssertions(diagnostics: readonly Diagnostic[]): string[] {
  * the array type, `char[value + 1]`. Useful to say what the compiler thinks
  * when a _Static_assert fails.
  */
-export async function evaluateConstants(target: CompilerTarget, prelude: string, expressions: readonly string[]): Promise<number[]> {
+export async function evaluateConstants(target: CompilerTarget, prelude: string, expressions: readonly string[], args: readonly string[] = []): Promise<number[]> {
   const probes = expressions.map((e, i) => `extern char sysbind_probe_${i}[(${e}) + 1]; extern int sysbind_probe_${i};`);
-  const result = await compileC({ target, source: `${prelude}\n${probes.join('\n')}\n`, mode: 'syntax-only' });
+  const result = await compileC({ target, source: `${prelude}\n${probes.join('\n')}\n`, mode: 'syntax-only', args: [...args] });
   const values: number[] = expressions.map(() => NaN);
   for (const d of result.diagnostics) {
     const m = /sysbind_probe_(\d+)'.*\bchar ?\[(\d+)\]/.exec(d.message);

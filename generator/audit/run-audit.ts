@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolchainError } from '../errors.js';
 import type { Target } from '../spec/targets.js';
+import { loadWin32Headers, win32ClangArgs } from '../spec/win32-specs.js';
 import { compileC, compilerFor, evaluateConstants, failedAssertions } from './compile-c.js';
 
 export interface Mismatch {
@@ -51,8 +52,8 @@ export async function auditTarget(root: string, target: Target): Promise<AuditRe
   }
   const parts = Number(/SYSBIND_PART=N audit\.c\s+\(N = 1\.\.(\d+)\)/.exec(text)?.[1] ?? 0);
   const result: AuditResult = { target: target.name, compiler: '', parts, assertions: countAssertions(text), mismatches: [], notInHeaders: [], errors: [] };
-  // Flags an audit.c asks for when compiled by clang (where clang alone would not find its headers).
-  const clangArgs = (/sysbind-clang-args: (.*)/.exec(text)?.[1] ?? '').split(/\s+/).filter(Boolean);
+  // Where clang alone would not find a mingw target's headers, headers.yaml says where they are.
+  const clangArgs = target.platform === 'win32' ? win32ClangArgs(loadWin32Headers(join(root, 'specs')).data) : [];
   const extraArgs = compilerFor(target).kind === 'clang' ? clangArgs : [];
   // Parts are independent translation units: compile them two at a time (two cores).
   const queue = Array.from({ length: parts }, (_, i) => i + 1);
@@ -62,7 +63,7 @@ export async function auditTarget(root: string, target: Target): Promise<AuditRe
       result.compiler = `${r.compiler.command} ${r.compiler.args.join(' ')}`.trim();
       const failed = failedAssertions(r.diagnostics).map((m) => ASSERT.exec(m)).filter((m) => m !== null);
       // Ask the compiler what it thinks each failed expression is.
-      const actual = failed.length > 0 ? await evaluateConstants(target, partPrelude(text, part), failed.map((m) => m[4]!)) : [];
+      const actual = failed.length > 0 ? await evaluateConstants(target, partPrelude(text, part), failed.map((m) => m[4]!), extraArgs) : [];
       failed.forEach((m, i) => {
         const v = actual[i];
         result.mismatches.push({ kind: m[1]!, item: m[2]!, expected: m[3]!, actual: v === undefined || Number.isNaN(v) ? '?' : String(v), place: m[5]! });

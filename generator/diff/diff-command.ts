@@ -2,7 +2,8 @@
  * `sysbind diff <old> <new>`: each side is a specs folder, or a kernel source
  * (a tree or a tarball) that is first imported into a scratch copy of the
  * current specs (syscall tables and prototypes; constants come from installed
- * headers, not from a tree, so they are carried over unchanged).
+ * headers, not from a tree, so they are carried over unchanged). Where both
+ * specs folders have Win32 specs, their differences follow the Linux ones.
  */
 import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { SysbindError } from '../errors.js';
 import { importLinuxSyscalls } from '../import/linux/import-syscalls.js';
 import { diffSpecs, formatDiffMarkdown, formatDiffText } from './spec-diff.js';
+import { diffWin32Specs, formatWin32DiffMarkdown, formatWin32DiffText, hasWin32Specs } from './win32-diff.js';
 
 function isSpecsDir(p: string): boolean {
   return existsSync(join(p, 'targets.yaml')) && existsSync(join(p, 'linux'));
@@ -36,7 +38,12 @@ export async function runDiff(root: string, before: string, after: string, markd
     const a = await asSpecsDir(root, before, log, scratch);
     const b = await asSpecsDir(root, after, log, scratch);
     const diffs = diffSpecs(a, b);
-    return markdown ? formatDiffMarkdown(diffs) : formatDiffText(diffs);
+    const parts = [markdown ? formatDiffMarkdown(diffs) : formatDiffText(diffs)];
+    if (hasWin32Specs(a) && hasWin32Specs(b)) {
+      const win32 = diffWin32Specs(a, b);
+      parts.push(markdown ? formatWin32DiffMarkdown(win32) : formatWin32DiffText(win32));
+    }
+    return parts.join('\n');
   } finally {
     for (const d of scratch) rmSync(d, { recursive: true, force: true });
   }

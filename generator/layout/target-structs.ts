@@ -5,7 +5,8 @@
  * are picked for the target by the same function buildLinuxModel uses.
  */
 import type { RecordLayout } from '../model/ctype.js';
-import { abiOf, kernelTypedefsFor } from '../spec/linux-model.js';
+import { kernelTypedefsFor } from '../spec/linux-model.js';
+import { abiOf } from '../spec/targets.js';
 import type { LinuxSpecs } from '../spec/linux-specs.js';
 import { resolveStructs, type StructModel } from '../spec/struct-specs.js';
 import type { Target } from '../spec/targets.js';

@@ -14,7 +14,8 @@ import type { ConstantEntry, LinuxSpecs } from './linux-specs.js';
 import type { ParamSemantics, SyscallSemantics } from './semantics.js';
 import { resolveStructs, type StructModel } from './struct-specs.js';
 import type { SourceFile } from './source-file.js';
-import type { Target } from './targets.js';
+import { abiOf, type Target } from './targets.js';
+
 
 export interface ConstantFamilyModel {
   name: string;
@@ -37,10 +38,6 @@ export interface LinuxTargetModel {
   kernel: string;
 }
 
-export function abiOf(target: Target): AbiFacts {
-  const { dataModel, int64Align, bitfields, charSigned, endian, unnamedBitfieldAlign } = target;
-  return { dataModel, int64Align, bitfields, charSigned, endian, ...(unnamedBitfieldAlign ? { unnamedBitfieldAlign } : {}) };
-}
 
 /** The kernel typedefs (specs/linux/kernel-typedefs.yaml) as they read on one target. */
 export function kernelTypedefsFor(specs: Pick<LinuxSpecs, 'typedefs'>, target: Target): Map<string, string> {

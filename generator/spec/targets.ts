@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { SpecError } from '../errors.js';
+import type { AbiFacts } from '../model/ctype.js';
 import { loadSpecFile, type SourceFile } from './source-file.js';
 
 export type DataModel = 'LP64' | 'ILP32' | 'LLP64';
@@ -130,4 +131,10 @@ export function loadTargets(specsDir: string): TargetMatrix {
 /** The host's target name in Node's terms. */
 export function hostTargetName(): string {
   return `${process.platform}-${process.arch}`;
+}
+
+/** The C ABI facts of a target the layout engine needs. */
+export function abiOf(target: Target): AbiFacts {
+  const { dataModel, int64Align, bitfields, charSigned, endian, unnamedBitfieldAlign } = target;
+  return { dataModel, int64Align, bitfields, charSigned, endian, ...(unnamedBitfieldAlign ? { unnamedBitfieldAlign } : {}) };
 }

@@ -7,7 +7,7 @@
 import { EmitError, SpecError, type Place } from '../errors.js';
 import type { IntInfo } from '../model/syscall.js';
 import type { Win32Constant, Win32Enum, Win32Function, Win32TargetModel, WinType } from '../model/win32.js';
-import { abiOf } from './linux-model.js';
+import { abiOf } from './targets.js';
 import type { Target } from './targets.js';
 import { curateFunctions } from './win32-curation.js';
 import { buildFunction } from './win32-functions.js';

@@ -246,6 +246,16 @@ const headersSchema = {
   },
 } as const;
 
+/** specs/win32/headers.yaml alone (the audit needs nothing else of the Win32 specs). */
+export function loadWin32Headers(specsDir: string): SourceFile<HeadersFile> {
+  return loadSpecFile<HeadersFile>(join(specsDir, 'win32', 'headers.yaml'), headersSchema);
+}
+
+/** What clang needs to find the Windows headers for a mingw target that has no mingw gcc. */
+export function win32ClangArgs(headers: HeadersFile): string[] {
+  return headers.clangIncludeDirs.flatMap((d) => ['-isystem', d]);
+}
+
 export interface Win32Specs {
   dir: string;
   functions: SourceFile<SpecFunctionsFile>[];
@@ -271,7 +281,7 @@ export function loadWin32Specs(specsDir: string): Win32Specs {
     types: loadSpecFile<SpecTypesFile>(join(dir, 'types.json'), typesSchema),
     constants: loadSpecFile<SpecConstantsFile>(join(dir, 'constants.json'), constantsSchema),
     selection: loadSelection(join(dir, 'selection.yaml')),
-    headers: loadSpecFile<HeadersFile>(join(dir, 'headers.yaml'), headersSchema),
+    headers: loadWin32Headers(specsDir),
     files,
   };
   checkHeadersNames(specs);

@@ -4,6 +4,10 @@
  * tool is a failure.
  */
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { compilerFor, type CompilerTarget } from '../../generator/audit/compile-c.js';
+import { loadWin32Headers, win32ClangArgs } from '../../generator/spec/win32-specs.js';
+import { ROOT } from './root.js';
 
 const seen = new Map<string, boolean>();
 
@@ -20,4 +24,25 @@ export function requireTool(command: string, pkg: string): boolean {
     }
   }
   return found;
+}
+
+/**
+ * True when some C compiler for the target is installed (its cross gcc, or
+ * clang); otherwise warns with the Debian packages to install, or under CI throws.
+ */
+export function hasCompilerFor(target: CompilerTarget): boolean {
+  try {
+    compilerFor(target);
+    return true;
+  } catch (e) {
+    if (process.env.CI === 'true') throw e;
+    console.warn(`skipping ${target.name}: ${(e as Error).message}`);
+    return false;
+  }
+}
+
+/** Extra flags for compiling against a target's system headers: clang finds mingw's only where headers.yaml says. */
+export function systemHeaderArgs(target: CompilerTarget & { platform: string }): string[] {
+  if (target.platform !== 'win32' || compilerFor(target).kind !== 'clang') return [];
+  return win32ClangArgs(loadWin32Headers(join(ROOT, 'specs')).data);
 }

@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileC, compilerFor, evaluateConstants, objectSections } from '../../generator/audit/compile-c.js';
+import { compileC, evaluateConstants, objectSections } from '../../generator/audit/compile-c.js';
 import { renderLayoutChecks, renderRecords } from '../../generator/layout/c-decl.js';
 import { layoutRecord } from '../../generator/layout/engine.js';
 import type { RecordTitle, TargetLayout } from '../../generator/layout/layout-compare.js';
@@ -20,10 +20,11 @@ import { renderLayoutSvg } from '../../generator/layout/render-svg.js';
 import { renderLayoutTable } from '../../generator/layout/render-table.js';
 import { resolveTargetStructs } from '../../generator/layout/target-structs.js';
 import type { CType, PrimName, RecordDecl } from '../../generator/model/ctype.js';
-import { abiOf } from '../../generator/spec/linux-model.js';
+import { abiOf } from '../../generator/spec/targets.js';
 import { loadLinuxSpecs } from '../../generator/spec/linux-specs.js';
 import { loadTargets, type Target } from '../../generator/spec/targets.js';
 import { ROOT } from '../helpers/root.js';
+import { hasCompilerFor } from '../helpers/tools.js';
 
 const TARGETS = ['linux-x64', 'linux-ia32', 'linux-arm64', 'linux-s390x'];
 const SPEC_RECORDS: { name: string; expand: boolean }[] = [
@@ -151,17 +152,6 @@ async function compilerFacts(target: Target, decl: RecordDecl, paths: { path: st
   return { size: values[0]!, align: values[1]!, members, bitfields };
 }
 
-/** Whether the target's compiler is installed; a missing one is reported, and fails on CI. */
-function hasCompiler(target: Target): boolean {
-  try {
-    compilerFor(target);
-    return true;
-  } catch (e) {
-    if (process.env.CI === 'true') throw e;
-    console.warn(`not checking ${target.name}: ${(e as Error).message}`);
-    return false;
-  }
-}
 
 // ---- The tests ----
 
@@ -169,7 +159,7 @@ describe('sysbind layout --svg', () => {
   const targets = TARGETS.map((t) => matrix.get(t));
 
   it.for(subjects(targets).map((s) => [s.title.name, s] as const))('%s: every box is where the compiler puts it', async ([, subject], ctx) => {
-    const checked = targets.filter(hasCompiler);
+    const checked = targets.filter(hasCompilerFor);
     if (checked.length === 0) return ctx.skip('no compiler for any target');
     const svg = renderLayoutSvg(subject.title, layoutsOf(subject, targets));
     const boxes = svgBoxes(svg);
@@ -233,7 +223,7 @@ describe('sysbind layout (table)', () => {
       return { marked: line.startsWith('*'), groups: starts.map((s, i) => line.slice(s, starts[i + 1]).trim().split(/\s+/)) };
     };
     for (const [i, target] of targets.entries()) {
-      if (!hasCompiler(target)) return ctx.skip(`no compiler for ${target.name}`);
+      if (!hasCompilerFor(target)) return ctx.skip(`no compiler for ${target.name}`);
       const facts = await compilerFacts(target, subject.decls[i]!, ['events', 'data'].map((path) => ({ path, flexible: false })));
       for (const field of ['events', 'data']) {
         const c = facts.members.get(field)!;

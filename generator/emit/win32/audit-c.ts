@@ -93,7 +93,6 @@ export function emitWin32AuditC(model: Win32TargetModel, headers: HeadersFile, b
     ` *   clang --target=${t.clangTarget} ${headers.clangIncludeDirs.map((d) => `-isystem ${d}`).join(' ')} -fsyntax-only -DSYSBIND_PART=N audit.c`,
     ` * Every failed assertion names the item, the value the spec expects and the spec line;`,
     ` * a constant the headers do not define is reported by a #pragma message.`,
-    ` * sysbind-clang-args: ${headers.clangIncludeDirs.map((d) => `-isystem ${d}`).join(' ')}`,
     ` */`,
     `#ifndef SYSBIND_PART`,
     `#error "define SYSBIND_PART (1..${parts.length})"`,
