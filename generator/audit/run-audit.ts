@@ -1,12 +1,13 @@
 /**
- * `sysbind audit`: compiles each part of a target's generated audit.c with the
- * target's real compiler and turns failed assertions into a list of
+ * `sysbind audit`: compiles each part of a target's audit program (the model
+ * generated/<target>/audit.c is written from) with the target's real compiler and turns failed assertions into a list of
  * mismatches (what, expected, spec place), and `#pragma message` notes into
  * a list of items the installed headers do not know (newer than the headers).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ToolchainError } from '../errors.js';
+import { renderAuditC } from '../emit/audit-c.js';
+import { parseAssertion, parseMissing } from '../model/probe.js';
+import { auditProgramFor } from '../render/audit-program.js';
 import type { Target } from '../spec/targets.js';
 import { loadWin32Headers, win32ClangArgs } from '../spec/win32-specs.js';
 import { compileC, compilerFor, evaluateConstants, failedAssertions } from './compile-c.js';
@@ -39,19 +40,16 @@ export interface AuditResult {
   errors: string[];
 }
 
-const ASSERT = /^sysbind\|([^|]+)\|([^|]+)\|([^|]+)\|([^|]+)\|(.+)$/;
-const MISSING = /sysbind\|missing\|([^|]+)\|([^|]+)\|([^|]+)\|([^"\s]+)/;
-
+/**
+ * Audits a target as its specs stand: its audit program (the model audit.c is
+ * written from) is compiled part by part with the target's real compiler.
+ */
 export async function auditTarget(root: string, target: Target): Promise<AuditResult> {
-  const file = join(root, 'generated', target.name, 'audit.c');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ToolchainError(`no audit for ${target.name}: ${file} is missing (run \`sysbind generate --target ${target.name}\`)`);
-  }
-  const parts = Number(/SYSBIND_PART=N audit\.c\s+\(N = 1\.\.(\d+)\)/.exec(text)?.[1] ?? 0);
-  const result: AuditResult = { target: target.name, compiler: '', parts, assertions: countAssertions(text), mismatches: [], notInHeaders: [], errors: [] };
+  const program = auditProgramFor(root, target);
+  const text = renderAuditC(program, `audit of ${target.name}`);
+  const parts = program.parts.length;
+  const assertions = program.parts.reduce((n, p) => n + p.assertions, 0);
+  const result: AuditResult = { target: target.name, compiler: '', parts, assertions, mismatches: [], notInHeaders: [], errors: [] };
   // Where clang alone would not find a mingw target's headers, headers.yaml says where they are.
   const clangArgs = target.platform === 'win32' ? win32ClangArgs(loadWin32Headers(join(root, 'specs')).data) : [];
   const extraArgs = compilerFor(target).kind === 'clang' ? clangArgs : [];
@@ -61,16 +59,18 @@ export async function auditTarget(root: string, target: Target): Promise<AuditRe
     for (let part = queue.shift(); part !== undefined; part = queue.shift()) {
       const r = await compileC({ target, source: text, mode: 'syntax-only', args: [`-DSYSBIND_PART=${part}`, ...extraArgs] });
       result.compiler = `${r.compiler.command} ${r.compiler.args.join(' ')}`.trim();
-      const failed = failedAssertions(r.diagnostics).map((m) => ASSERT.exec(m)).filter((m) => m !== null);
-      // Ask the compiler what it thinks each failed expression is.
-      const actual = failed.length > 0 ? await evaluateConstants(target, partPrelude(text, part), failed.map((m) => m[4]!), extraArgs) : [];
+      const failed = failedAssertions(r.diagnostics).map(parseAssertion).filter((m) => m !== null);
+      // Ask the compiler what it thinks each failed expression is, with the part's own headers.
+      const { headers } = program.parts[part - 1]!;
+      const prelude = [...program.prelude, ...headers.map((h) => `#include <${h}>`)].join('\n');
+      const actual = failed.length > 0 ? await evaluateConstants(target, prelude, failed.map((m) => m.expr), extraArgs) : [];
       failed.forEach((m, i) => {
         const v = actual[i];
-        result.mismatches.push({ kind: m[1]!, item: m[2]!, expected: m[3]!, actual: v === undefined || Number.isNaN(v) ? '?' : String(v), place: m[5]! });
+        result.mismatches.push({ kind: m.kind, item: m.item, expected: m.expected, actual: v === undefined || Number.isNaN(v) ? '?' : String(v), place: m.place });
       });
       for (const d of r.diagnostics) {
-        const m = MISSING.exec(d.message);
-        if (m) result.notInHeaders.push({ kind: m[1]!, item: m[2]!, expected: m[3]!, place: m[4]! });
+        const missing = parseMissing(d.message);
+        if (missing) result.notInHeaders.push(missing);
         else if (d.severity === 'error' && !d.message.includes('sysbind|')) result.errors.push(`part ${part}: line ${d.line}: ${d.message}`);
       }
       if (!r.ok && r.diagnostics.length === 0) result.errors.push(`part ${part}: ${r.stderr.trim()}`);
@@ -81,21 +81,6 @@ export async function auditTarget(root: string, target: Target): Promise<AuditRe
   result.mismatches.sort(order);
   result.notInHeaders.sort(order);
   return result;
-}
-
-/** `_Static_assert`s, counting each use of a macro that expands to one as one assertion. */
-function countAssertions(text: string): number {
-  const macros = [...text.matchAll(/^#define (\w+)\(.*_Static_assert\(/gm)].map((m) => m[1]!);
-  const uses = macros.length > 0 ? (text.match(new RegExp(`^(${macros.join('|')})\\(`, 'gm')) ?? []).length : 0;
-  return (text.match(/^_Static_assert\(/gm) ?? []).length + uses;
-}
-
-/** The #define and #include lines that open a part: enough to evaluate its expressions. */
-function partPrelude(text: string, part: number): string {
-  const start = text.indexOf(`#if SYSBIND_PART == ${part} `);
-  const lines = text.slice(start).split('\n').slice(1);
-  const includes = lines.slice(0, lines.findIndex((l) => !l.startsWith('#include')));
-  return ['#define _GNU_SOURCE 1', ...includes].join('\n');
 }
 
 /** A terminal table of an audit's findings. */

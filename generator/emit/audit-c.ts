@@ -6,33 +6,23 @@
  * never do. Each assertion's message names the item and the spec line, so
  * the audit can turn compiler errors into a table.
  */
-import { formatPlace, type Place } from '../errors.js';
+import type { Place } from '../errors.js';
+import { assertionMessage, missingMessage, PartLines, type AuditPart, type AuditProgram } from '../model/probe.js';
 import type { FieldLayout } from '../model/ctype.js';
 import type { LinuxSpecs } from '../spec/linux-specs.js';
-import type { LinuxTargetModel } from '../spec/linux-model.js';
+import { layoutOf, type LinuxTargetModel } from '../spec/linux-model.js';
 import type { StructModel } from '../spec/struct-specs.js';
-import { layoutOf } from './ts-structs.js';
-
-export interface AuditPart {
-  index: number;
-  title: string;
-  headers: string[];
-  lines: string[];
-}
-
-/**
- * One assertion's message, parsed back by the audit:
- * `sysbind|<kind>|<item>|<expected>|<C expression>|<spec place>`. The expression
- * lets the audit ask the compiler for the actual value when the assertion fails.
- */
-export function assertionMessage(kind: string, item: string, expected: string | number, expr: string, place: Place): string {
-  return `sysbind|${kind}|${item}|${expected}|${expr}|${formatPlace(place)}`;
-}
 
 /** `_Static_assert(<expr> == <expected>)`, with the message above. */
 function assert(expr: string, expected: string | number, kind: string, item: string, place: Place): string {
   const value = typeof expected === 'number' ? String(expected) : literal(expected);
   return `_Static_assert(${expr} == ${value}, "${assertionMessage(kind, item, expected, expr, place)}");`;
+}
+
+function part(title: string, headers: string[], fill: (out: PartLines) => void): AuditPart {
+  const out = new PartLines();
+  fill(out);
+  return { title, headers, lines: out.lines, assertions: out.assertions };
 }
 
 function literal(v: number | string): string {
@@ -43,31 +33,27 @@ function literal(v: number | string): string {
 
 function syscallPart(specs: LinuxSpecs, model: LinuxTargetModel): AuditPart {
   const table = specs.table(model.target);
-  const lines = table.data.syscalls.map((s, i) => {
-    const place = table.at(['syscalls', i]);
-    return [
-      `#ifdef __NR_${s.name}`,
-      assert(`__NR_${s.name}`, s.nr, 'syscall', s.name, place),
-      `#else`,
-      `#pragma message "sysbind|missing|syscall|${s.name}|${s.nr}|${formatPlace(place)}"`,
-      `#endif`,
-    ].join('\n');
-  });
-  return { index: 0, title: `syscall numbers (${table.file})`, headers: ['asm/unistd.h'], lines };
+  return part(`syscall numbers (${table.file})`, ['asm/unistd.h'], (out) =>
+    table.data.syscalls.forEach((s, i) => {
+      const place = table.at(['syscalls', i]);
+      out.other(`#ifdef __NR_${s.name}`);
+      out.assert(assert(`__NR_${s.name}`, s.nr, 'syscall', s.name, place));
+      out.other(`#else`, `#pragma message "${missingMessage('syscall', s.name, s.nr, place)}"`, `#endif`);
+    }),
+  );
 }
 
 function constantParts(specs: LinuxSpecs, model: LinuxTargetModel): AuditPart[] {
   const src = specs.constants(model.target);
-  return model.constants.map((fam) => ({
-    index: 0,
-    title: `constants: ${fam.name}`,
-    headers: fam.headers,
-    lines: fam.constants.map((c, i) => {
-      const place = src.at(['families', fam.name, 'constants', i]);
-      const cast = String(c.value).startsWith('-') ? '(long long)' : '(unsigned long long)';
-      return assert(`${cast}(${c.name})`, String(c.value), 'constant', c.name, place);
-    }),
-  }));
+  return model.constants.map((fam) =>
+    part(`constants: ${fam.name}`, fam.headers, (out) =>
+      fam.constants.forEach((c, i) => {
+        const place = src.at(['families', fam.name, 'constants', i]);
+        const cast = String(c.value).startsWith('-') ? '(long long)' : '(unsigned long long)';
+        out.assert(assert(`${cast}(${c.name})`, String(c.value), 'constant', c.name, place));
+      }),
+    ),
+  );
 }
 
 function structLines(model: LinuxTargetModel, s: StructModel): string[] {
@@ -98,31 +84,35 @@ function structParts(model: LinuxTargetModel): AuditPart[] {
   for (const s of model.structs) byHeader.set(s.header, [...(byHeader.get(s.header) ?? []), s]);
   return [...byHeader.entries()]
     .sort((a, b) => a[0].localeCompare(b[0]))
-    .map(([header, structs]) => ({ index: 0, title: `structs from <${header}>`, headers: [header], lines: structs.flatMap((s) => structLines(model, s)) }));
+    .map(([header, structs]) => part(`structs from <${header}>`, [header], (out) => structs.flatMap((s) => structLines(model, s)).forEach((l) => out.assert(l))));
 }
 
-export function auditParts(specs: LinuxSpecs, model: LinuxTargetModel): AuditPart[] {
-  const parts = [syscallPart(specs, model), ...constantParts(specs, model), ...structParts(model)];
-  parts.forEach((p, i) => (p.index = i + 1));
-  return parts;
+/** The audit of a Linux target: syscall numbers, then each constant family, then structs by header. */
+export function linuxAuditProgram(specs: LinuxSpecs, model: LinuxTargetModel): AuditProgram {
+  return {
+    target: model.target.name,
+    prelude: ['#define _GNU_SOURCE 1'],
+    parts: [syscallPart(specs, model), ...constantParts(specs, model), ...structParts(model)],
+    howToCompile: [`${model.target.triple}-gcc -fsyntax-only -DSYSBIND_PART=N audit.c`],
+  };
 }
 
-export function emitAuditC(specs: LinuxSpecs, model: LinuxTargetModel, banner: string): string {
-  const parts = auditParts(specs, model);
+/** audit.c: every part under `#if SYSBIND_PART == N`, so one file holds translation units whose headers cannot meet. */
+export function renderAuditC(program: AuditProgram, banner: string): string {
+  const n = program.parts.length;
   const out = [
     `/* ${banner} */`,
     `/*`,
-    ` * ABI audit for ${model.target.name}: compile each part with the target's compiler,`,
-    ` *   ${model.target.triple}-gcc -fsyntax-only -DSYSBIND_PART=N audit.c   (N = 1..${parts.length})`,
-    ` * Every failed assertion names the item, the value the spec expects and the spec line.`,
+    ` * ABI audit for ${program.target}: compile each part (N = 1..${n}) with the target's compiler,`,
+    ...program.howToCompile.map((how, i) => ` *   ${i > 0 ? 'or ' : ''}${how}`),
+    ` * Every failed assertion names the item, the value the spec expects and the spec line;`,
+    ` * an item the headers do not define is reported by a #pragma message.`,
     ` */`,
-    `#define _GNU_SOURCE 1`,
     `#ifndef SYSBIND_PART`,
-    `#error "define SYSBIND_PART (1..${parts.length})"`,
+    `#error "define SYSBIND_PART (1..${n})"`,
     `#endif`,
+    ...program.prelude,
   ];
-  for (const p of parts) {
-    out.push('', `#if SYSBIND_PART == ${p.index} /* ${p.title} */`, ...p.headers.map((h) => `#include <${h}>`), ...p.lines, `#endif`);
-  }
+  program.parts.forEach((p, i) => out.push('', `#if SYSBIND_PART == ${i + 1} /* ${p.title} */`, ...p.headers.map((h) => `#include <${h}>`), ...p.lines, `#endif`));
   return out.join('\n') + '\n';
 }

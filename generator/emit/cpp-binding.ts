@@ -4,7 +4,7 @@
  * templates/linux/binding.cc.hbs. All C++ text lives in the templates.
  */
 import type { LinuxTargetModel } from '../spec/linux-model.js';
-import type { IntInfo, ParamModel, SyscallModel } from '../model/syscall.js';
+import { isMappingLength, nativeParams, type IntInfo, type ParamModel, type SyscallModel } from '../model/syscall.js';
 import { EmitError } from '../errors.js';
 import { formatPlace } from '../errors.js';
 import { render } from './templates.js';
@@ -37,17 +37,6 @@ function intBounds(int: IntInfo): { partial: string; lo?: string; hi: string } {
   // operators produce for flags with the top bit set; C receives the same bits.
   if (int.bits === 32) return { partial: 'arg-int', lo: '-2147483648LL', hi: '4294967295LL' };
   return { partial: 'arg-uint', hi: `${2 ** int.bits - 1}ULL` };
-}
-
-/** Native (JS-visible) arguments: every parameter except fixed values and lengths derived in C++. */
-export function nativeParams(s: SyscallModel): ParamModel[] {
-  return s.params.filter((p) => p.kind.kind !== 'const' && !isMappingLength(s, p));
-}
-
-function isMappingLength(s: SyscallModel, p: ParamModel): boolean {
-  if (p.kind.kind !== 'length') return false;
-  const owner = s.params.find((x) => x.name === (p.kind as { of: string }).of);
-  return owner?.kind.kind === 'mapping';
 }
 
 /**

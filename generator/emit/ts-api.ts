@@ -7,9 +7,9 @@
  * ~100× slower for the ~1,000 declarations of a target.)
  */
 import type { SyscallModel } from '../model/syscall.js';
-import type { LinuxTargetModel } from '../spec/linux-model.js';
+import { layoutOf, type LinuxTargetModel } from '../spec/linux-model.js';
 import { planCall, renderFallbacks, renderParams } from './ts-calls.js';
-import { fieldAccessor, layoutOf } from './ts-structs.js';
+import { fieldAccessor } from './ts-structs.js';
 import { RUNTIME_FROM_TARGET as RUNTIME } from './ts-runtime.js';
 import { doc, formatTs, str, type EmittedFile } from './ts-text.js';
 

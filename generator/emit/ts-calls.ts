@@ -4,8 +4,7 @@
  * handed to the native function, and how the raw result becomes a value or a
  * SyscallError. The same plan yields the sync and the async function.
  */
-import type { IntInfo, ParamModel, SyscallModel } from '../model/syscall.js';
-import { nativeParams } from './cpp-binding.js';
+import { nativeParams, type IntInfo, type ParamModel, type SyscallModel } from '../model/syscall.js';
 import { str } from './ts-text.js';
 
 export interface TsParam {

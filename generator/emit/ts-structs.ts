@@ -5,10 +5,9 @@
  */
 import type { CType, FieldLayout, RecordLayout } from '../model/ctype.js';
 import type { LinuxTargetModel } from '../spec/linux-model.js';
-import { intInfoOf } from '../spec/linux-model.js';
+import { intInfoOf, layoutOf } from '../spec/linux-model.js';
 import type { StructModel } from '../spec/struct-specs.js';
 import { EmitError } from '../errors.js';
-import { layoutRecord } from '../layout/engine.js';
 
 export interface Accessor {
   tsType: string;
@@ -168,6 +167,3 @@ function findField(model: LinuxTargetModel, s: StructModel, name: string): Field
   return f;
 }
 
-export function layoutOf(model: LinuxTargetModel, s: StructModel): RecordLayout {
-  return model.layouts.get(s.name) ?? layoutRecord(s.decl, model.abi);
-}

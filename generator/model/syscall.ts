@@ -70,3 +70,14 @@ export interface SyscallModel {
   /** Where the semantics entry is, for error messages and generated comments. */
   place: Place;
 }
+
+/** Native (JS-visible) arguments: every parameter except fixed values and lengths derived in C++. */
+export function nativeParams(s: SyscallModel): ParamModel[] {
+  return s.params.filter((p) => p.kind.kind !== 'const' && !isMappingLength(s, p));
+}
+
+export function isMappingLength(s: SyscallModel, p: ParamModel): boolean {
+  if (p.kind.kind !== 'length') return false;
+  const owner = s.params.find((x) => x.name === (p.kind as { of: string }).of);
+  return owner?.kind.kind === 'mapping';
+}

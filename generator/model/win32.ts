@@ -166,3 +166,32 @@ export interface Win32TargetModel {
   /** Spec files the model was built from (for banners). */
   inputs: string[];
 }
+
+/** The JavaScript arguments of a function: every parameter but fixed values and struct sizes. */
+export function jsParams(f: Win32Function): Win32Param[] {
+  return f.params.filter((p) => p.kind.kind !== 'fixed' && p.kind.kind !== 'sizeof');
+}
+
+/** The parts of a function's pointer typedef: `typedef <returnCType> (<cc> *sbfn_<name>)(<paramTypes>)`. */
+export function pointerType(f: Win32Function): { name: string; returnCType: string; cc: string; paramTypes: string } {
+  return {
+    name: f.name,
+    returnCType: f.returnCType,
+    cc: f.callingConvention === 'cdecl' ? '__cdecl' : 'WINAPI',
+    paramTypes: f.params.map((p) => p.cType).join(', ') || 'void',
+  };
+}
+
+/** Records some function takes by value, as the binding declares them (`sbv_<name>`: bytes of the right size and alignment). */
+export function byValueRecords(model: Win32TargetModel): { name: string; size: number; align: number }[] {
+  const byValue = new Map<string, { name: string; size: number; align: number }>();
+  for (const f of model.functions) {
+    for (const p of f.params) {
+      if (p.kind.kind === 'struct' && p.kind.byValue) {
+        const r = p.kind.record;
+        byValue.set(r.name, { name: r.name, size: r.layout.size, align: r.layout.align });
+      }
+    }
+  }
+  return [...byValue.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -3,7 +3,7 @@
  * the TypeScript API) from its model.
  */
 import { join, resolve } from 'node:path';
-import { emitAuditC } from '../emit/audit-c.js';
+import { linuxAuditProgram, renderAuditC } from '../emit/audit-c.js';
 import { makeBanner } from '../emit/banner.js';
 import { emitCppBinding } from '../emit/cpp-binding.js';
 import { emitSmokeC } from '../emit/smoke-c.js';
@@ -34,7 +34,7 @@ export function renderLinuxTarget(root: string, target: Target, specs: LinuxSpec
   const files = new Map<string, string>();
   const shareable = new Map<string, string[]>();
   files.set('binding.cc', emitCppBinding(model, banner));
-  files.set('audit.c', emitAuditC(specs, model, banner));
+  files.set('audit.c', renderAuditC(linuxAuditProgram(specs, model), banner));
   files.set('smoke.c', emitSmokeC(specs, model, banner));
   for (const f of emitTsApi(model, banner)) {
     files.set(f.name, f.text);

@@ -10,7 +10,8 @@ import type { Target } from '../spec/targets.js';
 import { buildWin32Model } from '../spec/win32-model.js';
 import { loadWin32Specs, type Win32Specs } from '../spec/win32-specs.js';
 import { makeBanner } from '../emit/banner.js';
-import { emitWin32AuditC } from '../emit/win32/audit-c.js';
+import { renderAuditC } from '../emit/audit-c.js';
+import { win32AuditProgram } from '../emit/win32/audit-c.js';
 import { emitWin32Binding } from '../emit/win32/cpp-binding.js';
 import { emitWin32Smoke } from '../emit/win32/smoke.js';
 import { emitWin32TsApi } from '../emit/win32/ts-api.js';
@@ -40,7 +41,7 @@ export function renderWin32Target(root: string, target: Target): RenderedTarget 
   const files = new Map<string, string>();
   const shareable = new Map<string, string[]>();
   files.set('binding.cc', emitWin32Binding(model, banner));
-  files.set('audit.c', emitWin32AuditC(model, specs.headers.data, banner));
+  files.set('audit.c', renderAuditC(win32AuditProgram(model, specs.headers.data), banner));
   files.set('smoke.cc', emitWin32Smoke(model, banner));
   for (const f of emitWin32TsApi(model, banner)) {
     files.set(f.name, f.text);

@@ -4,7 +4,7 @@
  * layouts, and constants. Every cross-reference is checked here, so emitters
  * never meet a dangling name.
  */
-import { SpecError, type Place } from '../errors.js';
+import { EmitError, SpecError, type Place } from '../errors.js';
 import { layoutRecord, sizeAlignOf } from '../layout/engine.js';
 import type { AbiFacts, CType, RecordLayout } from '../model/ctype.js';
 import type { IntInfo, ParamKind, ParamModel, ReturnModel, SyscallModel } from '../model/syscall.js';
@@ -38,6 +38,13 @@ export interface LinuxTargetModel {
   kernel: string;
 }
 
+
+/** A struct's layout on the model's target, computed once when the model was built. */
+export function layoutOf(model: Pick<LinuxTargetModel, 'layouts' | 'target'>, s: StructModel): RecordLayout {
+  const layout = model.layouts.get(s.name);
+  if (!layout) throw new EmitError(`struct ${s.name} has no layout on ${model.target.name}: it is not a struct of this target's model`);
+  return layout;
+}
 
 /** The kernel typedefs (specs/linux/kernel-typedefs.yaml) as they read on one target. */
 export function kernelTypedefsFor(specs: Pick<LinuxSpecs, 'typedefs'>, target: Target): Map<string, string> {

@@ -2,13 +2,13 @@
  * Emits audit.c for a Windows target: _Static_asserts that every record's
  * size, alignment, field offsets and field sizes, and every constant's value,
  * equal what the Windows SDK headers (as mingw-w64 ships them) say. The
- * messages use the format `sysbind audit` parses (see emit/audit-c.ts), so a
+ * messages use the format `sysbind audit` parses (see model/probe.ts), so a
  * mismatch comes back as a table row with the spec file and line.
  */
 import { formatPlace } from '../../errors.js';
+import { assertionMessage, missingMessage, PartLines, type AuditProgram } from '../../model/probe.js';
 import type { Win32Constant, Win32Record, Win32TargetModel } from '../../model/win32.js';
 import type { HeadersFile } from '../../spec/win32-specs.js';
-import { assertionMessage } from '../audit-c.js';
 
 function assert(expr: string, expected: number | bigint, kind: string, item: string, place: string): string {
   const value = expected < 0 ? `(${expected}LL)` : `${expected}ULL`;
@@ -16,36 +16,36 @@ function assert(expr: string, expected: number | bigint, kind: string, item: str
 }
 
 /** Size, alignment, and each field's offset and size; a named nested record's fields through their parent. */
-function recordLines(r: Win32Record, absent: Absent): string[] {
+function recordLines(r: Win32Record, absent: Absent, out: PartLines): void {
   const place = formatPlace(r.place);
   const c = r.cName!;
-  const out = [assert(`sizeof(${c})`, r.layout.size, 'size', r.name, place), assert(`_Alignof(${c})`, r.layout.align, 'align', r.name, place)];
+  out.assert(assert(`sizeof(${c})`, r.layout.size, 'size', r.name, place));
+  out.assert(assert(`_Alignof(${c})`, r.layout.align, 'align', r.name, place));
   const fields = (rec: Win32Record, prefix: string, base: number) => {
     for (const f of rec.fields) {
       const path = `${prefix}${f.name}`;
       const at = formatPlace(f.place);
       if (absent.take(`${r.name}.${path}`)) {
-        out.push(`#pragma message "sysbind|missing|field|${r.name}.${path}|${base + f.offset}|${at}"`);
+        out.other(`#pragma message "${missingMessage('field', `${r.name}.${path}`, base + f.offset, { file: at })}"`);
         continue;
       }
-      out.push(assert(`__builtin_offsetof(${c}, ${path})`, base + f.offset, 'offset', `${r.name}.${path}`, at));
-      out.push(assert(`sizeof(((${c} *)0)->${path})`, f.size, 'fieldsize', `${r.name}.${path}`, at));
+      out.assert(assert(`__builtin_offsetof(${c}, ${path})`, base + f.offset, 'offset', `${r.name}.${path}`, at));
+      out.assert(assert(`sizeof(((${c} *)0)->${path})`, f.size, 'fieldsize', `${r.name}.${path}`, at));
       if (f.type.kind === 'record' && f.type.record.cName === null) fields(f.type.record, `${path}.`, base + f.offset);
     }
   };
   fields(r, '', 0);
-  return out;
 }
 
 /**
  * One constant: SB_S/SB_U (signed/unsigned comparison) under #ifdef where the
  * headers define it as a macro, SB_MISSING where they do not (see MACROS).
  */
-function constantLines(c: Win32Constant, headers: HeadersFile, absent: Absent, handles: Set<string>): string[] {
-  if (typeof c.value === 'string') return [];
+function constantLines(c: Win32Constant, headers: HeadersFile, absent: Absent, handles: Set<string>, out: PartLines): void {
+  if (typeof c.value === 'string') return;
   const place = JSON.stringify(formatPlace(c.place));
   const missing = `SB_MISSING(${c.name}, ${c.value}, ${place});`;
-  if (absent.take(c.name)) return [missing];
+  if (absent.take(c.name)) return out.other(missing);
   const differs = headers.differences?.[c.name];
   // A known difference: assert the headers' value (read as the constant's signedness).
   const negative = c.value < 0;
@@ -53,9 +53,12 @@ function constantLines(c: Win32Constant, headers: HeadersFile, absent: Absent, h
   const isHandle = c.typeName !== undefined && handles.has(c.typeName);
   // A handle constant is a pointer cast ((HKEY)(ULONG_PTR)...): GCC folds it to an integer, clang refuses.
   const check = `${isHandle ? 'SB_H' : expected < 0 ? 'SB_S' : 'SB_U'}(${c.name}, ${expected}, ${place});`;
-  if (c.enumName !== undefined && headers.enumerators.includes(c.enumName)) return [check];
-  const lines = [`#ifdef ${c.name}`, check, '#else', missing, '#endif'];
-  return isHandle ? ['#ifndef __clang__', ...lines, '#endif'] : lines;
+  if (c.enumName !== undefined && headers.enumerators.includes(c.enumName)) return out.assert(check);
+  if (isHandle) out.other('#ifndef __clang__');
+  out.other(`#ifdef ${c.name}`);
+  out.assert(check);
+  out.other('#else', missing, '#endif');
+  if (isHandle) out.other('#endif');
 }
 
 /** Compact assertions for thousands of constants; the messages are those `sysbind audit` parses (emit/audit-c.ts). */
@@ -75,30 +78,25 @@ class Absent {
   }
 }
 
-export function emitWin32AuditC(model: Win32TargetModel, headers: HeadersFile, banner: string): string {
+/** The audit of a Windows target: records, then constants and enum values, each part including every header. */
+export function win32AuditProgram(model: Win32TargetModel, headers: HeadersFile): AuditProgram {
   const t = model.target;
   const handles = new Set(model.handles.map((h) => h.name));
   const absent = new Absent(headers);
-  const parts = [
-    { title: 'records', lines: model.records.filter((r) => r.cName !== null).flatMap((r) => recordLines(r, absent)) },
-    { title: 'constants and enum values', lines: model.constants.flatMap((c) => constantLines(c, headers, absent, handles)) },
-  ];
-  const includes = headers.include.map((h) => `#include <${h}>`);
-  const out = [
-    `/* ${banner} */`,
-    `/*`,
-    ` * ABI audit for ${t.name}: compile each part with the target's compiler,`,
-    ` *   ${t.triple}-gcc -fsyntax-only -DSYSBIND_PART=N audit.c   (N = 1..${parts.length})`,
-    ` * or, where no ${t.triple}-gcc is installed,`,
-    ` *   clang --target=${t.clangTarget} ${headers.clangIncludeDirs.map((d) => `-isystem ${d}`).join(' ')} -fsyntax-only -DSYSBIND_PART=N audit.c`,
-    ` * Every failed assertion names the item, the value the spec expects and the spec line;`,
-    ` * a constant the headers do not define is reported by a #pragma message.`,
-    ` */`,
-    `#ifndef SYSBIND_PART`,
-    `#error "define SYSBIND_PART (1..${parts.length})"`,
-    `#endif`,
-    ...MACROS,
-  ];
-  parts.forEach((p, i) => out.push('', `#if SYSBIND_PART == ${i + 1} /* ${p.title} */`, ...includes, ...p.lines, '#endif'));
-  return out.join('\n') + '\n';
+  const records = new PartLines();
+  for (const r of model.records.filter((x) => x.cName !== null)) recordLines(r, absent, records);
+  const constants = new PartLines();
+  for (const c of model.constants) constantLines(c, headers, absent, handles, constants);
+  return {
+    target: t.name,
+    prelude: MACROS,
+    parts: [
+      { title: 'records', headers: headers.include, lines: records.lines, assertions: records.assertions },
+      { title: 'constants and enum values', headers: headers.include, lines: constants.lines, assertions: constants.assertions },
+    ],
+    howToCompile: [
+      `${t.triple}-gcc -fsyntax-only -DSYSBIND_PART=N audit.c`,
+      `where no ${t.triple}-gcc is installed: clang --target=${t.clangTarget} ${headers.clangIncludeDirs.map((d) => `-isystem ${d}`).join(' ')} -fsyntax-only -DSYSBIND_PART=N audit.c`,
+    ],
+  };
 }

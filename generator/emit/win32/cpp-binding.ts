@@ -6,7 +6,7 @@
  * for the one-line checks and conversions assembled here.
  */
 import { EmitError, formatPlace } from '../../errors.js';
-import type { Win32Function, Win32Param, Win32TargetModel, WinType } from '../../model/win32.js';
+import { byValueRecords, jsParams, pointerType, type Win32Function, type Win32Param, type Win32TargetModel, type WinType } from '../../model/win32.js';
 import type { IntInfo } from '../../model/syscall.js';
 import { intCType } from '../../spec/win32-functions.js';
 import { render } from '../templates.js';
@@ -38,11 +38,6 @@ function intBounds(int: IntInfo, flags = false): { partial: string; lo?: string;
 /** A C++ string literal of plain ASCII text. */
 function cString(s: string): string {
   return JSON.stringify(s);
-}
-
-/** The JavaScript arguments of a function: every parameter but fixed values and struct sizes. */
-export function jsParams(f: Win32Function): Win32Param[] {
-  return f.params.filter((p) => p.kind.kind !== 'fixed' && p.kind.kind !== 'sizeof');
 }
 
 function functionView(f: Win32Function, model: Win32TargetModel) {
@@ -172,30 +167,6 @@ function functionView(f: Win32Function, model: Win32TargetModel) {
     after,
     returnValue: returnValue(f),
   };
-}
-
-/** The parts of a function's pointer typedef: `typedef <returnCType> (<cc> *sbfn_<name>)(<paramTypes>)`. */
-export function pointerType(f: Win32Function): { name: string; returnCType: string; cc: string; paramTypes: string } {
-  return {
-    name: f.name,
-    returnCType: f.returnCType,
-    cc: f.callingConvention === 'cdecl' ? '__cdecl' : 'WINAPI',
-    paramTypes: f.params.map((p) => p.cType).join(', ') || 'void',
-  };
-}
-
-/** Records some function takes by value, as the binding declares them (`sbv_<name>`: bytes of the right size and alignment). */
-export function byValueRecords(model: Win32TargetModel): { name: string; size: number; align: number }[] {
-  const byValue = new Map<string, { name: string; size: number; align: number }>();
-  for (const f of model.functions) {
-    for (const p of f.params) {
-      if (p.kind.kind === 'struct' && p.kind.byValue) {
-        const r = p.kind.record;
-        byValue.set(r.name, { name: r.name, size: r.layout.size, align: r.layout.align });
-      }
-    }
-  }
-  return [...byValue.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** C++ that is true when the call succeeded (after which a released mapping is gone). */

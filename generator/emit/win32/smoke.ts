@@ -5,9 +5,8 @@
  * This module hands the template the typedefs, DLL names and constant values.
  */
 import { EmitError } from '../../errors.js';
-import type { Win32TargetModel } from '../../model/win32.js';
+import { byValueRecords, pointerType, type Win32TargetModel } from '../../model/win32.js';
 import { render } from '../templates.js';
-import { byValueRecords, pointerType } from './cpp-binding.js';
 
 const CONSTANTS = ['ERROR_ALREADY_EXISTS', 'STATUS_OBJECT_NAME_NOT_FOUND', 'GENERIC_READ', 'GENERIC_WRITE', 'CREATE_ALWAYS', 'INVALID_HANDLE_VALUE', 'FILE_BEGIN', 'FILE_CURRENT'];
 

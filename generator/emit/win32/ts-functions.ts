@@ -8,9 +8,8 @@
  * out-parameters.
  */
 import { EmitError } from '../../errors.js';
-import type { Win32Function, Win32Param, Win32TargetModel, WinType } from '../../model/win32.js';
+import { jsParams, type Win32Function, type Win32Param, type Win32TargetModel, type WinType } from '../../model/win32.js';
 import { str } from '../ts-text.js';
-import { jsParams } from './cpp-binding.js';
 import { tsType } from './ts-types.js';
 
 export interface TsParam {
