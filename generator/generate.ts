@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeBanner } from './emit/banner.js';
-import { emitCppRuntime } from './emit/cpp-binding.js';
+import { emitCppRuntime } from './emit/cpp-args.js';
 import { emitHostIndex } from './emit/ts-host-index.js';
 import { emitTsRuntime } from './emit/ts-runtime.js';
 import { linuxExports, renderLinuxTarget } from './render/linux-target.js';
@@ -92,7 +92,8 @@ export function generate(opts: GenerateOptions): GenerateResult[] {
   rmSync(staging, { recursive: true, force: true });
   try {
     const folders = new Map<string, Map<string, string>>([...rendered.map((r): [string, Map<string, string>] => [r.result.target, r.files]), ...common]);
-    folders.set('runtime', emitTsRuntime(root, packageVersion(root)));
+    const runtimeBanner = makeBanner({ version: packageVersion(root), command: 'sysbind generate', inputs: [join(root, 'templates', 'cpp', 'runtime.h.hbs'), join(root, 'specs', 'targets.yaml')], root }).line;
+    folders.set('runtime', new Map([...emitTsRuntime(root, packageVersion(root)), ['sysbind-runtime.h', emitCppRuntime(runtimeBanner)]]));
     for (const [folder, files] of folders) {
       mkdirSync(join(staging, folder), { recursive: true });
       for (const [name, text] of files) writeFileSync(join(staging, folder, name), text);
@@ -104,7 +105,6 @@ export function generate(opts: GenerateOptions): GenerateResult[] {
     const kept = existsSync(outDir) ? readdirSync(outDir).filter((d) => !exports.has(d) && linux(d)) : [];
     for (const name of kept) exports.set(name, linuxExports(buildLinuxModel(specs, matrix.get(name))));
     const banner = makeBanner({ version: packageVersion(root), command: 'sysbind generate', inputs: [join(root, 'specs', 'targets.yaml')], root }).line;
-    writeFileSync(join(staging, 'sysbind-runtime.h'), emitCppRuntime(banner));
     writeFileSync(join(staging, 'index.ts'), emitHostIndex([...exports.values()].sort((a, b) => a.target.localeCompare(b.target)), matrix.typesFrom, banner));
     // Swap in: each folder is replaced by a rename, the old one removed after
     // (an empty common folder: nothing is shared any more).
@@ -115,7 +115,6 @@ export function generate(opts: GenerateOptions): GenerateResult[] {
       if (files.size > 0) renameSync(join(staging, folder), dest);
     }
     renameSync(join(staging, 'index.ts'), join(outDir, 'index.ts'));
-    renameSync(join(staging, 'sysbind-runtime.h'), join(outDir, 'sysbind-runtime.h'));
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

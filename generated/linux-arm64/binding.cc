@@ -4,7 +4,7 @@
 // its arguments, calling syscall(<number from the spec>, ...) and returning the
 // raw result, or -errno read immediately after the call. The TypeScript layer
 // turns negative results into SyscallError.
-#include "../sysbind-runtime.h"
+#include "../runtime/sysbind-runtime.h"
 #include <sys/syscall.h>
 
 #if !defined(__linux__) || !(__SIZEOF_POINTER__ == 8 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
@@ -1192,7 +1192,7 @@ static napi_value sys_mmap(napi_env env, napi_callback_info info) {
   long r = syscall(222, a0, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5);
   if (r == -1) r = -errno;
   if (r < 0) return sb::number(env, r);
-  return sb::newMapping(env, (void*)r, (size_t)a1, 215);
+  return sb::newMapping(env, (void*)r, (size_t)a1, [](void* a, size_t n) { syscall(215L, (long)a, (long)n); });
 }
 
 // msgget: syscall 186 (sys_msgget), spec specs/linux/syscalls/linux-arm64.json:191
@@ -1263,12 +1263,14 @@ static napi_value sys_munmap(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  sb::Mapping* a0;
+  sb::Mapping* a0_m;
   napi_value a0_ab;
-  if (!sb::argMapping(env, argv[0], "munmap", "addr", &a0, &a0_ab)) return nullptr;
-  long r = syscall(215, (long)a0->addr, (long)a0->len);
+  void* a0;
+  size_t a0_len;
+  if (!sb::argMapping(env, argv[0], "munmap", "addr", true, &a0_m, &a0_ab, &a0, &a0_len)) return nullptr;
+  long r = syscall(215, (long)a0_m->addr, (long)a0_m->len);
   if (r == -1) r = -errno;
-  if (r == 0) { sb::releaseMapping(env, a0, a0_ab); }
+  if (r == 0) { sb::releaseMapping(env, a0_m, a0_ab); }
   return sb::number(env, r);
 }
 

@@ -7,37 +7,15 @@ import type { LinuxTargetModel } from '../spec/linux-model.js';
 import { isMappingLength, nativeParams, type IntInfo, type ParamModel, type SyscallModel } from '../model/syscall.js';
 import { EmitError } from '../errors.js';
 import { formatPlace } from '../errors.js';
+import { intBounds, type ArgView } from './cpp-args.js';
 import { render } from './templates.js';
 
-interface ArgView {
-  index: number;
-  name: string;
-  var: string;
-  partial: string;
-  lo?: string;
-  hi?: string;
-  nullable?: boolean;
-  value?: string;
-  keep?: boolean;
-}
 
 interface CallArg {
   sync: string;
   async: string;
 }
 
-function intBounds(int: IntInfo): { partial: string; lo?: string; hi: string } {
-  if (int.signed) {
-    if (int.bits === 64) return { partial: 'arg-int', lo: 'INT64_MIN', hi: 'INT64_MAX' };
-    const max = 2 ** (int.bits - 1);
-    return { partial: 'arg-int', lo: `-${max}LL`, hi: `${max - 1}LL` };
-  }
-  if (int.bits === 64) return { partial: 'arg-uint', hi: 'UINT64_MAX' };
-  // An unsigned 32-bit argument also takes the negative int32 that JS bitwise
-  // operators produce for flags with the top bit set; C receives the same bits.
-  if (int.bits === 32) return { partial: 'arg-int', lo: '-2147483648LL', hi: '4294967295LL' };
-  return { partial: 'arg-uint', hi: `${2 ** int.bits - 1}ULL` };
-}
 
 /**
  * The syscall() arguments an integer takes. On a 32-bit target a 64-bit value
@@ -74,17 +52,17 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel) {
       case 'length':
         if (isMappingLength(s, p)) {
           // A mapping's length is not a JS argument: C++ reads it from the mapping itself.
-          const len = `(long)${v(k.of)}->len`;
+          const len = `(long)${v(k.of)}_m->len`;
           callArgs.push({ sync: len, async: len });
           break;
         }
-        args.push({ ...base, ...intBounds(k.int) });
+        args.push({ ...base, ...intBounds(k.int, true) });
         callArgs.push(...registers(model, base.var, k.int, callArgs.length));
         break;
       case 'int':
       case 'fd':
       case 'half':
-        args.push({ ...base, ...intBounds(k.int) });
+        args.push({ ...base, ...intBounds(k.int, true) });
         callArgs.push(...registers(model, base.var, k.int, callArgs.length));
         break;
       case 'string':
@@ -110,9 +88,9 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel) {
         callArgs.push({ sync: base.var, async: base.var });
         break;
       case 'mapping':
-        args.push({ ...base, partial: 'arg-mapping' });
-        callArgs.push({ sync: `(long)${base.var}->addr`, async: `(long)${base.var}->addr` });
-        after.push(`if (r == 0) { sb::releaseMapping(env, ${base.var}, ${base.var}_ab); }`);
+        args.push({ ...base, partial: 'arg-mapping', whole: true });
+        callArgs.push({ sync: `(long)${base.var}_m->addr`, async: `(long)${base.var}_m->addr` });
+        after.push(`if (r == 0) { sb::releaseMapping(env, ${base.var}_m, ${base.var}_ab); }`);
         break;
       default: {
         const never: never = k;
@@ -165,7 +143,8 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel) {
     const len = v(s.returns.length);
     syncReturn = [
       `  if (r < 0) return sb::number(env, r);`,
-      `  return sb::newMapping(env, (void*)r, (size_t)${len}, ${s.returns.releaseNr});`,
+      // The release function: the target's munmap, for memory JS dropped without calling it.
+      `  return sb::newMapping(env, (void*)r, (size_t)${len}, [](void* a, size_t n) { syscall(${s.returns.releaseNr}L, (long)a, (long)n); });`,
     ].join('\n');
   } else {
     const conv = s.returns.kind === 'bigint' ? 'bigint' : 'number';
@@ -202,9 +181,4 @@ function archMacroCheck(model: LinuxTargetModel): string {
   const size = t.dataModel === 'ILP32' ? 4 : 8;
   const order = t.endian === 'big' ? '__ORDER_BIG_ENDIAN__' : '__ORDER_LITTLE_ENDIAN__';
   return `__SIZEOF_POINTER__ == ${size} && __BYTE_ORDER__ == ${order}`;
-}
-
-/** generated/sysbind-runtime.h: the C++ runtime shared by every target's binding.cc. */
-export function emitCppRuntime(banner: string): string {
-  return render('cpp/runtime.h.hbs', { banner });
 }

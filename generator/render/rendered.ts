@@ -4,8 +4,11 @@
  * `generate` reports.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { makeBanner } from '../emit/banner.js';
 import type { TargetExports } from '../emit/ts-host-index.js';
+import type { EmittedFile } from '../emit/ts-text.js';
+import type { Target } from '../spec/targets.js';
 
 export interface GenerateResult {
   target: string;
@@ -41,4 +44,26 @@ export interface RenderedTarget {
 
 export function packageVersion(root: string): string {
   return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** What a platform's renderer supplies for one target; assembleTarget does the rest. */
+export interface TargetWriters {
+  /** The spec files the target's model was built from. */
+  inputs: string[];
+  /** Every file, each headed by `banner`: C/C++ as name → text, TypeScript as emitted. */
+  write(banner: string): { c: [string, string][]; ts: EmittedFile[] };
+  result: Omit<GenerateResult, 'target' | 'files'>;
+}
+
+export function assembleTarget(root: string, target: Target, w: TargetWriters): RenderedTarget {
+  const inputs = [...w.inputs, join(root, 'specs', 'targets.yaml')].map((f) => resolve(root, f));
+  const banner = makeBanner({ version: packageVersion(root), command: `sysbind generate --target ${target.name}`, inputs, root }).line;
+  const { c, ts } = w.write(banner);
+  const files = new Map<string, string>(c);
+  const shareable = new Map<string, string[]>();
+  for (const f of ts) {
+    files.set(f.name, f.text);
+    if (f.siblings) shareable.set(f.name, f.siblings);
+  }
+  return { files, shareable, inputs, result: { target: target.name, files: [...files.keys()].sort(), ...w.result } };
 }

@@ -5,17 +5,16 @@
  * target reads the same ones.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Target } from '../spec/targets.js';
 import { buildWin32Model } from '../spec/win32-model.js';
 import { loadWin32Specs, type Win32Specs } from '../spec/win32-specs.js';
-import { makeBanner } from '../emit/banner.js';
 import { renderAuditC } from '../emit/audit-c.js';
 import { win32AuditProgram } from '../emit/win32/audit-c.js';
 import { emitWin32Binding } from '../emit/win32/cpp-binding.js';
 import { emitWin32Smoke } from '../emit/win32/smoke.js';
 import { emitWin32TsApi } from '../emit/win32/ts-api.js';
-import { packageVersion, type RenderedTarget } from './rendered.js';
+import { assembleTarget, type RenderedTarget } from './rendered.js';
 
 let cached: { key: string; specs: Win32Specs } | undefined;
 
@@ -36,17 +35,6 @@ function specsFor(specsDir: string): Win32Specs {
 export function renderWin32Target(root: string, target: Target): RenderedTarget {
   const specs = specsFor(join(root, 'specs'));
   const model = buildWin32Model(specs, target);
-  const inputs = [...model.inputs, join(root, 'specs', 'targets.yaml')].map((f) => resolve(root, f));
-  const banner = makeBanner({ version: packageVersion(root), command: `sysbind generate --target ${target.name}`, inputs, root }).line;
-  const files = new Map<string, string>();
-  const shareable = new Map<string, string[]>();
-  files.set('binding.cc', emitWin32Binding(model, banner));
-  files.set('audit.c', renderAuditC(win32AuditProgram(model, specs.headers.data), banner));
-  files.set('smoke.cc', emitWin32Smoke(model, banner));
-  for (const f of emitWin32TsApi(model, banner)) {
-    files.set(f.name, f.text);
-    if (f.siblings) shareable.set(f.name, f.siblings);
-  }
   const classes = model.records.map((r) => r.name);
   const values = [
     'target', 'lastError', 'Win32Error', 'NtStatusError', 'Struct', 'fromUtf16', 'win32ErrorNames', 'ntStatusNames', 'hresultNames',
@@ -54,13 +42,17 @@ export function renderWin32Target(root: string, target: Target): RenderedTarget 
     ...classes,
     ...model.modules.map((m) => m.module),
   ];
-  return {
-    files,
-    shareable,
-    inputs,
+  return assembleTarget(root, target, {
+    inputs: model.inputs,
+    write: (banner) => ({
+      c: [
+        ['binding.cc', emitWin32Binding(model, banner)],
+        ['audit.c', renderAuditC(win32AuditProgram(model, specs.headers.data), banner)],
+        ['smoke.cc', emitWin32Smoke(model, banner)],
+      ],
+      ts: emitWin32TsApi(model, banner),
+    }),
     result: {
-      target: target.name,
-      files: [...files.keys()].sort(),
       calls: 'functions',
       safe: model.functions.filter((f) => !f.name.startsWith('unsafe_')).length,
       unsafe: model.functions.filter((f) => f.name.startsWith('unsafe_')).length,
@@ -70,5 +62,5 @@ export function renderWin32Target(root: string, target: Target): RenderedTarget 
       structs: model.records.length,
       exports: { target: target.name, values, classes },
     },
-  };
+  });
 }

@@ -1,39 +1,20 @@
 /**
  * Emits binding.cc for a Windows target: builds a view of each function (how
  * each JavaScript value becomes a C argument, the checks between arguments,
- * the call, what happens after it) and renders templates/win32/binding.cc.hbs
- * with templates/win32/runtime.hbs. All C++ text lives in the templates, but
+ * the call, what happens after it) and renders templates/win32/binding.cc.hbs,
+ * which includes the shared C++ runtime. All C++ text lives in the templates, but
  * for the one-line checks and conversions assembled here.
  */
 import { EmitError, formatPlace } from '../../errors.js';
 import { byValueRecords, jsParams, pointerType, type Win32Function, type Win32Param, type Win32TargetModel, type WinType } from '../../model/win32.js';
 import type { IntInfo } from '../../model/syscall.js';
 import { intCType } from '../../spec/win32-functions.js';
+import { intBounds, type ArgView } from '../cpp-args.js';
 import { render } from '../templates.js';
 
-interface ArgView {
-  index: number;
-  name: string;
-  var: string;
-  partial: string;
-  lo?: string;
-  hi?: string;
-  nullable?: boolean;
-  whole?: boolean;
-}
 
 const dllVar = (module: string) => `dll_${module}`;
 
-function intBounds(int: IntInfo, flags = false): { partial: string; lo?: string; hi: string } {
-  // A 32-bit flag set may arrive as JavaScript's signed result of | (GENERIC_READ | GENERIC_WRITE < 0).
-  if (flags && !int.signed && int.bits === 32) return { partial: 'arg-int', lo: '-2147483648LL', hi: '4294967295LL' };
-  if (int.signed) {
-    if (int.bits === 64) return { partial: 'arg-int', lo: 'INT64_MIN', hi: 'INT64_MAX' };
-    const max = 2 ** (int.bits - 1);
-    return { partial: 'arg-int', lo: `-${max}LL`, hi: `${max - 1}LL` };
-  }
-  return { partial: 'arg-uint', hi: int.bits === 64 ? 'UINT64_MAX' : `${2 ** int.bits - 1}ULL` };
-}
 
 /** A C++ string literal of plain ASCII text. */
 function cString(s: string): string {
@@ -62,7 +43,7 @@ function functionView(f: Win32Function, model: Win32TargetModel) {
     switch (k.kind) {
       case 'int':
       case 'length': {
-        args.push({ ...base, ...intBounds(k.type.int, k.type.flags) });
+        args.push({ ...base, ...intBounds(k.type.int, k.type.flags ?? false) });
         callArgs.push(`(${p.cType})${base.var}`);
         if (k.kind === 'int' && k.flags) {
           const { allowed, required, forbidden, text } = k.flags;
@@ -138,10 +119,10 @@ function functionView(f: Win32Function, model: Win32TargetModel) {
         callArgs.push(p.cType === 'void*' || p.cType.endsWith('*') ? `(${p.cType})(intptr_t)${k.value}` : `(${p.cType})${k.value}`);
         break;
       case 'mapping': {
-        args.push({ ...base, partial: 'w-mapping', whole: k.release });
+        args.push({ ...base, partial: 'arg-mapping', whole: k.release });
         callArgs.push(base.var);
         if (k.length) crossChecks.push(`if ((uint64_t)${v(k.length)} > ${base.var}_len) ${range(k.length, `exceeds the size of '${p.name}'`)}`);
-        if (k.release) after.push(`if (${successTest(f)}) sb::releasedMapping(env, ${base.var}_m, ${base.var}_ab);`);
+        if (k.release) after.push(`if (${successTest(f)}) sb::releaseMapping(env, ${base.var}_m, ${base.var}_ab);`);
         break;
       }
       default: {
@@ -239,7 +220,6 @@ export function emitWin32Binding(model: Win32TargetModel, banner: string): strin
     banner,
     target: model.target.name,
     archCheck: archMacroCheck(model),
-    runtime: render('win32/runtime.hbs', {}),
     dlls: model.modules.map((m) => ({ var: dllVar(m.module), name: m.dll })),
     byValue: byValueRecords(model),
     functions: model.functions.map((f) => functionView(f, model)),
