@@ -32,7 +32,7 @@ export class FILETIME extends Struct {
   /** Every field as a plain object (for printing and tests). */
   toJSON(): Record<string, unknown> { return { dwLowDateTime: this.dwLowDateTime, dwHighDateTime: this.dwHighDateTime }; }
 
-  /** A new struct with the given fields set (the rest zero, or the size field preset). */
+  /** A new struct with the given fields set (the rest zero). */
   static of(fields: Partial<Omit<FILETIME, 'bytes' | 'toJSON'>>): FILETIME { return Object.assign(new FILETIME(), fields); }
 }
 
@@ -81,7 +81,7 @@ export class LARGE_INTEGER extends Struct {
   /** Every field as a plain object (for printing and tests). */
   toJSON(): Record<string, unknown> { return { LowPart: this.LowPart, HighPart: this.HighPart, u: this.u, QuadPart: this.QuadPart }; }
 
-  /** A new struct with the given fields set (the rest zero, or the size field preset). */
+  /** A new struct with the given fields set (the rest zero). */
   static of(fields: Partial<Omit<LARGE_INTEGER, 'bytes' | 'toJSON'>>): LARGE_INTEGER { return Object.assign(new LARGE_INTEGER(), fields); }
 }
 
@@ -114,7 +114,7 @@ export class LARGE_INTEGER_u extends Struct {
   /** Every field as a plain object (for printing and tests). */
   toJSON(): Record<string, unknown> { return { LowPart: this.LowPart, HighPart: this.HighPart }; }
 
-  /** A new struct with the given fields set (the rest zero, or the size field preset). */
+  /** A new struct with the given fields set (the rest zero). */
   static of(fields: Partial<Omit<LARGE_INTEGER_u, 'bytes' | 'toJSON'>>): LARGE_INTEGER_u { return Object.assign(new LARGE_INTEGER_u(), fields); }
 }
 
@@ -189,7 +189,7 @@ export class MEMORY_BASIC_INFORMATION extends Struct {
   /** Every field as a plain object (for printing and tests). */
   toJSON(): Record<string, unknown> { return { BaseAddress: this.BaseAddress, AllocationBase: this.AllocationBase, AllocationProtect: this.AllocationProtect, PartitionId: this.PartitionId, RegionSize: this.RegionSize, State: this.State, Protect: this.Protect, Type: this.Type }; }
 
-  /** A new struct with the given fields set (the rest zero, or the size field preset). */
+  /** A new struct with the given fields set (the rest zero). */
   static of(fields: Partial<Omit<MEMORY_BASIC_INFORMATION, 'bytes' | 'toJSON'>>): MEMORY_BASIC_INFORMATION { return Object.assign(new MEMORY_BASIC_INFORMATION(), fields); }
 }
 
@@ -279,7 +279,7 @@ export class MEMORYSTATUSEX extends Struct {
   /** Every field as a plain object (for printing and tests). */
   toJSON(): Record<string, unknown> { return { dwLength: this.dwLength, dwMemoryLoad: this.dwMemoryLoad, ullTotalPhys: this.ullTotalPhys, ullAvailPhys: this.ullAvailPhys, ullTotalPageFile: this.ullTotalPageFile, ullAvailPageFile: this.ullAvailPageFile, ullTotalVirtual: this.ullTotalVirtual, ullAvailVirtual: this.ullAvailVirtual, ullAvailExtendedVirtual: this.ullAvailExtendedVirtual }; }
 
-  /** A new struct with the given fields set (the rest zero, or the size field preset). */
+  /** A new struct with the given fields set (the rest zero, the size field preset). */
   static of(fields: Partial<Omit<MEMORYSTATUSEX, 'bytes' | 'toJSON'>>): MEMORYSTATUSEX { return Object.assign(new MEMORYSTATUSEX(), fields); }
 }
 
@@ -345,7 +345,7 @@ export class OSVERSIONINFOW extends Struct {
   /** Every field as a plain object (for printing and tests). */
   toJSON(): Record<string, unknown> { return { dwOSVersionInfoSize: this.dwOSVersionInfoSize, dwMajorVersion: this.dwMajorVersion, dwMinorVersion: this.dwMinorVersion, dwBuildNumber: this.dwBuildNumber, dwPlatformId: this.dwPlatformId, szCSDVersion: this.szCSDVersion }; }
 
-  /** A new struct with the given fields set (the rest zero, or the size field preset). */
+  /** A new struct with the given fields set (the rest zero, the size field preset). */
   static of(fields: Partial<Omit<OSVERSIONINFOW, 'bytes' | 'toJSON'>>): OSVERSIONINFOW { return Object.assign(new OSVERSIONINFOW(), fields); }
 }
 
@@ -407,7 +407,7 @@ export class OVERLAPPED extends Struct {
   /** Every field as a plain object (for printing and tests). */
   toJSON(): Record<string, unknown> { return { Internal: this.Internal, InternalHigh: this.InternalHigh, Offset: this.Offset, OffsetHigh: this.OffsetHigh, Pointer: this.Pointer, hEvent: this.hEvent }; }
 
-  /** A new struct with the given fields set (the rest zero, or the size field preset). */
+  /** A new struct with the given fields set (the rest zero). */
   static of(fields: Partial<Omit<OVERLAPPED, 'bytes' | 'toJSON'>>): OVERLAPPED { return Object.assign(new OVERLAPPED(), fields); }
 }
 
@@ -446,7 +446,7 @@ export class SECURITY_ATTRIBUTES extends Struct {
   /** Every field as a plain object (for printing and tests). */
   toJSON(): Record<string, unknown> { return { nLength: this.nLength, lpSecurityDescriptor: this.lpSecurityDescriptor, bInheritHandle: this.bInheritHandle }; }
 
-  /** A new struct with the given fields set (the rest zero, or the size field preset). */
+  /** A new struct with the given fields set (the rest zero, the size field preset). */
   static of(fields: Partial<Omit<SECURITY_ATTRIBUTES, 'bytes' | 'toJSON'>>): SECURITY_ATTRIBUTES { return Object.assign(new SECURITY_ATTRIBUTES(), fields); }
 }
 
@@ -553,7 +553,7 @@ export class SYSTEM_INFO extends Struct {
   /** Every field as a plain object (for printing and tests). */
   toJSON(): Record<string, unknown> { return { dwOemId: this.dwOemId, wProcessorArchitecture: this.wProcessorArchitecture, wReserved: this.wReserved, dwPageSize: this.dwPageSize, lpMinimumApplicationAddress: this.lpMinimumApplicationAddress, lpMaximumApplicationAddress: this.lpMaximumApplicationAddress, dwActiveProcessorMask: this.dwActiveProcessorMask, dwNumberOfProcessors: this.dwNumberOfProcessors, dwProcessorType: this.dwProcessorType, dwAllocationGranularity: this.dwAllocationGranularity, wProcessorLevel: this.wProcessorLevel, wProcessorRevision: this.wProcessorRevision }; }
 
-  /** A new struct with the given fields set (the rest zero, or the size field preset). */
+  /** A new struct with the given fields set (the rest zero). */
   static of(fields: Partial<Omit<SYSTEM_INFO, 'bytes' | 'toJSON'>>): SYSTEM_INFO { return Object.assign(new SYSTEM_INFO(), fields); }
 }
 
@@ -618,7 +618,7 @@ export class WIN32_FILE_ATTRIBUTE_DATA extends Struct {
   /** Every field as a plain object (for printing and tests). */
   toJSON(): Record<string, unknown> { return { dwFileAttributes: this.dwFileAttributes, ftCreationTime: this.ftCreationTime, ftLastAccessTime: this.ftLastAccessTime, ftLastWriteTime: this.ftLastWriteTime, nFileSizeHigh: this.nFileSizeHigh, nFileSizeLow: this.nFileSizeLow }; }
 
-  /** A new struct with the given fields set (the rest zero, or the size field preset). */
+  /** A new struct with the given fields set (the rest zero). */
   static of(fields: Partial<Omit<WIN32_FILE_ATTRIBUTE_DATA, 'bytes' | 'toJSON'>>): WIN32_FILE_ATTRIBUTE_DATA { return Object.assign(new WIN32_FILE_ATTRIBUTE_DATA(), fields); }
 }
 
@@ -715,6 +715,6 @@ export class WIN32_FIND_DATAW extends Struct {
   /** Every field as a plain object (for printing and tests). */
   toJSON(): Record<string, unknown> { return { dwFileAttributes: this.dwFileAttributes, ftCreationTime: this.ftCreationTime, ftLastAccessTime: this.ftLastAccessTime, ftLastWriteTime: this.ftLastWriteTime, nFileSizeHigh: this.nFileSizeHigh, nFileSizeLow: this.nFileSizeLow, dwReserved0: this.dwReserved0, dwReserved1: this.dwReserved1, cFileName: this.cFileName, cAlternateFileName: this.cAlternateFileName }; }
 
-  /** A new struct with the given fields set (the rest zero, or the size field preset). */
+  /** A new struct with the given fields set (the rest zero). */
   static of(fields: Partial<Omit<WIN32_FIND_DATAW, 'bytes' | 'toJSON'>>): WIN32_FIND_DATAW { return Object.assign(new WIN32_FIND_DATAW(), fields); }
 }

@@ -8,18 +8,13 @@
  */
 import type { SyscallModel } from '../model/syscall.js';
 import { layoutOf, type LinuxTargetModel } from '../spec/linux-model.js';
-import { planCall, renderFallbacks, renderParams } from './ts-calls.js';
+import { planCall } from './ts-calls.js';
+import { renderFallbacks, renderParams } from './ts-plan.js';
+import { structClass, type StructClass } from './ts-struct-class.js';
 import { fieldAccessor } from './ts-structs.js';
 import { RUNTIME_FROM_TARGET as RUNTIME } from './ts-runtime.js';
-import { doc, formatTs, str, type EmittedFile } from './ts-text.js';
+import { doc, formatTs, importUsed, str, type EmittedFile } from './ts-text.js';
 
-
-/** Named imports limited to the names the body uses. */
-function importUsed(names: string[], from: string, body: string, typeOnly = false): string {
-  const used = names.filter((n) => new RegExp(`\\b${n.replace(/^type /, '')}\\b`).test(body));
-  if (used.length === 0) return '';
-  return `import ${typeOnly ? 'type ' : ''}{ ${used.join(', ')} } from ${str(from)};`;
-}
 
 function constantValue(v: number | string): string {
   return typeof v === 'number' ? String(v) : `${v}n`;
@@ -63,34 +58,17 @@ function structsFile(model: LinuxTargetModel): string {
   const body: string[] = [];
   for (const s of model.structs) {
     const layout = layoutOf(model, s);
-    const members: string[] = [
-      `static readonly size = ${layout.size};`,
-      `static readonly alignment = ${layout.align};`,
-      '',
-      doc(['A zeroed struct, or a view over `bytes` (at least `size` bytes; changes write through).']),
-      `constructor(bytes?: Uint8Array) { super(${layout.size}, bytes); }`,
-    ];
-    const exposed: string[] = [];
+    const fields: StructClass['fields'] = [];
     for (const field of layout.fields) {
-      const acc = fieldAccessor(model, s, field);
-      if (!acc) continue;
-      exposed.push(field.name);
+      const accessor = fieldAccessor(model, s, field);
+      if (!accessor) continue;
       const type = field.type.kind === 'prim' ? field.type.name : field.type.kind;
       const bits = field.bits !== undefined ? `, bits ${field.bitOffset}..${(field.bitOffset ?? 0) + field.bits - 1}` : '';
-      members.push('', doc([`${type} (${field.size} bytes) at offset ${field.offset}${bits}.`]), `get ${field.name}(): ${acc.tsType} {\n${acc.get}\n}`);
-      if (acc.set) members.push(`set ${field.name}(v: ${acc.setType ?? acc.tsType}) {\n${acc.set}\n}`);
+      fields.push({ name: field.name, doc: `${type} (${field.size} bytes) at offset ${field.offset}${bits}.`, accessor });
     }
-    members.push(
-      '',
-      doc(['Every field as a plain object (for printing and tests).']),
-      `toJSON(): Record<string, unknown> { return { ${exposed.map((n) => `${n}: this.${n}`).join(', ')} }; }`,
-      '',
-      doc(['A new struct with the given fields set (the rest zero).']),
-      `static of(fields: Partial<Omit<${s.tsName}, 'bytes' | 'toJSON'>>): ${s.tsName} { return Object.assign(new ${s.tsName}(), fields); }`,
-    );
     const what = s.cname ?? `${s.kind} ${s.name}`;
-    body.push('', doc([`${what} on ${model.target.name}: ${layout.size} bytes, aligned to ${layout.align}.`, ...(s.doc ? [s.doc] : [])]));
-    body.push(`export class ${s.tsName} extends Struct {`, ...members, '}');
+    const classDoc = [`${what} on ${model.target.name}: ${layout.size} bytes, aligned to ${layout.align}.`, ...(s.doc ? [s.doc] : [])];
+    body.push(...structClass({ name: s.tsName, doc: classDoc, size: layout.size, align: layout.align, fields }));
   }
   const text = body.join('\n');
   return [
@@ -105,7 +83,7 @@ function nativeFile(model: LinuxTargetModel): string {
   const methods: string[] = [];
   for (const s of model.syscalls) {
     const plan = planCall(s);
-    const params = plan.nativeParamTypes.map((x) => `${x.name}: ${x.type}`).join(', ');
+    const params = plan.nativeTypes.map((x) => `${x.name}: ${x.type}`).join(', ');
     methods.push(`${s.name}(${params}): ${plan.nativeReturn};`);
     if (s.blocking) methods.push(`${s.name}_async(${params}): Promise<${plan.nativeReturn}>;`);
   }

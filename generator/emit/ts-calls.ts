@@ -5,36 +5,13 @@
  * SyscallError. The same plan yields the sync and the async function.
  */
 import { nativeParams, type IntInfo, type ParamModel, type SyscallModel } from '../model/syscall.js';
+import { intCellArray, type CallPlan, type TsParam } from './ts-plan.js';
 import { str } from './ts-text.js';
-
-export interface TsParam {
-  name: string;
-  type: string;
-  /** Expression used when the caller leaves it out. */
-  fallback?: string;
-}
-
-export interface CallPlan {
-  params: TsParam[];
-  /** Which leading params may be omitted with `?` (the rest take `| undefined`). */
-  firstOptional: number;
-  prelude: string[];
-  nativeArgs: string[];
-  returnType: string;
-  /** Statements after `const r = ...` (use `r`). */
-  epilogue: string[];
-  nativeReturn: string;
-  nativeParamTypes: { name: string; type: string }[];
-}
 
 export function intType(int: IntInfo): string {
   return int.bits === 64 ? 'number | bigint' : 'number';
 }
 
-export function cellArray(int: IntInfo): string {
-  if (int.bits === 64) return int.signed ? 'BigInt64Array' : 'BigUint64Array';
-  return `${int.signed ? 'Int' : 'Uint'}${int.bits}Array`;
-}
 
 function tsClassOf(p: ParamModel): string {
   const k = p.kind;
@@ -102,7 +79,7 @@ export function planCall(s: SyscallModel): CallPlan {
         break;
       }
       case 'cell':
-        prelude.push(`const ${p.name} = new ${cellArray(k.cell)}(${k.count});`);
+        prelude.push(`const ${p.name} = new ${intCellArray(k.cell)}(${k.count});`);
         nativeArgs.push(p.name);
         nativeTypes.push({ name: p.name, type: 'Bytes' });
         break;
@@ -110,7 +87,7 @@ export function planCall(s: SyscallModel): CallPlan {
         const owner = byName.get(k.of)!;
         const init = owner.kind.kind === 'buffer' && owner.kind.optional ? `${k.of}?.byteLength ?? 0` : `${k.of}?.byteLength`;
         const value = k.cell.bits === 64 ? `BigInt(${init})` : init;
-        prelude.push(`const ${p.name} = ${cellArray(k.cell)}.of(${value});`);
+        prelude.push(`const ${p.name} = ${intCellArray(k.cell)}.of(${value});`);
         nativeArgs.push(p.name);
         nativeTypes.push({ name: p.name, type: 'Bytes' });
         break;
@@ -144,8 +121,6 @@ export function planCall(s: SyscallModel): CallPlan {
     }
   }
 
-  let firstOptional = params.length;
-  while (firstOptional > 0 && params[firstOptional - 1]!.fallback !== undefined) firstOptional--;
 
   const pathArgs = paths.length === 0 ? '' : `, ${paths.slice(0, 2).join(', ')}`;
   // The error names the kernel's call (prlimit64), not its JS export (unsafe_prlimit64).
@@ -190,21 +165,5 @@ export function planCall(s: SyscallModel): CallPlan {
       break;
     }
   }
-  return { params, firstOptional, prelude, nativeArgs, returnType, epilogue, nativeReturn, nativeParamTypes: nativeTypes };
-}
-
-/** The parameter list as TypeScript source. */
-export function renderParams(plan: CallPlan): string {
-  return plan.params
-    .map((p, i) => {
-      if (p.fallback === undefined) return `${p.name}: ${p.type}`;
-      if (i >= plan.firstOptional) return `${p.name}?: ${p.type}`;
-      return `${p.name}: ${p.type} | undefined`;
-    })
-    .join(', ');
-}
-
-/** Statements that apply fallbacks for omitted parameters. */
-export function renderFallbacks(plan: CallPlan): string[] {
-  return plan.params.filter((p) => p.fallback !== undefined).map((p) => `${p.name} ??= ${p.fallback};`);
+  return { params, prelude, nativeArgs, returnType, epilogue, nativeReturn, nativeTypes };
 }

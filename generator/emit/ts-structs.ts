@@ -8,20 +8,7 @@ import type { LinuxTargetModel } from '../spec/linux-model.js';
 import { intInfoOf, layoutOf } from '../spec/linux-model.js';
 import type { StructModel } from '../spec/struct-specs.js';
 import { EmitError } from '../errors.js';
-
-export interface Accessor {
-  tsType: string;
-  get: string;
-  set?: string;
-  /** Accepted type of the setter when wider than the getter's. */
-  setType?: string;
-}
-
-function dataViewMethod(bits: number, signed: boolean, float: boolean): string {
-  if (float) return bits === 32 ? 'Float32' : 'Float64';
-  if (bits === 64) return signed ? 'BigInt64' : 'BigUint64';
-  return `${signed ? 'Int' : 'Uint'}${bits}`;
-}
+import { dataViewMethod, type Accessor } from './ts-struct-class.js';
 
 /** The accessor code for one field, or undefined for fields that are not exposed. */
 export function fieldAccessor(model: LinuxTargetModel, s: StructModel, f: FieldLayout): Accessor | undefined {

@@ -45,3 +45,10 @@ export function formatTs(name: string, text: string): string {
   return f.getFullText();
 }
 
+/** Named imports limited to the names the body's code (not its comments) uses. */
+export function importUsed(names: Iterable<string>, from: string, body: string, typeOnly = false): string {
+  const code = body.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  const used = [...new Set(names)].filter((n) => new RegExp(`\\b${n}\\b`).test(code)).sort();
+  if (used.length === 0) return '';
+  return `import ${typeOnly ? 'type ' : ''}{ ${used.join(', ')} } from ${str(from)};`;
+}

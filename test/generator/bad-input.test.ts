@@ -9,7 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import * as api from '../../generated/linux-x64/index.js';
-import { planCall, type TsParam } from '../../generator/emit/ts-calls.js';
+import { planCall } from '../../generator/emit/ts-calls.js';
+import type { TsParam } from '../../generator/emit/ts-plan.js';
 import { buildLinuxModel } from '../../generator/spec/linux-model.js';
 import { loadLinuxSpecs } from '../../generator/spec/linux-specs.js';
 import { loadTargets } from '../../generator/spec/targets.js';

@@ -7,20 +7,13 @@
  * then parsed and formatted by ts-morph (formatTs).
  */
 import type { Win32Function, Win32TargetModel } from '../../model/win32.js';
-import { doc, formatTs, str, type EmittedFile } from '../ts-text.js';
+import { doc, formatTs, importUsed, str, type EmittedFile } from '../ts-text.js';
 import { RUNTIME_FROM_TARGET as RUNTIME } from '../ts-runtime.js';
 import { structsFile } from './ts-structs.js';
-import { planWrapper, renderFallbacks, renderParams } from './ts-functions.js';
+import { renderFallbacks, renderParams } from '../ts-plan.js';
+import { planWrapper } from './ts-functions.js';
 import { aliasNames, typesFile } from './ts-types.js';
 
-
-/** Named imports limited to the names the body's code (not its comments) uses. */
-function importUsed(names: Iterable<string>, from: string, body: string, typeOnly = false): string {
-  const code = body.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
-  const used = [...new Set(names)].filter((n) => new RegExp(`\\b${n}\\b`).test(code)).sort();
-  if (used.length === 0) return '';
-  return `import ${typeOnly ? 'type ' : ''}{ ${used.join(', ')} } from ${str(from)};`;
-}
 
 /** The code → name tables: names only, the values are the constants of types.ts. */
 function errorNamesFile(model: Win32TargetModel): string {

@@ -9,34 +9,17 @@
  */
 import { EmitError } from '../../errors.js';
 import { jsParams, type Win32Function, type Win32Param, type Win32TargetModel, type WinType } from '../../model/win32.js';
+import type { IntInfo } from '../../model/syscall.js';
+import { intCellArray, type CallPlan, type TsParam } from '../ts-plan.js';
 import { str } from '../ts-text.js';
 import { tsType } from './ts-types.js';
-
-export interface TsParam {
-  name: string;
-  type: string;
-  /** Expression used when the caller leaves it out. */
-  fallback?: string;
-}
-
-export interface WrapperPlan {
-  params: TsParam[];
-  prelude: string[];
-  nativeArgs: string[];
-  nativeTypes: { name: string; type: string }[];
-  nativeReturn: string;
-  /** Statements after `const r = native.F(...)`. */
-  epilogue: string[];
-  returnType: string;
-}
 
 /** The typed array holding one integer (or handle) cell. */
 function cellArray(t: WinType, ptrBits: number): string {
   if (t.kind === 'handle') return ptrBits === 64 ? 'BigInt64Array' : 'Int32Array';
   if (t.kind !== 'int' && t.kind !== 'bool') throw new EmitError(`a ${t.kind} cannot be a cell`);
   const bits = t.kind === 'int' && t.pointerSized ? ptrBits : t.int.bits;
-  if (bits === 64) return t.int.signed ? 'BigInt64Array' : 'BigUint64Array';
-  return `${t.int.signed ? 'Int' : 'Uint'}${bits}Array`;
+  return intCellArray({ bits: bits as IntInfo['bits'], signed: t.int.signed });
 }
 
 /** A cell's value as the wrapper returns it (typed as `type`). */
@@ -65,7 +48,7 @@ function nativeReturnOf(f: Win32Function): string {
   }
 }
 
-export function planWrapper(f: Win32Function, model: Win32TargetModel, aliases: ReadonlySet<string>): WrapperPlan {
+export function planWrapper(f: Win32Function, model: Win32TargetModel, aliases: ReadonlySet<string>): CallPlan {
   const ptrBits = model.abi.dataModel === 'ILP32' ? 32 : 64;
   const fn = str(f.name);
   const params: TsParam[] = [];
@@ -192,7 +175,6 @@ export function planWrapper(f: Win32Function, model: Win32TargetModel, aliases: 
     }
   }
   // Parameters the caller may leave out are optional only at the end of the list.
-  for (const p of params.slice(0, firstOptional(params))) if (p.fallback !== undefined) p.type = `${p.type} | undefined`;
 
   const nativeReturn = nativeReturnOf(f);
   const epilogue = [...failureCheck(f, nativeReturn)];
@@ -239,13 +221,6 @@ export function planWrapper(f: Win32Function, model: Win32TargetModel, aliases: 
   return { params, prelude, nativeArgs, nativeTypes, nativeReturn, epilogue, returnType };
 }
 
-/** The index of the first parameter of the trailing run the caller may leave out. */
-export function firstOptional(params: TsParam[]): number {
-  let i = params.length;
-  while (i > 0 && params[i - 1]!.fallback !== undefined) i--;
-  return i;
-}
-
 /** `if (<failed>) throw …;` for the function's failure convention (none for `none`). */
 function failureCheck(f: Win32Function, nativeReturn: string): string[] {
   const fn = str(f.name);
@@ -284,15 +259,4 @@ function failureCheck(f: Win32Function, nativeReturn: string): string[] {
 
 function hasOuts(f: Win32Function): boolean {
   return f.params.some((p) => p.kind.kind === 'cell' || p.kind.kind === 'lengthCell' || (p.kind.kind === 'struct' && p.kind.dir !== 'in' && !p.kind.byValue));
-}
-
-/** The parameter list as TypeScript source. */
-export function renderParams(plan: WrapperPlan): string {
-  const first = firstOptional(plan.params);
-  return plan.params.map((p, i) => `${p.name}${i >= first ? '?' : ''}: ${p.type}`).join(', ');
-}
-
-/** Statements that apply defaults for left-out parameters. */
-export function renderFallbacks(plan: WrapperPlan): string[] {
-  return plan.params.filter((p) => p.fallback !== undefined).map((p) => `${p.name} ??= ${p.fallback};`);
 }

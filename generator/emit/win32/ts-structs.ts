@@ -9,25 +9,13 @@
  */
 import { EmitError } from '../../errors.js';
 import type { Win32Field, Win32Record, Win32TargetModel, WinType } from '../../model/win32.js';
+import { dataViewMethod, structClass, type Accessor, type StructClass } from '../ts-struct-class.js';
 import { doc } from '../ts-text.js';
 import { tsType } from './ts-types.js';
 
-interface Accessor {
-  type: string;
-  get: string;
-  set?: string;
-  setType?: string;
-}
-
-function viewMethod(bits: number, signed: boolean, float = false): string {
-  if (float) return bits === 32 ? 'Float32' : 'Float64';
-  if (bits === 64) return signed ? 'BigInt64' : 'BigUint64';
-  return `${signed ? 'Int' : 'Uint'}${bits}`;
-}
-
 /** Reads and writes of one scalar at an offset (little-endian). */
 function scalar(bits: number, signed: boolean, o: number, float = false): { get: string; set: (x: string) => string } {
-  const m = viewMethod(bits, signed, float);
+  const m = dataViewMethod(bits, signed, float);
   const le = bits === 8 ? '' : ', true';
   return { get: `this.view.get${m}(${o}${le})`, set: (x) => `this.view.set${m}(${o}, ${x}${le});` };
 }
@@ -44,50 +32,50 @@ function accessor(model: Win32TargetModel, rec: Win32Record, f: Win32Field, alia
       if (wide) {
         const get = t.int.bits === 64 ? s.get : `BigInt(${s.get})`;
         const value = t.int.bits === 64 ? `checkWide(v, '${name}', 64, ${t.int.signed})` : `Number(checkWide(v, '${name}', ${t.int.bits}, ${t.int.signed}))`;
-        return { type: 'bigint', setType: 'bigint | number', get: `return ${get};`, set: s.set(value) };
+        return { tsType: 'bigint', setType: 'bigint | number', get: `return ${get};`, set: s.set(value) };
       }
       const type = tsType(t, 'out', aliases);
       const get = type === 'number' ? s.get : `${s.get} as ${type}`;
       // A 32-bit flag set may be JavaScript's signed result of |: stored as its unsigned bits.
       const value = t.flags && !t.int.signed && t.int.bits === 32 ? `checkFlags32(v, '${name}')` : `checkInt(v, '${name}', ${t.int.bits}, ${t.int.signed})`;
-      return { type, get: `return ${get};`, set: s.set(value) };
+      return { tsType: type, get: `return ${get};`, set: s.set(value) };
     }
     case 'float': {
       const s = scalar(t.bits, true, o, true);
-      return { type: 'number', get: `return ${s.get};`, set: s.set(`checkFloat(v, '${name}')`) };
+      return { tsType: 'number', get: `return ${s.get};`, set: s.set(`checkFloat(v, '${name}')`) };
     }
     case 'bool': {
       const s = scalar(t.int.bits, t.int.signed, o);
-      return { type: 'boolean', get: `return ${s.get} !== 0;`, set: s.set(`checkBool(v, '${name}') ? 1 : 0`) };
+      return { tsType: 'boolean', get: `return ${s.get} !== 0;`, set: s.set(`checkBool(v, '${name}') ? 1 : 0`) };
     }
     case 'handle': {
       const s = scalar(ptrBits, true, o);
       const get = ptrBits === 64 ? s.get : `BigInt(${s.get})`;
       const value = ptrBits === 64 ? `checkHandle(v, 'set', '${name}', 64)` : `Number(checkHandle(v, 'set', '${name}', 32))`;
-      return { type: t.name, get: `return ${get} as ${t.name};`, set: s.set(value) };
+      return { tsType: t.name, get: `return ${get} as ${t.name};`, set: s.set(value) };
     }
     case 'pointer': {
       // A raw address: readable (to compare with NULL), not settable.
       const s = scalar(ptrBits, false, o);
-      return { type: 'bigint', get: `return ${ptrBits === 64 ? s.get : `BigInt(${s.get})`};` };
+      return { tsType: 'bigint', get: `return ${ptrBits === 64 ? s.get : `BigInt(${s.get})`};` };
     }
     case 'record':
       return {
-        type: t.record.name,
+        tsType: t.record.name,
         get: `return new ${t.record.name}(this.bytes.subarray(${o}, ${o + f.size}));`,
         set: `writeStruct(this.bytes, ${o}, ${t.record.name}, v, '${name}');`,
       };
     case 'array': {
       const el = t.of;
       if (el.kind === 'int' && el.char) {
-        return { type: 'string', get: `return readWString(this.bytes, ${o}, ${t.length});`, set: `writeWString(this.bytes, ${o}, ${t.length}, v, '${name}');` };
+        return { tsType: 'string', get: `return readWString(this.bytes, ${o}, ${t.length});`, set: `writeWString(this.bytes, ${o}, ${t.length}, v, '${name}');` };
       }
       if (el.kind === 'int' && el.int.bits === 8) {
-        return { type: 'Uint8Array', get: `return this.bytes.subarray(${o}, ${o + t.length});`, set: `writeBytes(this.bytes, ${o}, ${t.length}, v, '${name}');` };
+        return { tsType: 'Uint8Array', get: `return this.bytes.subarray(${o}, ${o + t.length});`, set: `writeBytes(this.bytes, ${o}, ${t.length}, v, '${name}');` };
       }
       if (el.kind === 'record') {
         const size = el.record.layout.size;
-        return { type: `${el.record.name}[]`, get: `return Array.from({ length: ${t.length} }, (_, i) => new ${el.record.name}(this.bytes.subarray(${o} + i * ${size}, ${o} + (i + 1) * ${size})));` };
+        return { tsType: `${el.record.name}[]`, get: `return Array.from({ length: ${t.length} }, (_, i) => new ${el.record.name}(this.bytes.subarray(${o} + i * ${size}, ${o} + (i + 1) * ${size})));` };
       }
       throw new EmitError(`${rec.name}.${name}: arrays of ${el.kind} are not bound yet`, f.place);
     }
@@ -100,35 +88,14 @@ export function structsFile(model: Win32TargetModel, aliases: ReadonlySet<string
   const body: string[] = [];
   for (const r of model.records) {
     const { size, align } = r.layout;
-    const exposed: string[] = [];
-    const members: string[] = [
-      `static readonly size = ${size};`,
-      `static readonly alignment = ${align};`,
-      '',
-      doc([`A zeroed ${r.name}${r.sizeField ? ` with ${r.sizeField} set to its size` : ''}, or a view over \`bytes\` (at least \`size\` bytes; changes write through).`]),
-      `constructor(bytes?: Uint8Array) {`,
-      `  super(${size}, bytes);`,
-      ...(r.sizeField ? [`  if (bytes === undefined) this.${r.sizeField} = ${size};`] : []),
-      `}`,
-    ];
+    const fields: StructClass['fields'] = [];
     for (const f of r.fields) {
       const acc = accessor(model, r, f, aliases);
-      if (!acc) continue;
-      exposed.push(f.name);
-      members.push('', doc([`${describe(f.type)} (${f.size} bytes) at offset ${f.offset}.`]), `get ${f.name}(): ${acc.type} {\n${acc.get}\n}`);
-      if (acc.set) members.push(`set ${f.name}(v: ${acc.setType ?? acc.type}) {\n${acc.set}\n}`);
+      if (acc) fields.push({ name: f.name, doc: `${describe(f.type)} (${f.size} bytes) at offset ${f.offset}.`, accessor: acc });
     }
-    members.push(
-      '',
-      doc(['Every field as a plain object (for printing and tests).']),
-      `toJSON(): Record<string, unknown> { return { ${exposed.map((n) => `${n}: this.${n}`).join(', ')} }; }`,
-      '',
-      doc(['A new struct with the given fields set (the rest zero, or the size field preset).']),
-      `static of(fields: Partial<Omit<${r.name}, 'bytes' | 'toJSON'>>): ${r.name} { return Object.assign(new ${r.name}(), fields); }`,
-    );
     const nested = r.cName === null ? ' (a nested record, named after its field)' : '';
-    body.push('', doc([`${r.kind} ${r.name} on ${model.target.name}: ${size} bytes, aligned to ${align}${nested}.`]));
-    body.push(`export class ${r.name} extends Struct {`, ...members, '}');
+    const classDoc = [`${r.kind} ${r.name} on ${model.target.name}: ${size} bytes, aligned to ${align}${nested}.`];
+    body.push(...structClass({ name: r.name, doc: classDoc, size, align, ...(r.sizeField ? { sizeField: r.sizeField } : {}), fields }));
   }
   return body.join('\n');
 }
