@@ -13,7 +13,7 @@ import { emitTsRuntime } from './emit/ts-runtime.js';
 import { linuxExports, renderLinuxTarget } from './render/linux-target.js';
 import { packageVersion, type GenerateResult, type RenderedTarget } from './render/rendered.js';
 import { commonFolder, shareIdentical, stubAgainstExisting } from './render/shared-files.js';
-import { renderWin32Target } from './render/win32-target.js';
+import { checkWin32Selectors, renderWin32Target } from './render/win32-target.js';
 import { buildLinuxModel, checkSemanticsNames } from './spec/linux-model.js';
 import { loadLinuxSpecs } from './spec/linux-specs.js';
 import { loadTargets, type Target } from './spec/targets.js';
@@ -69,6 +69,7 @@ export function generate(opts: GenerateOptions): GenerateResult[] {
   const wanted = opts.targets.length > 0 ? opts.targets.map((n) => matrix.get(n)) : matrix.targets.filter((t) => t.generate);
   const specs = loadLinuxSpecs(join(root, 'specs'));
   checkSemanticsNames(specs, matrix.targets.filter((t) => t.platform === 'linux'));
+  if (wanted.some((t) => t.platform === 'win32')) checkWin32Selectors(root, matrix.targets.filter((t) => t.platform === 'win32'));
 
   // Render everything before touching the disk.
   const rendered = wanted.map((t, i) => {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Prototype, PrototypesFile, SyscallTableFile, ConstantsFile } from '../spec/linux-specs.js';
 import { loadLinuxSpecs } from '../spec/linux-specs.js';
+import { pickBySelector } from '../spec/selectors.js';
 import { loadTargets, type Target } from '../spec/targets.js';
 
 export interface SyscallChange {
@@ -41,8 +42,7 @@ function signature(p: Prototype | undefined): string {
 
 function protoFor(file: PrototypesFile, target: Target, entry: string | null | undefined): Prototype | undefined {
   const p = entry ? file.prototypes[entry] : undefined;
-  const bits = target.dataModel === 'ILP32' ? 32 : 64;
-  return p?.byArch?.[`${target.kernelArch}/${bits}`] ?? p?.byArch?.[target.kernelArch ?? ''] ?? p;
+  return pickBySelector(p?.byArch, target)?.value ?? p;
 }
 
 function constantMap(c: ConstantsFile | undefined): Map<string, { family: string; value: string }> {

@@ -6,6 +6,8 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Place } from '../errors.js';
+import { checkSelectors } from '../spec/selectors.js';
 import type { Target } from '../spec/targets.js';
 import { buildWin32Model } from '../spec/win32-model.js';
 import { loadWin32Specs, type Win32Specs } from '../spec/win32-specs.js';
@@ -30,6 +32,20 @@ function specsFor(specsDir: string): Win32Specs {
   const key = fingerprint(specsDir);
   if (cached?.key !== key) cached = { key, specs: loadWin32Specs(specsDir) };
   return cached.specs;
+}
+
+/**
+ * Every `architectures` list of the Win32 specs (functions, records, typedefs,
+ * callbacks) names Windows targets (spec/selectors.ts): a list naming none
+ * would silently drop its item everywhere.
+ */
+export function checkWin32Selectors(root: string, targets: Target[]): void {
+  const specs = specsFor(join(root, 'specs'));
+  const check = (list: string[] | undefined, what: string, place: () => Place) => checkSelectors(list ?? [], targets, `${what}: architecture`, place);
+  for (const file of specs.functions) file.data.functions.forEach((f, i) => check(f.architectures, f.name, () => file.at(['functions', i, 'architectures'])));
+  for (const section of ['records', 'typedefs', 'callbacks'] as const) {
+    specs.types.data[section].forEach((r, i) => check(r.architectures, r.name, () => specs.types.at([section, i, 'architectures'])));
+  }
 }
 
 export function renderWin32Target(root: string, target: Target): RenderedTarget {

@@ -14,6 +14,7 @@ import type { ConstantEntry, LinuxSpecs } from './linux-specs.js';
 import type { ParamSemantics, SyscallSemantics } from './semantics.js';
 import { resolveStructs, type StructModel } from './struct-specs.js';
 import type { SourceFile } from './source-file.js';
+import { checkSelectors, pickBySelector } from './selectors.js';
 import { abiOf, type Target } from './targets.js';
 
 
@@ -50,7 +51,7 @@ export function layoutOf(model: Pick<LinuxTargetModel, 'layouts' | 'target'>, s:
 export function kernelTypedefsFor(specs: Pick<LinuxSpecs, 'typedefs'>, target: Target): Map<string, string> {
   const out = new Map<string, string>();
   for (const [name, t] of Object.entries(specs.typedefs.data.typedefs)) {
-    out.set(name, t.byArch?.[target.kernelArch ?? ''] ?? t.byDataModel?.[target.dataModel] ?? t.type);
+    out.set(name, pickBySelector(t.byArch, target)?.value ?? pickBySelector(t.byDataModel, target)?.value ?? t.type);
   }
   return out;
 }
@@ -62,18 +63,6 @@ export function intInfoOf(type: CType, abi: AbiFacts): IntInfo | undefined {
   const bits = (sizeAlignOf(type, abi).size * 8) as IntInfo['bits'];
   const signed = type.name === 'char' ? abi.charSigned : !type.name.startsWith('unsigned') && type.name !== '_Bool';
   return { bits, signed };
-}
-
-/** The selectors a `skip:` or `byArch:` key may use to name this target, most specific first. */
-export function targetSelectors(target: Target): string[] {
-  const bits = target.dataModel === 'ILP32' ? 32 : 64;
-  return [target.name, `${target.kernelArch}/${bits}`, target.kernelArch ?? '', target.dataModel].filter(Boolean);
-}
-
-function pick<T>(map: Record<string, T> | undefined, target: Target): T | undefined {
-  if (!map) return undefined;
-  for (const k of targetSelectors(target)) if (k in map) return map[k];
-  return undefined;
 }
 
 export interface SkippedSyscall {
@@ -105,7 +94,7 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
     const place = sem.at(['syscalls', name]);
     const row = byName.get(name);
     if (!row) continue; // not a syscall on this target (e.g. poll on arm64); checkSemanticsNames reports typos
-    const skipReason = pick(entrySemantics.skip, target);
+    const skipReason = pickBySelector(entrySemantics.skip, target)?.value;
     if (skipReason) {
       skipped.push({ name, reason: skipReason, why: 'unbound' });
       continue;
@@ -119,14 +108,13 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
       skipped.push({ name, reason: `refused: ${danger.reason}`, why: 'refused' });
       continue;
     }
-    const archParams = pick(entrySemantics.byArch, target)?.params;
+    const archEntry = pickBySelector(entrySemantics.byArch, target);
+    const archParams = archEntry?.value.params;
     const semantics: SyscallSemantics = archParams ? { ...entrySemantics, params: archParams } : entrySemantics;
     const generic = specs.prototypes.data.prototypes[row.entry];
-    // byArch keys are a kernelArch, or kernelArch/32|64 where an arch's word sizes differ (x86).
-    const bits = target.dataModel === 'ILP32' ? 32 : 64;
-    const proto = generic?.byArch?.[`${target.kernelArch}/${bits}`] ?? generic?.byArch?.[target.kernelArch ?? ''] ?? generic;
+    const proto = pickBySelector(generic?.byArch, target)?.value ?? generic;
     if (!proto) throw new SpecError(`no prototype for entry point '${row.entry}' of syscall '${name}'`, place);
-    const paramsPath = archParams ? ['syscalls', name, 'byArch', targetSelectors(target).find((k) => entrySemantics.byArch?.[k])!, 'params'] : ['syscalls', name, 'params'];
+    const paramsPath = archEntry ? ['syscalls', name, 'byArch', archEntry.key, 'params'] : ['syscalls', name, 'params'];
     const ctx: Ctx = { name, place, sem, abi, scope, structs, layouts, semantics, target, paramsPath };
     for (const key of Object.keys(semantics.params ?? {})) {
       if (!proto.params.some((p) => p.name === key)) {
@@ -195,11 +183,10 @@ function bindUnannotated(
 ): SyscallModel[] {
   const out: SyscallModel[] = [];
   const sem = specs.semantics;
-  const bits = target.dataModel === 'ILP32' ? 32 : 64;
   for (const row of table.values()) {
     if (row.name in sem.data.syscalls) continue;
     const generic = row.entry ? specs.prototypes.data.prototypes[row.entry] : undefined;
-    const proto = generic?.byArch?.[`${target.kernelArch}/${bits}`] ?? generic?.byArch?.[target.kernelArch ?? ''] ?? generic;
+    const proto = pickBySelector(generic?.byArch, target)?.value ?? generic;
     if (!row.entry || row.entry === 'sys_ni_syscall' || !proto) {
       skipped.push({ name: row.name, reason: row.entry && row.entry !== 'sys_ni_syscall' ? `no prototype for ${row.entry}` : 'not implemented on this target', why: 'unbound' });
       continue;
@@ -264,35 +251,34 @@ export function checkSemanticsNames(specs: LinuxSpecs, targets: Target[]): void 
       throw new SpecError(`'${name}' is not a syscall on any target (${targets.map((t) => t.name).join(', ')})`, specs.semantics.at(['syscalls', name]));
     }
   }
-  checkSelectors(specs, targets);
+  checkSpecSelectors(specs, targets);
 }
 
 /**
  * A per-target key that selects no target would silently do nothing: a typo, or
- * a target since removed. Checked for semantics.yaml's skip/byArch (any
- * selector of targetSelectors) and kernel-typedefs.yaml's byArch (a kernelArch)
- * and byDataModel (a data model).
+ * a target since removed. Every selector key of semantics.yaml (skip, byArch),
+ * kernel-typedefs.yaml (byArch, byDataModel) and prototypes.json (byArch), and
+ * every `when:` selector of specs/linux/types, must name a Linux target
+ * (spec/selectors.ts).
  */
-function checkSelectors(specs: LinuxSpecs, targets: Target[]): void {
-  const anySelector = { what: 'a target name, kernelArch, kernelArch/32|64 or data model', keys: new Set(targets.flatMap(targetSelectors)) };
-  const kernelArch = { what: 'a kernelArch', keys: new Set(targets.map((t) => t.kernelArch ?? '')) };
-  const dataModel = { what: 'a data model', keys: new Set<string>(targets.map((t) => t.dataModel)) };
-  type Allowed = typeof anySelector;
-  const sections: { file: SourceFile<object>; section: string; entries: object; kinds: Record<string, Allowed> }[] = [
-    { file: specs.semantics, section: 'syscalls', entries: specs.semantics.data.syscalls, kinds: { skip: anySelector, byArch: anySelector } },
-    { file: specs.typedefs, section: 'typedefs', entries: specs.typedefs.data.typedefs, kinds: { byArch: kernelArch, byDataModel: dataModel } },
+function checkSpecSelectors(specs: LinuxSpecs, targets: Target[]): void {
+  const sections: { file: SourceFile<object>; section: string; entries: object; kinds: string[] }[] = [
+    { file: specs.semantics, section: 'syscalls', entries: specs.semantics.data.syscalls, kinds: ['skip', 'byArch'] },
+    { file: specs.typedefs, section: 'typedefs', entries: specs.typedefs.data.typedefs, kinds: ['byArch', 'byDataModel'] },
+    { file: specs.prototypes, section: 'prototypes', entries: specs.prototypes.data.prototypes, kinds: ['byArch'] },
   ];
   for (const { file, section, entries, kinds } of sections) {
     for (const [name, entry] of Object.entries(entries as Record<string, Record<string, object | undefined>>)) {
-      for (const [kind, allowed] of Object.entries(kinds)) {
-        const key = Object.keys(entry[kind] ?? {}).find((k) => !allowed.keys.has(k));
-        if (key === undefined) continue;
-        throw new SpecError(
-          `${name}: ${kind} key '${key}' matches no target (a key is ${allowed.what}: ${[...allowed.keys].sort().join(', ')})`,
-          file.at([section, name, kind, key]),
-        );
+      for (const kind of kinds) {
+        checkSelectors(Object.keys(entry[kind] ?? {}), targets, `${name}: ${kind} key`, (key) => file.at([section, name, kind, key]));
       }
     }
+  }
+  for (const [name, { spec, source, kind }] of specs.types.records) {
+    (spec.variants ?? []).forEach((v, i) => {
+      const at = [kind === 'struct' ? 'structs' : 'unions', name, 'variants', i, 'when'];
+      checkSelectors(v.when ?? [], targets, `${name}: when selector`, (sel) => source.at([...at, v.when!.indexOf(sel)]));
+    });
   }
 }
 

@@ -10,18 +10,11 @@ import { SpecError, type Place } from '../errors.js';
 import type { FieldDecl, RecordDecl } from '../model/ctype.js';
 import { resolveType, TypeParseError, type TypeScope } from './ctype-parse.js';
 import { loadSpecFile, type SourceFile } from './source-file.js';
+import { selectsTarget } from './selectors.js';
 import type { Target } from './targets.js';
 
-const whenSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    arch: { type: 'array', items: { type: 'string' } },
-    kernelArch: { type: 'array', items: { type: 'string' } },
-    dataModel: { type: 'array', items: { enum: ['LP64', 'ILP32', 'LLP64'] } },
-    platform: { type: 'array', items: { enum: ['linux', 'win32'] } },
-  },
-} as const;
+// A variant applies to the targets any of its selectors names (spec/selectors.ts).
+const whenSchema = { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } as const;
 
 const fieldSchema = {
   type: 'object',
@@ -112,12 +105,8 @@ type FieldSpec =
   | { union: FieldSpec[] }
   | { struct: FieldSpec[] };
 
-interface When {
-  arch?: string[];
-  kernelArch?: string[];
-  dataModel?: string[];
-  platform?: string[];
-}
+/** Selectors (spec/selectors.ts): the variant applies to a target any of them names. */
+type When = string[];
 interface Body {
   packed?: boolean;
   pack?: number;
@@ -211,14 +200,6 @@ export function loadTypeSpecs(dir: string): TypeSpecs {
 /** Members every generated struct class has (templates/runtime/struct.ts): no field may take these names. */
 const RESERVED_FIELDS = new Set(['bytes', 'view', 'whole', 'refs', 'keep', 'kept', 'toJSON', 'constructor']);
 
-function matches(when: When | undefined, target: Target): boolean {
-  if (!when) return true;
-  if (when.arch && !when.arch.includes(target.arch)) return false;
-  if (when.kernelArch && !when.kernelArch.includes(target.kernelArch ?? '')) return false;
-  if (when.dataModel && !when.dataModel.includes(target.dataModel)) return false;
-  if (when.platform && !when.platform.includes(target.platform)) return false;
-  return true;
-}
 
 export function pascalCase(name: string): string {
   return name
@@ -250,7 +231,7 @@ export function resolveStructs(specs: TypeSpecs, target: Target, extraTypedefs: 
     let body: Body | undefined;
     let bodyPath: (string | number)[] = [kindKey, name];
     if (spec.variants) {
-      const i = spec.variants.findIndex((v) => matches(v.when, target));
+      const i = spec.variants.findIndex((v) => selectsTarget(v.when, target));
       if (i < 0) {
         inProgress.delete(name);
         return undefined;

@@ -9,6 +9,8 @@ import { SpecError, formatPlace, type Place } from '../errors.js';
 import type { FunctionChange, ParamChange, Selection } from './win32-selection.js';
 import type { Failure, SpecFunction } from './win32-spec-types.js';
 import type { Win32Specs } from './win32-specs.js';
+import { selectsTarget } from './selectors.js';
+import type { Target } from './targets.js';
 
 /** What the binding does with a parameter beyond its type (from conventions). */
 export interface ParamBinding {
@@ -43,8 +45,8 @@ function sameFailure(a: Failure | undefined, b: Failure | undefined): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Every function of every DLL file, with the overrides and conventions applied; those not on `arch` left out. */
-export function curateFunctions(specs: Win32Specs, arch: string): CuratedFunction[] {
+/** Every function of every DLL file, with the overrides and conventions applied; those not on `target` left out. */
+export function curateFunctions(specs: Win32Specs, target: Target): CuratedFunction[] {
   const sel = specs.selection;
   const all = specs.functions.flatMap((file) =>
     file.data.functions.map((spec, i) => ({ spec, dll: file.data.dll, place: file.at(['functions', i]) })),
@@ -52,7 +54,7 @@ export function curateFunctions(specs: Win32Specs, arch: string): CuratedFunctio
   checkMatches(sel, all.map((f) => f.spec));
   const out: CuratedFunction[] = [];
   for (const { spec: original, dll, place } of all) {
-    if (original.architectures && !original.architectures.includes(arch)) continue;
+    if (!selectsTarget(original.architectures, target)) continue;
     const spec: SpecFunction = { ...original, params: original.params.map((p) => ({ ...p, attrs: [...p.attrs] })) };
     const notes: string[] = [];
     let failure = spec.failure?.kind;

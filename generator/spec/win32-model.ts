@@ -7,6 +7,7 @@
 import { EmitError, SpecError, type Place } from '../errors.js';
 import type { IntInfo } from '../model/syscall.js';
 import type { Win32Constant, Win32Enum, Win32Function, Win32TargetModel, WinType } from '../model/win32.js';
+import { selectsTarget } from './selectors.js';
 import { abiOf } from './targets.js';
 import type { Target } from './targets.js';
 import { curateFunctions } from './win32-curation.js';
@@ -29,9 +30,9 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
   const { data } = specs.types;
 
   // Every type of the specs, resolved for this target.
-  for (const r of data.records) if (!r.architectures || r.architectures.includes(target.arch)) types.record(r.name);
+  for (const r of data.records) if (selectsTarget(r.architectures, target)) types.record(r.name);
   data.typedefs.forEach((t, i) => {
-    if (!t.architectures || t.architectures.includes(target.arch)) types.resolve(t.name, specs.types.at(['typedefs', i]));
+    if (selectsTarget(t.architectures, target)) types.resolve(t.name, specs.types.at(['typedefs', i]));
   });
   const enums: Win32Enum[] = data.enums.map((e, i) => {
     const base = NATIVE_TYPES[e.base as keyof typeof NATIVE_TYPES];
@@ -49,7 +50,7 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
     return BigInt(c.value);
   };
 
-  const functions: Win32Function[] = curateFunctions(specs, target.arch)
+  const functions: Win32Function[] = curateFunctions(specs, target)
     .map((c) => buildFunction(c, { types, constantValue, paths: sel.paths ?? [], moduleOf: dllModuleName }))
     .sort((a, b) => a.module.localeCompare(b.module) || a.name.localeCompare(b.name));
   checkMappings(functions);

@@ -12,6 +12,7 @@ import type { Win32Field, Win32Record, WinType } from '../model/win32.js';
 import type { SourceFile } from './source-file.js';
 import type { Target } from './targets.js';
 import { isNativeName, NATIVE_TYPES, parseTypeRef, type SpecEnum, type SpecField, type SpecRecord, type SpecTypedef, type SpecTypesFile } from './win32-spec-types.js';
+import { selectsTarget } from './selectors.js';
 
 export interface TypeContext {
   target: Target;
@@ -20,10 +21,6 @@ export interface TypeContext {
   booleans: string[];
   extraHandles: string[];
   sizeFields: Record<string, string>;
-}
-
-function appliesTo(architectures: string[] | undefined, target: Target): boolean {
-  return architectures === undefined || architectures.includes(target.arch);
 }
 
 export class Win32Types {
@@ -42,14 +39,14 @@ export class Win32Types {
     const { data } = ctx.types;
     const pick = <T extends { name: string; architectures?: string[] }>(list: T[], into: Map<string, { def: T; index: number }>, key: string) =>
       list.forEach((def, index) => {
-        if (!appliesTo(def.architectures, ctx.target)) return;
+        if (!selectsTarget(def.architectures, ctx.target)) return;
         if (into.has(def.name)) throw new SpecError(`${key} '${def.name}' has two variants for ${ctx.target.arch}`, ctx.types.at([key, index]));
         into.set(def.name, { def, index });
       });
     pick(data.typedefs, this.typedefs, 'typedefs');
     pick(data.enums, this.enums, 'enums');
     pick(data.records, this.records, 'records');
-    for (const c of data.callbacks) if (appliesTo(c.architectures, ctx.target)) this.opaque.set(c.name, 'a callback');
+    for (const c of data.callbacks) if (selectsTarget(c.architectures, ctx.target)) this.opaque.set(c.name, 'a callback');
     for (const i of data.interfaces) this.opaque.set(i.name, 'a COM interface');
   }
 

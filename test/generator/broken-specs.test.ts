@@ -66,6 +66,18 @@ const cases: Case[] = [
     message: /specs\/linux\/kernel-typedefs\.yaml:(\d+): old_gid_t: byArch key 'x68' matches no target/,
   },
   {
+    name: 'a struct variant whose when: selector matches no target',
+    file: 'specs/linux/types/stat.yaml',
+    edit: (t) => t.replace('- when: [powerpc]', '- when: [powrepc]'),
+    message: /specs\/linux\/types\/stat\.yaml:(\d+): stat: when selector 'powrepc' matches no target/,
+  },
+  {
+    name: 'a Win32 architectures list naming no Windows target',
+    file: 'specs/win32/types.json',
+    edit: (t) => t.replace('"architectures": ["ia32"],', '"architectures": ["i386"],'),
+    message: /specs\/win32\/types\.json:(\d+): MEMORY_BASIC_INFORMATION: architecture 'i386' matches no target/,
+  },
+  {
     name: 'a danger entry that names no syscall',
     file: 'specs/linux/danger.yaml',
     edit: (t) => t.replace('  brk: moves', '  brkk: moves'),
