@@ -76,7 +76,8 @@ export function generate(opts: GenerateOptions): GenerateResult[] {
     const started = Date.now();
     const r = renderTarget(root, t, specs);
     const { calls, safe, unsafe, refused, unbound, constants, structs } = r.result;
-    const notBound = calls === 'syscalls' ? `; ${refused} refused, ${unbound} unbound` : '';
+    const { notImplemented, skipped, notExpressible } = unbound;
+    const notBound = calls === 'syscalls' ? `; ${refused} refused, ${notImplemented + skipped + notExpressible} unbound (${notImplemented} not implemented, ${skipped} skipped by semantics.yaml, ${notExpressible} not expressible)` : '';
     log(
       `[${i + 1}/${wanted.length}] ${t.name}: ${safe + unsafe} ${calls} bound (${safe} safe, ${unsafe} unsafe_)${notBound}, ` +
         `${constants} constants, ${structs} structs (${Date.now() - started} ms)`,

@@ -50,8 +50,10 @@ export function fieldAccessor(model: LinuxTargetModel, s: StructModel, f: FieldL
         const lenLayout = findField(model, s, lenField);
         const lenAcc = fieldAccessor(model, s, lenLayout)!;
         const lenValue = lenAcc.tsType === 'bigint' ? 'BigInt(n)' : 'n';
-        const ptr = fieldAccessor(model, s, { ...f, type: { kind: 'prim', name: model.abi.dataModel === 'ILP32' ? 'unsigned int' : 'unsigned long long' } })!;
-        const ptrValue = ptr.tsType === 'bigint' ? 'address' : 'Number(address)';
+        // The pointer is stored as an unsigned integer of the target's pointer width.
+        const ptrBits = model.abi.dataModel === 'ILP32' ? 32 : 64;
+        const ptrSet = `set${dataViewMethod(ptrBits, false)}`;
+        const ptrValue = ptrBits === 64 ? 'address' : 'Number(address)';
         if (meta.buffer) {
           return {
             tsType: 'Uint8Array | null',
@@ -60,7 +62,7 @@ export function fieldAccessor(model: LinuxTargetModel, s: StructModel, f: FieldL
               `if (v !== null && !(v instanceof Uint8Array)) throw argTypeError('set', '${name}', 'a Uint8Array or null', v);`,
               `const address = v === null ? 0n : native.addressOf(v);`,
               `const n = v === null ? 0 : v.byteLength;`,
-              `this.view.set${ptrMethod(ptr)}(${o}, ${ptrValue}, ${le()});`,
+              `this.view.${ptrSet}(${o}, ${ptrValue}, ${le()});`,
               `this.${lenField} = ${lenValue};`,
               `this.keep('${name}', v);`,
             ].join('\n'),
@@ -76,7 +78,7 @@ export function fieldAccessor(model: LinuxTargetModel, s: StructModel, f: FieldL
             `if (v !== null && !(v instanceof StructArray && v.type === ${cls})) throw argTypeError('set', '${name}', 'a StructArray of ${cls} or null', v);`,
             `const address = v === null ? 0n : native.addressOf(v.bytes);`,
             `const n = v === null ? 0 : v.length;`,
-            `this.view.set${ptrMethod(ptr)}(${o}, ${ptrValue}, ${le()});`,
+            `this.view.${ptrSet}(${o}, ${ptrValue}, ${le()});`,
             `this.${lenField} = ${lenValue};`,
             `this.keep('${name}', v);`,
           ].join('\n'),
@@ -142,10 +144,6 @@ export function fieldAccessor(model: LinuxTargetModel, s: StructModel, f: FieldL
       };
     }
   }
-}
-
-function ptrMethod(acc: Accessor): string {
-  return /get(\w+)\(/.exec(acc.get)![1]!;
 }
 
 function findField(model: LinuxTargetModel, s: StructModel, name: string): FieldLayout {

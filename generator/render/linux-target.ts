@@ -42,7 +42,11 @@ export function renderLinuxTarget(root: string, target: Target, specs: LinuxSpec
       safe: model.syscalls.filter((c) => !c.unsafeReason).length,
       unsafe: model.syscalls.filter((c) => c.unsafeReason).length,
       refused: model.skipped.filter((c) => c.why === 'refused').length,
-      unbound: model.skipped.filter((c) => c.why === 'unbound').length,
+      unbound: {
+        notImplemented: model.skipped.filter((c) => c.why === 'not-implemented').length,
+        skipped: model.skipped.filter((c) => c.why === 'skipped').length,
+        notExpressible: model.skipped.filter((c) => c.why === 'not-expressible').length,
+      },
       exports: linuxExports(model),
       constants: model.constants.reduce((n, f) => n + f.constants.length, 0),
       structs: model.structs.length,

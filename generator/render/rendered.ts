@@ -21,8 +21,8 @@ export interface GenerateResult {
   unsafe: number;
   /** Not bound: danger.yaml refuses them. */
   refused: number;
-  /** Not bound: not implemented on the target, skipped by the spec, or not expressible. */
-  unbound: number;
+  /** Not bound, by why: the kernel does not implement it, the spec skips it, or its types are not expressible. */
+  unbound: { notImplemented: number; skipped: number; notExpressible: number };
   constants: number;
   structs: number;
   exports: TargetExports;

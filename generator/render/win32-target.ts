@@ -73,7 +73,7 @@ export function renderWin32Target(root: string, target: Target): RenderedTarget 
       safe: model.functions.filter((f) => !f.name.startsWith('unsafe_')).length,
       unsafe: model.functions.filter((f) => f.name.startsWith('unsafe_')).length,
       refused: 0,
-      unbound: 0,
+      unbound: { notImplemented: 0, skipped: 0, notExpressible: 0 },
       constants: model.constants.length,
       structs: model.records.length,
       exports: { target: target.name, values, classes },

@@ -68,8 +68,13 @@ export function intInfoOf(type: CType, abi: AbiFacts): IntInfo | undefined {
 export interface SkippedSyscall {
   name: string;
   reason: string;
-  /** refused: danger.yaml says no call from JavaScript can be correct; unbound: cannot or need not be bound here. */
-  why: 'refused' | 'unbound';
+  /**
+   * refused: danger.yaml says no call from JavaScript can be correct;
+   * not-implemented: the target's kernel has no entry point (or sys_ni_syscall);
+   * skipped: semantics.yaml skips it here, with a reason;
+   * not-expressible: its prototype has a type the binding cannot take.
+   */
+  why: 'refused' | 'not-implemented' | 'skipped' | 'not-expressible';
 }
 
 export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetModel {
@@ -96,11 +101,11 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
     if (!row) continue; // not a syscall on this target (e.g. poll on arm64); checkSemanticsNames reports typos
     const skipReason = pickBySelector(entrySemantics.skip, target)?.value;
     if (skipReason) {
-      skipped.push({ name, reason: skipReason, why: 'unbound' });
+      skipped.push({ name, reason: skipReason, why: 'skipped' });
       continue;
     }
     if (!row.entry || row.entry === 'sys_ni_syscall') {
-      skipped.push({ name, reason: `not implemented on ${target.name} (no entry point, or sys_ni_syscall)`, why: 'unbound' });
+      skipped.push({ name, reason: `not implemented on ${target.name} (no entry point, or sys_ni_syscall)`, why: 'not-implemented' });
       continue;
     }
     const danger = dangerOf(specs.danger, name);
@@ -188,7 +193,8 @@ function bindUnannotated(
     const generic = row.entry ? specs.prototypes.data.prototypes[row.entry] : undefined;
     const proto = pickBySelector(generic?.byArch, target)?.value ?? generic;
     if (!row.entry || row.entry === 'sys_ni_syscall' || !proto) {
-      skipped.push({ name: row.name, reason: row.entry && row.entry !== 'sys_ni_syscall' ? `no prototype for ${row.entry}` : 'not implemented on this target', why: 'unbound' });
+      const implemented = row.entry && row.entry !== 'sys_ni_syscall';
+      skipped.push({ name: row.name, reason: implemented ? `no prototype for ${row.entry}` : 'not implemented on this target', why: implemented ? 'not-expressible' : 'not-implemented' });
       continue;
     }
     const danger = dangerOf(specs.danger, row.name);
@@ -235,7 +241,7 @@ function bindUnannotated(
       });
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
-      skipped.push({ name: row.name, reason: e.message.replace(/^.*?: /, ''), why: 'unbound' });
+      skipped.push({ name: row.name, reason: e.message.replace(/^.*?: /, ''), why: 'not-expressible' });
     }
   }
   return out;
