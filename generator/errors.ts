@@ -36,5 +36,8 @@ export class ImportError extends SysbindError {}
 /** The generator could not turn a valid spec into code (an unsupported construct). */
 export class EmitError extends SysbindError {}
 
+/** A record cannot be laid out as declared (a rule of C it breaks), at the spec place that declares it. */
+export class LayoutError extends SysbindError {}
+
 /** A compiler or emulator needed by the audit is missing or failed. */
 export class ToolchainError extends SysbindError {}

@@ -23,7 +23,7 @@
  * `offset` as an integer in target byte order and takes
  * `(unit >> bitOffset) & (2**bits - 1)`.
  */
-import { EmitError } from '../errors.js';
+import { LayoutError, type Place } from '../errors.js';
 import type { AbiFacts, CType, FieldDecl, FieldLayout, RecordDecl, RecordLayout } from '../model/ctype.js';
 import { enumLayout, isIntegerPrim, pointerLayout, primLayout } from './primitives.js';
 
@@ -273,14 +273,14 @@ function memberBits(m: Member): number {
 function memberOf(decl: FieldDecl, index: number, rec: RecordDecl, abi: AbiFacts): Member {
   const where = `${rec.kind} ${rec.name}, member ${decl.name ?? `#${index}`}`;
   const { size, align } = sizeAlignOf(decl.type, abi);
-  if (decl.bits !== undefined) validateBitfield(decl, size, where);
+  if (decl.bits !== undefined) validateBitfield(decl, size, where, decl.place ?? rec.place);
   else if (decl.name === undefined && decl.type.kind !== 'record') {
-    throw new EmitError(`${where}: an unnamed member must be a bitfield or an anonymous struct/union`);
+    throw new LayoutError(`${where}: an unnamed member must be a bitfield or an anonymous struct/union`, decl.place ?? rec.place);
   }
   if (isFlexibleArray(decl) && (rec.kind !== 'struct' || index !== rec.fields.length - 1)) {
-    throw new EmitError(`${where}: a flexible array member must be the last member of a struct`);
+    throw new LayoutError(`${where}: a flexible array member must be the last member of a struct`, decl.place ?? rec.place);
   }
-  if (decl.align !== undefined) validatePowerOfTwo(decl.align, `${where}: align`);
+  if (decl.align !== undefined) validatePowerOfTwo(decl.align, `${where}: align`, decl.place ?? rec.place);
   return {
     decl,
     typeSize: size,
@@ -290,27 +290,27 @@ function memberOf(decl: FieldDecl, index: number, rec: RecordDecl, abi: AbiFacts
   };
 }
 
-function validateBitfield(decl: FieldDecl, typeSize: number, where: string): void {
+function validateBitfield(decl: FieldDecl, typeSize: number, where: string, place: Place | undefined): void {
   const bits = decl.bits ?? 0;
   const t = decl.type;
   if (!(t.kind === 'enum' || (t.kind === 'prim' && isIntegerPrim(t.name)))) {
-    throw new EmitError(`${where}: a bitfield must have an integer, _Bool or enum type`);
+    throw new LayoutError(`${where}: a bitfield must have an integer, _Bool or enum type`, place);
   }
   const maxBits = t.kind === 'prim' && t.name === '_Bool' ? 1 : typeSize * 8;
   if (!Number.isInteger(bits) || bits < 0 || bits > maxBits) {
-    throw new EmitError(`${where}: bitfield width ${bits} is outside 0..${maxBits}`);
+    throw new LayoutError(`${where}: bitfield width ${bits} is outside 0..${maxBits}`, place);
   }
-  if (bits === 0 && decl.name !== undefined) throw new EmitError(`${where}: a zero-width bitfield must be unnamed`);
-  if (decl.align !== undefined) throw new EmitError(`${where}: alignment on a bitfield is not supported`);
+  if (bits === 0 && decl.name !== undefined) throw new LayoutError(`${where}: a zero-width bitfield must be unnamed`, place);
+  if (decl.align !== undefined) throw new LayoutError(`${where}: alignment on a bitfield is not supported`, place);
 }
 
 function validateRecord(decl: RecordDecl): void {
-  if (decl.pack !== undefined) validatePowerOfTwo(decl.pack, `${decl.kind} ${decl.name}: pack`);
-  if (decl.align !== undefined) validatePowerOfTwo(decl.align, `${decl.kind} ${decl.name}: align`);
+  if (decl.pack !== undefined) validatePowerOfTwo(decl.pack, `${decl.kind} ${decl.name}: pack`, decl.place);
+  if (decl.align !== undefined) validatePowerOfTwo(decl.align, `${decl.kind} ${decl.name}: align`, decl.place);
 }
 
-function validatePowerOfTwo(n: number, what: string): void {
-  if (!Number.isInteger(n) || n < 1 || (n & (n - 1)) !== 0) throw new EmitError(`${what} must be a power of two, got ${n}`);
+function validatePowerOfTwo(n: number, what: string, place: Place | undefined): void {
+  if (!Number.isInteger(n) || n < 1 || (n & (n - 1)) !== 0) throw new LayoutError(`${what} must be a power of two, got ${n}`, place);
 }
 
 function isFlexibleArray(decl: FieldDecl): boolean {

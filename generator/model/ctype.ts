@@ -4,6 +4,8 @@
  * expanded and per-arch variants chosen, so the layout engine never looks at
  * spec syntax.
  */
+import type { Place } from '../errors.js';
+
 
 /** Primitive C types, named by what C calls them (not by size: size depends on the target). */
 export type PrimName =
@@ -48,6 +50,8 @@ export interface RecordDecl {
   pack?: number;
   /** `__attribute__((aligned(N)))` / `__declspec(align(N))` on the record. */
   align?: number;
+  /** Where the spec declares it (for a LayoutError). */
+  place?: Place;
 }
 
 export interface FieldDecl {
@@ -60,6 +64,8 @@ export interface FieldDecl {
   align?: number;
   /** `__attribute__((packed))` on the member. */
   packed?: boolean;
+  /** Where the spec declares it (for a LayoutError). */
+  place?: Place;
 }
 
 /** Target facts the layout engine needs (a subset of Target, so tests can build them directly). */

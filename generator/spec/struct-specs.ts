@@ -241,7 +241,7 @@ export function resolveStructs(specs: TypeSpecs, target: Target, extraTypedefs: 
     } else body = spec as Body;
     const metas = new Map<string, FieldMeta>();
     const fields = convertFields(body.fields, [...bodyPath, 'fields'], source, scope, metas);
-    const decl: RecordDecl = { name, kind: entry.kind, fields };
+    const decl: RecordDecl = { name, kind: entry.kind, fields, place: source.at(bodyPath) };
     if (body.packed) decl.packed = true;
     if (body.pack) decl.pack = body.pack;
     if (body.align) decl.align = body.align;
@@ -287,7 +287,7 @@ function convertFields(
     if ('union' in f || 'struct' in f) {
       const kind = 'union' in f ? 'union' : 'struct';
       const inner = (f as Record<string, FieldSpec[]>)[kind]!;
-      const decl: RecordDecl = { name: '', kind, fields: convertFields(inner, [...path, i, kind], source, scope, metas) };
+      const decl: RecordDecl = { name: '', kind, fields: convertFields(inner, [...path, i, kind], source, scope, metas), place };
       return { type: { kind: 'record', decl } };
     }
     const full = 'type' in f && typeof f.type === 'string' && 'name' in f ? (f as Extract<FieldSpec, { type: string }>) : undefined;
@@ -309,7 +309,7 @@ function convertFields(
     if (full?.doc) meta.doc = full.doc;
     if ((meta.buffer || meta.array) && type.kind !== 'pointer') throw new SpecError(`field '${name}' is marked as a buffer/array but its type '${typeText}' is not a pointer`, place);
     metas.set(name, meta);
-    const decl: FieldDecl = { name, type };
+    const decl: FieldDecl = { name, type, place };
     if (full?.bits !== undefined) decl.bits = full.bits;
     if (full?.align) decl.align = full.align;
     if (full?.packed) decl.packed = true;

@@ -130,7 +130,7 @@ export class Win32Types {
     const fieldTypes = new Map<string, { type: WinType; place: Place }>();
     const entry = this.records.get(def.name);
     const path = entry && entry.def === def ? ['records', entry.index, 'fields'] : null;
-    const decl: RecordDecl = { name: def.name, kind: def.kind, fields: this.fields(def.name, def.fields, fieldTypes, path, place) };
+    const decl: RecordDecl = { name: def.name, kind: def.kind, fields: this.fields(def.name, def.fields, fieldTypes, path, place), place };
     if (def.pack) decl.pack = def.pack;
     const rec = this.finish(def.name, def.name, decl, fieldTypes, place);
     const sizeField = this.ctx.sizeFields[def.name];
@@ -178,13 +178,13 @@ export class Win32Types {
       const kind = 'struct' in f ? 'struct' : 'union';
       const body = 'struct' in f ? f.struct : f.union;
       if (f.anonymous) {
-        const decl: RecordDecl = { name: '', kind, fields: this.fields(outer, body, types, sub(kind), place) };
+        const decl: RecordDecl = { name: '', kind, fields: this.fields(outer, body, types, sub(kind), place), place };
         if (f.pack) decl.pack = f.pack;
         return { type: { kind: 'record', decl } };
       }
       const nestedName = `${outer}_${f.name}`;
       const innerTypes = new Map<string, { type: WinType; place: Place }>();
-      const decl: RecordDecl = { name: nestedName, kind, fields: this.fields(nestedName, body, innerTypes, sub(kind), place) };
+      const decl: RecordDecl = { name: nestedName, kind, fields: this.fields(nestedName, body, innerTypes, sub(kind), place), place };
       if (f.pack) decl.pack = f.pack;
       const rec = this.finish(nestedName, null, decl, innerTypes, place);
       this.nested.push(rec);

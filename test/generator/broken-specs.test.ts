@@ -72,6 +72,12 @@ const cases: Case[] = [
     message: /specs\/linux\/types\/stat\.yaml:(\d+): stat: when selector 'powrepc' matches no target/,
   },
   {
+    name: 'a bitfield wider than its type (the layout engine refuses it)',
+    file: 'specs/linux/types/stat.yaml',
+    edit: (t) => t.replace('- st_mode: unsigned int', '- { name: st_mode, type: unsigned int, bits: 40 }'),
+    message: /specs\/linux\/types\/stat\.yaml:(\d+): struct stat, member st_mode: bitfield width 40 is outside 0\.\.32/,
+  },
+  {
     name: 'a Win32 architectures list naming no Windows target',
     file: 'specs/win32/types.json',
     edit: (t) => t.replace('"architectures": ["ia32"],', '"architectures": ["i386"],'),

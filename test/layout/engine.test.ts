@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compilerFor, evaluateConstants, verifyLayouts } from '../../generator/audit/compile-c.js';
 import { declaration, renderRecords } from '../../generator/layout/c-decl.js';
 import { layoutRecord, sizeAlignOf } from '../../generator/layout/engine.js';
-import { EmitError, ToolchainError } from '../../generator/errors.js';
+import { LayoutError, ToolchainError } from '../../generator/errors.js';
 import type { AbiFacts, CType, FieldDecl, FieldLayout, PrimName, RecordDecl, RecordLayout } from '../../generator/model/ctype.js';
 import { loadTargets, type Target } from '../../generator/spec/targets.js';
 import { ROOT } from '../helpers/root.js';
@@ -246,8 +246,11 @@ describe('engine contract', () => {
     ['a named zero-width bitfield', struct('bad3', [bitfield('f', 'int', 0)])],
     ['a flexible array member not last', struct('bad4', [{ name: 'd', type: { kind: 'array', of: prim('char'), length: null } }, { name: 'n', type: prim('int') }])],
     ['pack that is not a power of two', struct('bad5', [{ name: 'n', type: prim('int') }], { pack: 3 })],
-  ])('rejects %s', (_what, decl) => {
-    expect(() => layoutRecord(decl, x64)).toThrow(EmitError);
+  ])('rejects %s with a LayoutError at the declaring spec line', (_what, decl) => {
+    expect(() => layoutRecord(decl, x64)).toThrow(LayoutError);
+    // A place on the record (or on the member) is where the error points.
+    const placed = { ...decl, place: { file: 'specs/linux/types/t.yaml', line: 12 } };
+    expect(() => layoutRecord(placed, x64)).toThrow(/^specs\/linux\/types\/t\.yaml:12: /);
   });
 });
 
