@@ -152,8 +152,8 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel) {
   }
   return {
     name: s.name,
-    nr: s.nr,
-    entry: s.entry,
+    nr: s.invoke.nr,
+    entry: s.invoke.entry,
     place: formatPlace(s.place),
     argc,
     argvSize: Math.max(argc, 1),

@@ -104,7 +104,7 @@ function nativeFile(model: LinuxTargetModel): string {
 }
 
 function wrapperDoc(model: LinuxTargetModel, s: SyscallModel, isAsync: boolean): string[] {
-  const lines = [`${s.kernelName ?? s.name}(2): syscall ${s.nr} on ${model.target.name} (kernel entry ${s.entry}).`];
+  const lines = [`${s.kernelName ?? s.name}(2): syscall ${s.invoke.nr} on ${model.target.name} (kernel entry ${s.invoke.entry}).`];
   if (s.doc) lines.push(s.doc);
   if (s.unsafeReason) lines.push(`Unsafe: ${s.unsafeReason}.`);
   if (!isAsync && s.blocking) lines.push(`Blocking: \`async.${s.name}\` runs it on the libuv thread pool.`);

@@ -3,7 +3,7 @@
  * classified for the two emitters (C++ converts native arguments; TypeScript
  * builds the public signature and marshals structs, arrays and cells).
  */
-import type { Place } from '../errors.js';
+import type { Callable, SyscallInvocation } from './callable.js';
 import type { StructModel } from '../spec/struct-specs.js';
 import type { Dir } from '../spec/semantics.js';
 
@@ -49,26 +49,16 @@ export type ReturnModel =
   | { kind: 'param'; param: string }
   | { kind: 'mapping'; length: string; releaseNr: number };
 
-export interface SyscallModel {
-  /** The JS name (unsafe_<kernel name> where unsafeReason says why). */
-  name: string;
-  /** The kernel's name where it differs from `name`. */
+/** A bound syscall: a Callable invoked by number. */
+export interface SyscallModel extends Callable<ParamModel, ReturnModel, SyscallInvocation> {
+  /** The kernel's name where it differs from `name` (unsafe_<kernel name>, a JS reserved word). */
   kernelName?: string;
   /** Why this call is exported only as unsafe_<name> (danger.yaml, or a raw-address parameter). */
   unsafeReason?: string;
   /** Bound from its prototype alone (no semantics entry). */
   unannotated?: boolean;
-  nr: number;
-  /** Kernel entry point (sys_*) whose prototype gave the parameters. */
-  entry: string;
-  params: ParamModel[];
-  returns: ReturnModel;
-  blocking: boolean;
   /** Another name this call is exported under on this target (the portable name of a time64/uid32 variant). */
   alias?: string;
-  doc?: string;
-  /** Where the semantics entry is, for error messages and generated comments. */
-  place: Place;
 }
 
 /** Native (JS-visible) arguments: every parameter except fixed values and lengths derived in C++. */

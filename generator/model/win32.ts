@@ -5,6 +5,7 @@
  * error-name tables. Built by spec/win32-model.ts; read by the emitters.
  */
 import type { Place } from '../errors.js';
+import type { Callable, DllInvocation } from './callable.js';
 import type { AbiFacts, RecordDecl, RecordLayout } from './ctype.js';
 import type { IntInfo } from './syscall.js';
 import type { Failure } from '../spec/win32-spec-types.js';
@@ -108,28 +109,18 @@ export type Win32Return =
   /** Memory JavaScript gets as an ArrayBuffer of `length` bytes; `release` frees it (also when it is garbage collected). */
   | { kind: 'mapping'; length: string; release: string };
 
-export interface Win32Function {
-  name: string;
-  /** The DLL as the metadata spells it, and the TypeScript module (kernel32) it goes into. */
-  dll: string;
-  module: string;
+/** A bound Win32 function: a Callable invoked through its DLL export. */
+export interface Win32Function extends Callable<Win32Param, Win32Return, DllInvocation> {
   namespace: string;
-  callingConvention: 'winapi' | 'cdecl';
-  setLastError: boolean;
-  /** SetLastError(0) before the call, so that a 0 result with no error reads as success. */
-  clearLastError: boolean;
   returnCType: string;
-  returns: Win32Return;
   failure: Failure;
   /** Error codes (values) that end the call normally: the wrapper returns null. */
   notAnError: { name: string; value: number }[];
   /** The out-parameter the wrapper returns instead of the raw result. */
   result?: string;
-  params: Win32Param[];
   /** Lines for the generated documentation: where the function comes from, the conventions applied. */
   notes: string[];
   platform?: string;
-  place: Place;
 }
 
 export interface Win32Constant {
@@ -177,7 +168,7 @@ export function pointerType(f: Win32Function): { name: string; returnCType: stri
   return {
     name: f.name,
     returnCType: f.returnCType,
-    cc: f.callingConvention === 'cdecl' ? '__cdecl' : 'WINAPI',
+    cc: f.invoke.callingConvention === 'cdecl' ? '__cdecl' : 'WINAPI',
     paramTypes: f.params.map((p) => p.cType).join(', ') || 'void',
   };
 }

@@ -177,12 +177,9 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
   if (spec.declared) notes.unshift(`Not in the metadata: declared at ${spec.declared.at}: ${spec.declared.reason}`);
   return {
     name: spec.name,
-    dll: c.dll,
-    module: ctx.moduleOf(c.dll),
+    invoke: { via: 'dll', dll: c.dll, module: ctx.moduleOf(c.dll), callingConvention: spec.callingConvention, setLastError: spec.setLastError, clearLastError: c.clearLastError },
+    blocking: false,
     namespace: spec.namespace,
-    callingConvention: spec.callingConvention,
-    setLastError: spec.setLastError,
-    clearLastError: c.clearLastError,
     returnCType: cTypeOf(returnType, undefined),
     returns,
     failure: c.failure,

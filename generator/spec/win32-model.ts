@@ -52,11 +52,11 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
 
   const functions: Win32Function[] = curateFunctions(specs, target)
     .map((c) => buildFunction(c, { types, constantValue, paths: sel.paths ?? [], moduleOf: dllModuleName }))
-    .sort((a, b) => a.module.localeCompare(b.module) || a.name.localeCompare(b.name));
+    .sort((a, b) => a.invoke.module.localeCompare(b.invoke.module) || a.name.localeCompare(b.name));
   checkMappings(functions);
 
   const modules = new Map<string, string>();
-  for (const f of functions) modules.set(f.module, modules.get(f.module) ?? f.dll);
+  for (const f of functions) modules.set(f.invoke.module, modules.get(f.invoke.module) ?? f.invoke.dll);
 
   return {
     target,

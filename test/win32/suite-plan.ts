@@ -15,7 +15,7 @@ export type BadInputPlan = { fn: string; params: { name: string; kind: PlanKind;
 export function badInputPlan(model: Win32TargetModel): BadInputPlan {
   const aliases = aliasNames(model);
   return model.functions.map((f) => ({
-    fn: `${f.module}.${f.name}`,
+    fn: `${f.invoke.module}.${f.name}`,
     params: planWrapper(f, model, aliases).params.map((tp) => {
       const k = f.params.find((p) => p.name === tp.name)!.kind;
       switch (k.kind) {

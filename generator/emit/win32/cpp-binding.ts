@@ -133,8 +133,8 @@ function functionView(f: Win32Function, model: Win32TargetModel) {
   }
   return {
     ...pointerType(f),
-    dll: f.dll,
-    dllVar: dllVar(f.module),
+    dll: f.invoke.dll,
+    dllVar: dllVar(f.invoke.module),
     place: formatPlace(f.place),
     returnsVoid: f.returns.kind === 'void',
     releaser: releaserOf(f, model),
@@ -143,8 +143,8 @@ function functionView(f: Win32Function, model: Win32TargetModel) {
     args,
     checks: [...checks, ...crossChecks],
     callArgs: callArgs.join(', '),
-    setLastError: f.setLastError,
-    clearLastError: f.clearLastError,
+    setLastError: f.invoke.setLastError,
+    clearLastError: f.invoke.clearLastError,
     after,
     returnValue: returnValue(f),
   };

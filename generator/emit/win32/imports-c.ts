@@ -17,14 +17,14 @@ function cType(t: string): string {
 }
 
 export function emitImportsC(model: Win32TargetModel, module: string): string {
-  const functions = model.functions.filter((f) => f.module === module);
+  const functions = model.functions.filter((f) => f.invoke.module === module);
   const records = new Map<string, { size: number; align: number }>();
   const paramTypes = (params: Win32Param[]) => {
     for (const p of params) if (p.kind.kind === 'struct' && p.kind.byValue) records.set(p.cType, { size: p.kind.record.layout.size, align: p.kind.record.layout.align });
     return params.length > 0 ? params.map((p) => cType(p.cType)).join(', ') : 'void';
   };
   const declarations = functions.map((f) => {
-    const cc = f.callingConvention === 'cdecl' ? '__cdecl' : '__stdcall';
+    const cc = f.invoke.callingConvention === 'cdecl' ? '__cdecl' : '__stdcall';
     return `__declspec(dllimport) ${cType(f.returnCType)} ${cc} ${f.name}(${paramTypes(f.params)});`;
   });
   return [

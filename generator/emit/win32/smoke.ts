@@ -23,7 +23,7 @@ export function emitWin32Smoke(model: Win32TargetModel, banner: string): string 
     target: model.target.name,
     byValue: byValueRecords(model),
     functions: model.functions.map(pointerType),
-    dll: Object.fromEntries(model.functions.map((f) => [f.name, f.dll])),
+    dll: Object.fromEntries(model.functions.map((f) => [f.name, f.invoke.dll])),
     ...constants,
   });
 }

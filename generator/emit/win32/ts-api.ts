@@ -72,7 +72,7 @@ function nativeFile(model: Win32TargetModel, aliases: ReadonlySet<string>): stri
 }
 
 function wrapperDoc(f: Win32Function): string[] {
-  const lines = [`${f.name} (${f.dll}, namespace ${f.namespace}${f.platform ? `, since ${f.platform}` : ''}).`, ...f.notes];
+  const lines = [`${f.name} (${f.invoke.dll}, namespace ${f.namespace}${f.platform ? `, since ${f.platform}` : ''}).`, ...f.notes];
   if (f.notAnError.length > 0) lines.push(`Returns null (or false) instead of failing with ${f.notAnError.map((e) => e.name).join(', ')}.`);
   if (f.failure !== 'none') lines.push(`@throws ${f.failure === 'ntstatus' ? 'NtStatusError' : 'Win32Error'} when it fails.`);
   return lines;
@@ -80,7 +80,7 @@ function wrapperDoc(f: Win32Function): string[] {
 
 function moduleFile(model: Win32TargetModel, module: string, aliases: ReadonlySet<string>): string {
   const body: string[] = [];
-  for (const f of model.functions.filter((x) => x.module === module)) {
+  for (const f of model.functions.filter((x) => x.invoke.module === module)) {
     const plan = planWrapper(f, model, aliases);
     body.push(
       '',

@@ -247,7 +247,7 @@ function failureCheck(f: Win32Function, nativeReturn: string): string[] {
     case 'invalid-handle':
       return lastErrorThrow('r === -1n');
     case 'zero':
-      return lastErrorThrow(f.clearLastError ? `r === ${zero} && native.lastError() !== 0` : `r === ${zero}`);
+      return lastErrorThrow(f.invoke.clearLastError ? `r === ${zero} && native.lastError() !== 0` : `r === ${zero}`);
     case 'error-code':
       return [...benign('r'), `if (r !== 0) throw win32Error(r, ${fn}${pathArgs});`];
     case 'ntstatus':
