@@ -4,12 +4,11 @@
 // its arguments, calling syscall(<number from the spec>, ...) and returning the
 // raw result, or -errno read immediately after the call. The TypeScript layer
 // turns negative results into SyscallError.
-#include "../runtime/sysbind-runtime.h"
-#include <sys/syscall.h>
-
 #if !defined(__linux__) || !(__SIZEOF_POINTER__ == 8 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 #error "this binding is generated for linux-mips64el"
 #endif
+#include "../runtime/sysbind-runtime.h"
+#include <sys/syscall.h>
 
 namespace {
 
@@ -28,7 +27,7 @@ static napi_value sys_accept4(napi_env env, napi_callback_info info) {
   if (!sb::argPointer(env, argv[2], "accept4", "upeer_addrlen", false, &a2, &a2_len)) return nullptr;
   int64_t a3;
   if (!sb::argInt(env, argv[3], "accept4", "flags", -2147483648LL, 2147483647LL, &a3)) return nullptr;
-  if (a2_len < 4) return sb::throwRangeError(env, "accept4", "upeer_addrlen", "must hold 4 bytes");
+  if (a2 != nullptr && a2_len < 4) return sb::throwRangeError(env, "accept4", "upeer_addrlen", "must hold 4 bytes");
   long r = syscall(5293, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);
@@ -47,7 +46,7 @@ static napi_value sys_accept4_async(napi_env env, napi_callback_info info) {
   if (!sb::argPointer(env, argv[2], "accept4", "upeer_addrlen", false, &a2, &a2_len)) return nullptr;
   int64_t a3;
   if (!sb::argInt(env, argv[3], "accept4", "flags", -2147483648LL, 2147483647LL, &a3)) return nullptr;
-  if (a2_len < 4) return sb::throwRangeError(env, "accept4", "upeer_addrlen", "must hold 4 bytes");
+  if (a2 != nullptr && a2_len < 4) return sb::throwRangeError(env, "accept4", "upeer_addrlen", "must hold 4 bytes");
   auto* w = new sb::SyscallWorker(env, 5293, false);
   w->keep(argv[1]);
   w->keep(argv[2]);
@@ -716,7 +715,7 @@ static napi_value sys_getpeername(napi_env env, napi_callback_info info) {
   void* a2;
   size_t a2_len;
   if (!sb::argPointer(env, argv[2], "getpeername", "usockaddr_len", false, &a2, &a2_len)) return nullptr;
-  if (a2_len < 4) return sb::throwRangeError(env, "getpeername", "usockaddr_len", "must hold 4 bytes");
+  if (a2 != nullptr && a2_len < 4) return sb::throwRangeError(env, "getpeername", "usockaddr_len", "must hold 4 bytes");
   long r = syscall(5051, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
@@ -874,7 +873,7 @@ static napi_value sys_getsockname(napi_env env, napi_callback_info info) {
   void* a2;
   size_t a2_len;
   if (!sb::argPointer(env, argv[2], "getsockname", "usockaddr_len", false, &a2, &a2_len)) return nullptr;
-  if (a2_len < 4) return sb::throwRangeError(env, "getsockname", "usockaddr_len", "must hold 4 bytes");
+  if (a2 != nullptr && a2_len < 4) return sb::throwRangeError(env, "getsockname", "usockaddr_len", "must hold 4 bytes");
   long r = syscall(5050, (long)a0, (long)a1, (long)a2);
   if (r == -1) r = -errno;
   return sb::number(env, r);
@@ -897,7 +896,7 @@ static napi_value sys_getsockopt(napi_env env, napi_callback_info info) {
   void* a4;
   size_t a4_len;
   if (!sb::argPointer(env, argv[4], "getsockopt", "optlen", false, &a4, &a4_len)) return nullptr;
-  if (a4_len < 4) return sb::throwRangeError(env, "getsockopt", "optlen", "must hold 4 bytes");
+  if (a4 != nullptr && a4_len < 4) return sb::throwRangeError(env, "getsockopt", "optlen", "must hold 4 bytes");
   long r = syscall(5054, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
   if (r == -1) r = -errno;
   return sb::number(env, r);
@@ -1500,7 +1499,7 @@ static napi_value sys_pipe2(napi_env env, napi_callback_info info) {
   if (!sb::argPointer(env, argv[0], "pipe2", "fildes", false, &a0, &a0_len)) return nullptr;
   int64_t a1;
   if (!sb::argInt(env, argv[1], "pipe2", "flags", -2147483648LL, 2147483647LL, &a1)) return nullptr;
-  if (a0_len < 8) return sb::throwRangeError(env, "pipe2", "fildes", "must hold 8 bytes");
+  if (a0 != nullptr && a0_len < 8) return sb::throwRangeError(env, "pipe2", "fildes", "must hold 8 bytes");
   long r = syscall(5287, (long)a0, (long)a1);
   if (r == -1) r = -errno;
   return sb::number(env, r);
@@ -1875,7 +1874,7 @@ static napi_value sys_recvfrom(napi_env env, napi_callback_info info) {
   size_t a5_len;
   if (!sb::argPointer(env, argv[5], "recvfrom", "addr_len", false, &a5, &a5_len)) return nullptr;
   if ((uint64_t)a2 > a1_len) return sb::throwRangeError(env, "recvfrom", "size", "exceeds the byteLength of 'ubuf'");
-  if (a5_len < 4) return sb::throwRangeError(env, "recvfrom", "addr_len", "must hold 4 bytes");
+  if (a5 != nullptr && a5_len < 4) return sb::throwRangeError(env, "recvfrom", "addr_len", "must hold 4 bytes");
   long r = syscall(5044, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5);
   if (r == -1) r = -errno;
   return sb::number(env, r);
@@ -1900,7 +1899,7 @@ static napi_value sys_recvfrom_async(napi_env env, napi_callback_info info) {
   size_t a5_len;
   if (!sb::argPointer(env, argv[5], "recvfrom", "addr_len", false, &a5, &a5_len)) return nullptr;
   if ((uint64_t)a2 > a1_len) return sb::throwRangeError(env, "recvfrom", "size", "exceeds the byteLength of 'ubuf'");
-  if (a5_len < 4) return sb::throwRangeError(env, "recvfrom", "addr_len", "must hold 4 bytes");
+  if (a5 != nullptr && a5_len < 4) return sb::throwRangeError(env, "recvfrom", "addr_len", "must hold 4 bytes");
   auto* w = new sb::SyscallWorker(env, 5044, false);
   w->keep(argv[1]);
   w->keep(argv[4]);
@@ -2436,7 +2435,7 @@ static napi_value sys_socketpair(napi_env env, napi_callback_info info) {
   void* a3;
   size_t a3_len;
   if (!sb::argPointer(env, argv[3], "socketpair", "usockvec", false, &a3, &a3_len)) return nullptr;
-  if (a3_len < 8) return sb::throwRangeError(env, "socketpair", "usockvec", "must hold 8 bytes");
+  if (a3 != nullptr && a3_len < 8) return sb::throwRangeError(env, "socketpair", "usockvec", "must hold 8 bytes");
   long r = syscall(5052, (long)a0, (long)a1, (long)a2, (long)a3);
   if (r == -1) r = -errno;
   return sb::number(env, r);

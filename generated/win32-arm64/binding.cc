@@ -138,7 +138,7 @@ void release_VirtualFree(void* addr, size_t len) {
 }
 
 // RegCloseKey: ADVAPI32.dll, WINAPI, spec specs/win32/functions/advapi32.json:6
-napi_value fn_RegCloseKey(napi_env env, napi_callback_info info) {
+static napi_value fn_RegCloseKey(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -151,7 +151,7 @@ napi_value fn_RegCloseKey(napi_env env, napi_callback_info info) {
 }
 
 // RegCreateKeyExW: ADVAPI32.dll, WINAPI, spec specs/win32/functions/advapi32.json:16
-napi_value fn_RegCreateKeyExW(napi_env env, napi_callback_info info) {
+static napi_value fn_RegCreateKeyExW(napi_env env, napi_callback_info info) {
   size_t argc = 8;
   napi_value argv[8];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -185,7 +185,7 @@ napi_value fn_RegCreateKeyExW(napi_env env, napi_callback_info info) {
 }
 
 // RegDeleteKeyW: ADVAPI32.dll, WINAPI, spec specs/win32/functions/advapi32.json:37
-napi_value fn_RegDeleteKeyW(napi_env env, napi_callback_info info) {
+static napi_value fn_RegDeleteKeyW(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -200,7 +200,7 @@ napi_value fn_RegDeleteKeyW(napi_env env, napi_callback_info info) {
 }
 
 // RegOpenKeyExW: ADVAPI32.dll, WINAPI, spec specs/win32/functions/advapi32.json:48
-napi_value fn_RegOpenKeyExW(napi_env env, napi_callback_info info) {
+static napi_value fn_RegOpenKeyExW(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -224,7 +224,7 @@ napi_value fn_RegOpenKeyExW(napi_env env, napi_callback_info info) {
 }
 
 // RegQueryValueExW: ADVAPI32.dll, WINAPI, spec specs/win32/functions/advapi32.json:65
-napi_value fn_RegQueryValueExW(napi_env env, napi_callback_info info) {
+static napi_value fn_RegQueryValueExW(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -252,7 +252,7 @@ napi_value fn_RegQueryValueExW(napi_env env, napi_callback_info info) {
 }
 
 // RegSetValueExW: ADVAPI32.dll, WINAPI, spec specs/win32/functions/advapi32.json:83
-napi_value fn_RegSetValueExW(napi_env env, napi_callback_info info) {
+static napi_value fn_RegSetValueExW(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -275,7 +275,7 @@ napi_value fn_RegSetValueExW(napi_env env, napi_callback_info info) {
 }
 
 // CloseHandle: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:6
-napi_value fn_CloseHandle(napi_env env, napi_callback_info info) {
+static napi_value fn_CloseHandle(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -290,7 +290,7 @@ napi_value fn_CloseHandle(napi_env env, napi_callback_info info) {
 }
 
 // CreateDirectoryW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:16
-napi_value fn_CreateDirectoryW(napi_env env, napi_callback_info info) {
+static napi_value fn_CreateDirectoryW(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -309,7 +309,7 @@ napi_value fn_CreateDirectoryW(napi_env env, napi_callback_info info) {
 }
 
 // CreateEventW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:30
-napi_value fn_CreateEventW(napi_env env, napi_callback_info info) {
+static napi_value fn_CreateEventW(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -332,7 +332,7 @@ napi_value fn_CreateEventW(napi_env env, napi_callback_info info) {
 }
 
 // CreateFileW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:46
-napi_value fn_CreateFileW(napi_env env, napi_callback_info info) {
+static napi_value fn_CreateFileW(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value argv[7];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -362,7 +362,7 @@ napi_value fn_CreateFileW(napi_env env, napi_callback_info info) {
 }
 
 // DeleteFileW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:65
-napi_value fn_DeleteFileW(napi_env env, napi_callback_info info) {
+static napi_value fn_DeleteFileW(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -377,7 +377,7 @@ napi_value fn_DeleteFileW(napi_env env, napi_callback_info info) {
 }
 
 // FindClose: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:76
-napi_value fn_FindClose(napi_env env, napi_callback_info info) {
+static napi_value fn_FindClose(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -392,7 +392,7 @@ napi_value fn_FindClose(napi_env env, napi_callback_info info) {
 }
 
 // FindFirstFileW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:86
-napi_value fn_FindFirstFileW(napi_env env, napi_callback_info info) {
+static napi_value fn_FindFirstFileW(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -412,7 +412,7 @@ napi_value fn_FindFirstFileW(napi_env env, napi_callback_info info) {
 }
 
 // FindNextFileW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:100
-napi_value fn_FindNextFileW(napi_env env, napi_callback_info info) {
+static napi_value fn_FindNextFileW(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -432,7 +432,7 @@ napi_value fn_FindNextFileW(napi_env env, napi_callback_info info) {
 }
 
 // FlushFileBuffers: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:114
-napi_value fn_FlushFileBuffers(napi_env env, napi_callback_info info) {
+static napi_value fn_FlushFileBuffers(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -447,7 +447,7 @@ napi_value fn_FlushFileBuffers(napi_env env, napi_callback_info info) {
 }
 
 // FormatMessageW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:124
-napi_value fn_FormatMessageW(napi_env env, napi_callback_info info) {
+static napi_value fn_FormatMessageW(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -475,7 +475,7 @@ napi_value fn_FormatMessageW(napi_env env, napi_callback_info info) {
 }
 
 // GetComputerNameExW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:143
-napi_value fn_GetComputerNameExW(napi_env env, napi_callback_info info) {
+static napi_value fn_GetComputerNameExW(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -499,7 +499,7 @@ napi_value fn_GetComputerNameExW(napi_env env, napi_callback_info info) {
 }
 
 // GetCurrentProcessId: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:158
-napi_value fn_GetCurrentProcessId(napi_env env, napi_callback_info info) {
+static napi_value fn_GetCurrentProcessId(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -510,7 +510,7 @@ napi_value fn_GetCurrentProcessId(napi_env env, napi_callback_info info) {
 }
 
 // GetCurrentThreadId: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:168
-napi_value fn_GetCurrentThreadId(napi_env env, napi_callback_info info) {
+static napi_value fn_GetCurrentThreadId(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -521,7 +521,7 @@ napi_value fn_GetCurrentThreadId(napi_env env, napi_callback_info info) {
 }
 
 // GetEnvironmentVariableW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:178
-napi_value fn_GetEnvironmentVariableW(napi_env env, napi_callback_info info) {
+static napi_value fn_GetEnvironmentVariableW(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -543,7 +543,7 @@ napi_value fn_GetEnvironmentVariableW(napi_env env, napi_callback_info info) {
 }
 
 // GetExitCodeProcess: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:193
-napi_value fn_GetExitCodeProcess(napi_env env, napi_callback_info info) {
+static napi_value fn_GetExitCodeProcess(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -563,7 +563,7 @@ napi_value fn_GetExitCodeProcess(napi_env env, napi_callback_info info) {
 }
 
 // GetFileAttributesExW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:203
-napi_value fn_GetFileAttributesExW(napi_env env, napi_callback_info info) {
+static napi_value fn_GetFileAttributesExW(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -585,7 +585,7 @@ napi_value fn_GetFileAttributesExW(napi_env env, napi_callback_info info) {
 }
 
 // GetFileSizeEx: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:218
-napi_value fn_GetFileSizeEx(napi_env env, napi_callback_info info) {
+static napi_value fn_GetFileSizeEx(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -605,7 +605,7 @@ napi_value fn_GetFileSizeEx(napi_env env, napi_callback_info info) {
 }
 
 // GetFinalPathNameByHandleW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:228
-napi_value fn_GetFinalPathNameByHandleW(napi_env env, napi_callback_info info) {
+static napi_value fn_GetFinalPathNameByHandleW(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -628,7 +628,7 @@ napi_value fn_GetFinalPathNameByHandleW(napi_env env, napi_callback_info info) {
 }
 
 // GetLastError: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:244
-napi_value fn_GetLastError(napi_env env, napi_callback_info info) {
+static napi_value fn_GetLastError(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -639,7 +639,7 @@ napi_value fn_GetLastError(napi_env env, napi_callback_info info) {
 }
 
 // GetProcessTimes: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:254
-napi_value fn_GetProcessTimes(napi_env env, napi_callback_info info) {
+static napi_value fn_GetProcessTimes(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -674,7 +674,7 @@ napi_value fn_GetProcessTimes(napi_env env, napi_callback_info info) {
 }
 
 // GetSystemInfo: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:270
-napi_value fn_GetSystemInfo(napi_env env, napi_callback_info info) {
+static napi_value fn_GetSystemInfo(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -690,7 +690,7 @@ napi_value fn_GetSystemInfo(napi_env env, napi_callback_info info) {
 }
 
 // GetSystemTimeAsFileTime: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:280
-napi_value fn_GetSystemTimeAsFileTime(napi_env env, napi_callback_info info) {
+static napi_value fn_GetSystemTimeAsFileTime(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -706,7 +706,7 @@ napi_value fn_GetSystemTimeAsFileTime(napi_env env, napi_callback_info info) {
 }
 
 // GetTickCount64: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:290
-napi_value fn_GetTickCount64(napi_env env, napi_callback_info info) {
+static napi_value fn_GetTickCount64(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -717,7 +717,7 @@ napi_value fn_GetTickCount64(napi_env env, napi_callback_info info) {
 }
 
 // GetVersionExW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:300
-napi_value fn_GetVersionExW(napi_env env, napi_callback_info info) {
+static napi_value fn_GetVersionExW(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -735,7 +735,7 @@ napi_value fn_GetVersionExW(napi_env env, napi_callback_info info) {
 }
 
 // GlobalMemoryStatusEx: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:312
-napi_value fn_GlobalMemoryStatusEx(napi_env env, napi_callback_info info) {
+static napi_value fn_GlobalMemoryStatusEx(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -753,7 +753,7 @@ napi_value fn_GlobalMemoryStatusEx(napi_env env, napi_callback_info info) {
 }
 
 // MoveFileExW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:322
-napi_value fn_MoveFileExW(napi_env env, napi_callback_info info) {
+static napi_value fn_MoveFileExW(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -772,7 +772,7 @@ napi_value fn_MoveFileExW(napi_env env, napi_callback_info info) {
 }
 
 // OpenProcess: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:337
-napi_value fn_OpenProcess(napi_env env, napi_callback_info info) {
+static napi_value fn_OpenProcess(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -791,7 +791,7 @@ napi_value fn_OpenProcess(napi_env env, napi_callback_info info) {
 }
 
 // QueryPerformanceCounter: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:351
-napi_value fn_QueryPerformanceCounter(napi_env env, napi_callback_info info) {
+static napi_value fn_QueryPerformanceCounter(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -809,7 +809,7 @@ napi_value fn_QueryPerformanceCounter(napi_env env, napi_callback_info info) {
 }
 
 // QueryPerformanceFrequency: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:361
-napi_value fn_QueryPerformanceFrequency(napi_env env, napi_callback_info info) {
+static napi_value fn_QueryPerformanceFrequency(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -827,7 +827,7 @@ napi_value fn_QueryPerformanceFrequency(napi_env env, napi_callback_info info) {
 }
 
 // ReadFile: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:371
-napi_value fn_ReadFile(napi_env env, napi_callback_info info) {
+static napi_value fn_ReadFile(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -856,7 +856,7 @@ napi_value fn_ReadFile(napi_env env, napi_callback_info info) {
 }
 
 // ResetEvent: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:387
-napi_value fn_ResetEvent(napi_env env, napi_callback_info info) {
+static napi_value fn_ResetEvent(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -871,7 +871,7 @@ napi_value fn_ResetEvent(napi_env env, napi_callback_info info) {
 }
 
 // SetEnvironmentVariableW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:397
-napi_value fn_SetEnvironmentVariableW(napi_env env, napi_callback_info info) {
+static napi_value fn_SetEnvironmentVariableW(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -888,7 +888,7 @@ napi_value fn_SetEnvironmentVariableW(napi_env env, napi_callback_info info) {
 }
 
 // SetEvent: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:411
-napi_value fn_SetEvent(napi_env env, napi_callback_info info) {
+static napi_value fn_SetEvent(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -903,7 +903,7 @@ napi_value fn_SetEvent(napi_env env, napi_callback_info info) {
 }
 
 // SetFilePointerEx: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:421
-napi_value fn_SetFilePointerEx(napi_env env, napi_callback_info info) {
+static napi_value fn_SetFilePointerEx(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -931,7 +931,7 @@ napi_value fn_SetFilePointerEx(napi_env env, napi_callback_info info) {
 }
 
 // SetLastError: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:436
-napi_value fn_SetLastError(napi_env env, napi_callback_info info) {
+static napi_value fn_SetLastError(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -946,7 +946,7 @@ napi_value fn_SetLastError(napi_env env, napi_callback_info info) {
 }
 
 // VirtualAlloc: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:446
-napi_value fn_VirtualAlloc(napi_env env, napi_callback_info info) {
+static napi_value fn_VirtualAlloc(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -967,7 +967,7 @@ napi_value fn_VirtualAlloc(napi_env env, napi_callback_info info) {
 }
 
 // VirtualFree: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:461
-napi_value fn_VirtualFree(napi_env env, napi_callback_info info) {
+static napi_value fn_VirtualFree(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -989,7 +989,7 @@ napi_value fn_VirtualFree(napi_env env, napi_callback_info info) {
 }
 
 // VirtualProtect: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:475
-napi_value fn_VirtualProtect(napi_env env, napi_callback_info info) {
+static napi_value fn_VirtualProtect(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -1017,7 +1017,7 @@ napi_value fn_VirtualProtect(napi_env env, napi_callback_info info) {
 }
 
 // VirtualQuery: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:490
-napi_value fn_VirtualQuery(napi_env env, napi_callback_info info) {
+static napi_value fn_VirtualQuery(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -1038,7 +1038,7 @@ napi_value fn_VirtualQuery(napi_env env, napi_callback_info info) {
 }
 
 // WaitForMultipleObjects: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:504
-napi_value fn_WaitForMultipleObjects(napi_env env, napi_callback_info info) {
+static napi_value fn_WaitForMultipleObjects(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -1061,7 +1061,7 @@ napi_value fn_WaitForMultipleObjects(napi_env env, napi_callback_info info) {
 }
 
 // WaitForSingleObject: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:519
-napi_value fn_WaitForSingleObject(napi_env env, napi_callback_info info) {
+static napi_value fn_WaitForSingleObject(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -1078,7 +1078,7 @@ napi_value fn_WaitForSingleObject(napi_env env, napi_callback_info info) {
 }
 
 // WriteFile: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:529
-napi_value fn_WriteFile(napi_env env, napi_callback_info info) {
+static napi_value fn_WriteFile(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -1107,7 +1107,7 @@ napi_value fn_WriteFile(napi_env env, napi_callback_info info) {
 }
 
 // NtQuerySystemInformation: ntdll.dll, WINAPI, spec specs/win32/functions/ntdll.json:6
-napi_value fn_NtQuerySystemInformation(napi_env env, napi_callback_info info) {
+static napi_value fn_NtQuerySystemInformation(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -1131,7 +1131,7 @@ napi_value fn_NtQuerySystemInformation(napi_env env, napi_callback_info info) {
 }
 
 // RtlGetVersion: ntdll.dll, WINAPI, spec specs/win32/functions/ntdll.json:20
-napi_value fn_RtlGetVersion(napi_env env, napi_callback_info info) {
+static napi_value fn_RtlGetVersion(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -1147,7 +1147,7 @@ napi_value fn_RtlGetVersion(napi_env env, napi_callback_info info) {
 }
 
 // RtlNtStatusToDosError: ntdll.dll, WINAPI, spec specs/win32/functions/ntdll.json:33
-napi_value fn_RtlNtStatusToDosError(napi_env env, napi_callback_info info) {
+static napi_value fn_RtlNtStatusToDosError(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);

@@ -1,184 +1,93 @@
 /**
- * Emits binding.cc for a Linux target: builds a view of each syscall's native
- * arguments (how each JS value becomes a syscall register) and renders
- * templates/linux/binding.cc.hbs. All C++ text lives in the templates.
+ * The one C++ writer: renders templates/cpp/binding.cc.hbs from a binding
+ * view. Each platform's view builder (cpp-syscalls.ts, win32/cpp-functions.ts)
+ * says how each argument is converted (an `arg-*` partial), which checks run
+ * between arguments, and how the call reaches the system (an `invoke-*` and a
+ * `failure-*` partial); the function shape, the exports and the module set-up
+ * are written once here and in the template. The checks both platforms make
+ * are built by the helpers below, so their wording is one.
  */
-import type { LinuxTargetModel } from '../spec/linux-model.js';
-import { isMappingLength, nativeParams, type IntInfo, type ParamModel, type SyscallModel } from '../model/syscall.js';
-import { EmitError } from '../errors.js';
-import { formatPlace } from '../errors.js';
-import { intBounds, type ArgView } from './cpp-args.js';
+import type { ArgView } from './cpp-args.js';
 import { render } from './templates.js';
 
-
-interface CallArg {
-  sync: string;
-  async: string;
+/** One JavaScript-visible function of the binding (a callable's sync or async form). */
+export interface ModeView {
+  fnName: string;
+  jsName: string;
+  /** The partial that makes the call: invoke-syscall, invoke-syscall-async, invoke-dll. */
+  invoke: string;
 }
 
-
-/**
- * The syscall() arguments an integer takes. On a 32-bit target a 64-bit value
- * (loff_t) takes two registers, low word first on little-endian; where the ABI
- * puts such pairs in an even/odd register pair (arm EABI), a padding register
- * comes first when the pair would start on an odd one.
- */
-function registers(model: LinuxTargetModel, v: string, int: IntInfo, used: number): CallArg[] {
-  const t = model.target;
-  if (!(int.bits === 64 && t.dataModel === 'ILP32')) return [{ sync: `(long)${v}`, async: `(long)${v}` }];
-  const lo = `(long)(uint32_t)(uint64_t)${v}`;
-  const hi = `(long)(uint32_t)((uint64_t)${v} >> 32)`;
-  const pair = t.endian === 'little' ? [lo, hi] : [hi, lo];
-  const pad = t.syscallPairAlign === 'even' && used % 2 === 1 ? ['0L'] : [];
-  return [...pad, ...pair].map((x) => ({ sync: x, async: x }));
+/** What the template needs of every callable; invoke partials read the rest of their own view. */
+export interface CallableView {
+  name: string;
+  /** The line above its functions: where it comes from. */
+  comment: string;
+  argc: number;
+  argvSize: number;
+  args: ArgView[];
+  checks: string[];
+  modes: ModeView[];
+  /** The partial that reads the failure right after the call: failure-errno, failure-last-error, failure-none. */
+  failure: string;
 }
 
-function syscallView(model: LinuxTargetModel, s: SyscallModel) {
-  const natives = nativeParams(s);
-  const vars = new Map<string, string>();
-  s.params.forEach((p, i) => vars.set(p.name, `a${i}`));
-  const v = (name: string) => vars.get(name)!;
-  const args: ArgView[] = [];
-  const checks: string[] = [];
-  const callArgs: CallArg[] = [];
-  const after: string[] = [];
-  const fn = s.name;
-
-  for (const p of s.params) {
-    const k = p.kind;
-    const index = natives.indexOf(p);
-    const base = { index, name: p.name, var: v(p.name) };
-    switch (k.kind) {
-      case 'length':
-        if (isMappingLength(s, p)) {
-          // A mapping's length is not a JS argument: C++ reads it from the mapping itself.
-          const len = `(long)${v(k.of)}_m->len`;
-          callArgs.push({ sync: len, async: len });
-          break;
-        }
-        args.push({ ...base, ...intBounds(k.int, true) });
-        callArgs.push(...registers(model, base.var, k.int, callArgs.length));
-        break;
-      case 'int':
-      case 'fd':
-      case 'half':
-        args.push({ ...base, ...intBounds(k.int, true) });
-        callArgs.push(...registers(model, base.var, k.int, callArgs.length));
-        break;
-      case 'string':
-        args.push({ ...base, partial: 'arg-string', nullable: k.optional });
-        callArgs.push({ sync: `(long)${base.var}.ptr()`, async: `(long)w->own(${base.var})` });
-        break;
-      case 'buffer':
-      case 'struct':
-      case 'array':
-      case 'cell':
-      case 'lengthCell': {
-        const nullable = 'optional' in k ? k.optional : false;
-        args.push({ ...base, partial: 'arg-pointer', nullable, keep: true });
-        callArgs.push({ sync: `(long)${base.var}`, async: `(long)${base.var}` });
-        break;
-      }
-      case 'address':
-        args.push({ ...base, partial: 'arg-address', keep: true });
-        callArgs.push({ sync: base.var, async: base.var });
-        break;
-      case 'const':
-        args.push({ ...base, partial: 'arg-const', value: `${k.value}L` });
-        callArgs.push({ sync: base.var, async: base.var });
-        break;
-      case 'mapping':
-        args.push({ ...base, partial: 'arg-mapping', whole: true });
-        callArgs.push({ sync: `(long)${base.var}_m->addr`, async: `(long)${base.var}_m->addr` });
-        after.push(`if (r == 0) { sb::releaseMapping(env, ${base.var}_m, ${base.var}_ab); }`);
-        break;
-      default: {
-        const never: never = k;
-        throw new EmitError(`unhandled parameter kind ${JSON.stringify(never)}`);
-      }
-    }
-  }
-  // Cross-argument checks: a length may not exceed its buffer; a struct pointer must hold the struct.
-  for (const p of s.params) {
-    const k = p.kind;
-    const pv = v(p.name);
-    if (k.kind === 'buffer' && k.length) {
-      checks.push(
-        `if ((uint64_t)${v(k.length)} > ${pv}_len) return sb::throwRangeError(env, "${fn}", "${k.length}", "exceeds the byteLength of '${p.name}'");`,
-      );
-    }
-    if (k.kind === 'buffer' && k.dir === 'range') {
-      const len = k.length ? `(size_t)${v(k.length)}` : `${pv}_len`;
-      checks.push(
-        `if (${pv} != nullptr && !sb::withinLiveMapping(${pv}, ${len})) return sb::throwTypeError(env, "${fn}", "${p.name}", "must lie within a live mapping returned by mmap");`,
-      );
-    } else if (k.kind === 'struct') {
-      checks.push(
-        `if (${pv} != nullptr && ${pv}_len < ${k.size}) return sb::throwRangeError(env, "${fn}", "${p.name}", "must hold a struct ${k.struct.name} (${k.size} bytes)");`,
-      );
-      if (!k.optional) checks.push(`if (${pv} == nullptr) return sb::throwTypeError(env, "${fn}", "${p.name}", "must not be null");`);
-    } else if (k.kind === 'array') {
-      if (k.length) {
-        checks.push(
-          `if ((uint64_t)${v(k.length)} > ${pv}_len / ${k.elemSize}) return sb::throwRangeError(env, "${fn}", "${k.length}", "exceeds the number of ${k.struct.name} elements in '${p.name}'");`,
-        );
-      } else {
-        checks.push(
-          `if (${pv} != nullptr && ${pv}_len < ${k.count! * k.elemSize}) return sb::throwRangeError(env, "${fn}", "${p.name}", "must hold ${k.count} ${k.struct.name} elements");`,
-        );
-      }
-    } else if (k.kind === 'cell' || k.kind === 'lengthCell') {
-      const bytes = (k.cell.bits / 8) * (k.kind === 'cell' ? k.count : 1);
-      checks.push(`if (${pv}_len < ${bytes}) return sb::throwRangeError(env, "${fn}", "${p.name}", "must hold ${bytes} bytes");`);
-    }
-  }
-  if (callArgs.length > 6) throw new EmitError(`'${s.name}' needs ${callArgs.length} registers on ${model.target.name}; syscalls take at most 6`, s.place);
-  const argc = natives.length;
-  const modes = [{ fnName: `sys_${s.name}`, jsName: s.name, async: false }];
-  if (s.blocking) modes.push({ fnName: `sys_${s.name}_async`, jsName: `${s.name}_async`, async: true });
-  if (s.blocking && s.returns.kind === 'mapping') throw new EmitError(`'${s.name}' cannot be blocking and return a mapping`, s.place);
-
-  let syncReturn: string;
-  if (s.returns.kind === 'mapping') {
-    const len = v(s.returns.length);
-    syncReturn = [
-      `  if (r < 0) return sb::number(env, r);`,
-      // The release function: the target's munmap, for memory JS dropped without calling it.
-      `  return sb::newMapping(env, (void*)r, (size_t)${len}, [](void* a, size_t n) { syscall(${s.returns.releaseNr}L, (long)a, (long)n); });`,
-    ].join('\n');
-  } else {
-    const conv = s.returns.kind === 'bigint' ? 'bigint' : 'number';
-    syncReturn = [...after.map((a) => `  ${a}`), `  return sb::${conv}(env, r);`].join('\n');
-  }
-  return {
-    name: s.name,
-    nr: s.invoke.nr,
-    entry: s.invoke.entry,
-    place: formatPlace(s.place),
-    argc,
-    argvSize: Math.max(argc, 1),
-    args,
-    checks,
-    callArgs,
-    modes,
-    bigintResult: s.returns.kind === 'bigint',
-    syncReturn,
-  };
+export interface BindingView<C extends CallableView> {
+  banner: string;
+  target: string;
+  /** The header comment's lines. */
+  intro: string[];
+  /** The compiler's platform macro (__linux__, _WIN32) and a condition true only for this target. */
+  platformMacro: string;
+  archCheck: string;
+  includes: string[];
+  /** platform-<platform>-preamble and -helpers: what goes before and after the calls. */
+  preamble: string;
+  helpers: string;
+  callables: C[];
+  /** Functions the binding exports besides the callables' (internal helpers, lastError). */
+  extraExports: { jsName: string; fnName: string }[];
 }
 
-export function emitCppBinding(model: LinuxTargetModel, banner: string): string {
-  return render('linux/binding.cc.hbs', {
-    banner,
-    target: model.target.name,
-    archCheck: archMacroCheck(model),
-    syscalls: model.syscalls.map((s) => syscallView(model, s)),
-  });
+/** `extra`: what the platform's preamble partial reads besides the callables (Win32's DLLs). */
+export function emitCppBinding<C extends CallableView>(view: BindingView<C>, extra: object = {}): string {
+  const exports = [...view.callables.flatMap((c) => c.modes.map(({ jsName, fnName }) => ({ jsName, fnName }))), ...view.extraExports];
+  return render('cpp/binding.cc.hbs', { ...extra, ...view, exports });
 }
 
-/** A preprocessor condition that holds only when compiling for the model's target. */
-function archMacroCheck(model: LinuxTargetModel): string {
-  const t = model.target;
-  const size = t.dataModel === 'ILP32' ? 4 : 8;
-  const order = t.endian === 'big' ? '__ORDER_BIG_ENDIAN__' : '__ORDER_LITTLE_ENDIAN__';
+/** A preprocessor condition that holds only when compiling for a target of this pointer size and byte order. */
+export function archMacroCheck(dataModel: string, endian: 'little' | 'big'): string {
+  const size = dataModel === 'ILP32' ? 4 : 8;
+  const order = endian === 'big' ? '__ORDER_BIG_ENDIAN__' : '__ORDER_LITTLE_ENDIAN__';
   return `__SIZEOF_POINTER__ == ${size} && __BYTE_ORDER__ == ${order}`;
+}
+
+/** Builds the C++ statements that reject an argument, naming the function and the argument. */
+export class ArgChecks {
+  readonly lines: string[] = [];
+  constructor(private readonly fn: string) {}
+
+  rangeError(arg: string, what: string): string {
+    return `return sb::throwRangeError(env, ${cString(this.fn)}, ${cString(arg)}, ${cString(what)});`;
+  }
+
+  typeError(arg: string, what: string): string {
+    return `return sb::throwTypeError(env, ${cString(this.fn)}, ${cString(arg)}, ${cString(what)});`;
+  }
+
+  /** `if (cond) throw RangeError(arg: what)`. */
+  range(cond: string, arg: string, what: string): void {
+    this.lines.push(`if (${cond}) ${this.rangeError(arg, what)}`);
+  }
+
+  /** A pointer argument that must hold `bytes` (when given) and, unless optional, must be given. */
+  holds(v: string, name: string, bytes: number, what: string, optional: boolean): void {
+    this.lines.push(`if (${v} != nullptr && ${v}_len < ${bytes}) ${this.rangeError(name, what)}`);
+    if (!optional) this.lines.push(`if (${v} == nullptr) ${this.typeError(name, 'must not be null')}`);
+  }
+}
+
+/** A C++ string literal of plain ASCII text. */
+function cString(s: string): string {
+  return JSON.stringify(s);
 }

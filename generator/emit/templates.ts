@@ -1,6 +1,6 @@
 /**
- * Handlebars set-up: one isolated instance with the project's partials
- * (templates/cpp/args/*.hbs, templates/cpp/shared/*.hbs) registered by file name.
+ * Handlebars set-up: one isolated instance with the project's C++ partials
+ * (templates/cpp/<folder>/*.hbs) registered as `<folder>-<file name>`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,9 +14,10 @@ let instance: typeof Handlebars | undefined;
 function handlebars(): typeof Handlebars {
   if (instance) return instance;
   const hb = Handlebars.create();
-  // templates/cpp/args/<kind>.hbs: how one argument kind is converted, as partial `arg-<kind>`;
-  // templates/cpp/shared/<name>.hbs: C++ both platforms' runtimes include, as partial `shared-<name>`.
-  for (const [folder, prefix] of [['args', 'arg'], ['shared', 'shared']] as const) {
+  // args/<kind>: how one argument kind is converted (`arg-<kind>`); shared/<name>: C++ the runtime
+  // header includes; invoke/<via>: how a call reaches the system; failure/<capture>: what is read
+  // right after it; platform/<platform>-<part>: what one platform's binding.cc adds around the calls.
+  for (const [folder, prefix] of [['args', 'arg'], ['shared', 'shared'], ['invoke', 'invoke'], ['failure', 'failure'], ['platform', 'platform']] as const) {
     const dir = join(TEMPLATES_DIR, 'cpp', folder);
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.hbs')).sort()) {
       hb.registerPartial(`${prefix}-${f.replace(/\.hbs$/, '')}`, readFileSync(join(dir, f), 'utf8'));

@@ -3,7 +3,7 @@
  * the TypeScript API) from its model.
  */
 import { linuxAuditProgram, renderAuditC } from '../emit/audit-c.js';
-import { emitCppBinding } from '../emit/cpp-binding.js';
+import { emitLinuxBinding } from '../emit/cpp-syscalls.js';
 import { emitSmokeC } from '../emit/smoke-c.js';
 import type { TargetExports } from '../emit/ts-host-index.js';
 import { emitTsApi } from '../emit/ts-api.js';
@@ -31,7 +31,7 @@ export function renderLinuxTarget(root: string, target: Target, specs: LinuxSpec
     inputs: model.inputs,
     write: (banner) => ({
       c: [
-        ['binding.cc', emitCppBinding(model, banner)],
+        ['binding.cc', emitLinuxBinding(model, banner)],
         ['audit.c', renderAuditC(linuxAuditProgram(specs, model), banner)],
         ['smoke.c', emitSmokeC(specs, model, banner)],
       ],

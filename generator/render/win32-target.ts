@@ -13,7 +13,7 @@ import { buildWin32Model } from '../spec/win32-model.js';
 import { loadWin32Specs, type Win32Specs } from '../spec/win32-specs.js';
 import { renderAuditC } from '../emit/audit-c.js';
 import { win32AuditProgram } from '../emit/win32/audit-c.js';
-import { emitWin32Binding } from '../emit/win32/cpp-binding.js';
+import { emitWin32Binding } from '../emit/win32/cpp-functions.js';
 import { emitWin32Smoke } from '../emit/win32/smoke.js';
 import { emitWin32TsApi } from '../emit/win32/ts-api.js';
 import { assembleTarget, type RenderedTarget } from './rendered.js';

@@ -60,7 +60,7 @@ for (const name of ['win32-x64', 'win32-ia32']) {
       expect(misnamed.output).toContain('SetFilePointerExX');
       if (target.dataModel !== 'ILP32') return;
       // x86 only: the import's name says cdecl or stdcall, and how many bytes of arguments.
-      const cdecl = await link(wrong(() => ({ callingConvention: 'cdecl' })), 'kernel32');
+      const cdecl = await link(wrong((f) => ({ invoke: { ...f.invoke, callingConvention: 'cdecl' } })), 'kernel32');
       expect(cdecl.ok).toBe(false);
       expect(cdecl.output).toContain('SetFilePointerEx');
       const split = await link(wrong((f) => ({ params: f.params.map((p) => (p.name === 'liDistanceToMove' ? { ...p, cType: 'int32_t', kind: { kind: 'int', type: { kind: 'int', int: { bits: 32, signed: true }, name: 'Int32' }, optional: false } } : p)) })), 'kernel32');

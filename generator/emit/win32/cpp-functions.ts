@@ -1,40 +1,32 @@
 /**
- * Emits binding.cc for a Windows target: builds a view of each function (how
- * each JavaScript value becomes a C argument, the checks between arguments,
- * the call, what happens after it) and renders templates/win32/binding.cc.hbs,
- * which includes the shared C++ runtime. All C++ text lives in the templates, but
- * for the one-line checks and conversions assembled here.
+ * The Windows view of binding.cc: how each JavaScript value becomes a C
+ * argument of a function called through its DLL export, the checks between
+ * arguments, what happens after the call, and the DLLs, pointer types and
+ * release functions before the calls. Rendered by the one C++ writer
+ * (cpp-binding.ts).
  */
 import { EmitError, formatPlace } from '../../errors.js';
 import { byValueRecords, jsParams, pointerType, type Win32Function, type Win32Param, type Win32TargetModel, type WinType } from '../../model/win32.js';
 import type { IntInfo } from '../../model/syscall.js';
 import { intCType } from '../../spec/win32-functions.js';
 import { intBounds, type ArgView } from '../cpp-args.js';
-import { render } from '../templates.js';
+import { ArgChecks, archMacroCheck, emitCppBinding, type CallableView } from '../cpp-binding.js';
 
 
 const dllVar = (module: string) => `dll_${module}`;
 
 
-/** A C++ string literal of plain ASCII text. */
-function cString(s: string): string {
-  return JSON.stringify(s);
-}
-
-function functionView(f: Win32Function, model: Win32TargetModel) {
+function functionView(f: Win32Function, model: Win32TargetModel): FunctionView {
   const js = jsParams(f);
   const vars = new Map(f.params.map((p, i) => [p.name, `a${i}`]));
   const v = (name: string) => vars.get(name)!;
   const param = (name: string) => f.params.find((p) => p.name === name)!;
   const args: ArgView[] = [];
   // Each argument's own checks first, then those between arguments (which may read a cell).
-  const checks: string[] = [];
-  const crossChecks: string[] = [];
+  const checks = new ArgChecks(f.name);
+  const crossChecks = new ArgChecks(f.name);
   const callArgs: string[] = [];
   const after: string[] = [];
-  const fn = f.name;
-  const range = (arg: string, what: string) => `return sb::throwRangeError(env, ${cString(fn)}, ${cString(arg)}, ${cString(what)});`;
-  const typeErr = (arg: string, what: string) => `return sb::throwTypeError(env, ${cString(fn)}, ${cString(arg)}, ${cString(what)});`;
 
   for (const p of f.params) {
     const k = p.kind;
@@ -53,27 +45,27 @@ function functionView(f: Win32Function, model: Win32TargetModel) {
             required ? `(${base.var} & ${hex(required)}) != ${hex(required)}` : '',
             forbidden ? `(${base.var} & ${hex(forbidden)}) != 0` : '',
           ].filter(Boolean);
-          checks.push(`if (${bad.join(' || ')}) ${range(p.name, text)}`);
+          checks.range(bad.join(' || '), p.name, text);
         }
         if (k.kind === 'int' && k.values) {
-          checks.push(`if (${k.values.values.map((x) => `${base.var} != ${x}ULL`).join(' && ')}) ${range(p.name, k.values.text)}`);
+          checks.range(k.values.values.map((x) => `${base.var} != ${x}ULL`).join(' && '), p.name, k.values.text);
         }
         break;
       }
       case 'float':
-        args.push({ ...base, partial: 'w-double' });
+        args.push({ ...base, partial: 'arg-double' });
         callArgs.push(`(${p.cType})${base.var}`);
         break;
       case 'bool':
-        args.push({ ...base, partial: 'w-bool' });
+        args.push({ ...base, partial: 'arg-bool' });
         callArgs.push(`(${p.cType})${base.var}`);
         break;
       case 'handle':
-        args.push({ ...base, partial: 'w-handle', nullable: k.optional });
+        args.push({ ...base, partial: 'arg-handle', nullable: k.optional });
         callArgs.push(`(void*)${base.var}`);
         break;
       case 'string':
-        args.push({ ...base, partial: 'w-string', nullable: k.optional });
+        args.push({ ...base, partial: 'arg-wstring', nullable: k.optional });
         callArgs.push(`${base.var}.ptr()`);
         break;
       case 'buffer':
@@ -87,17 +79,16 @@ function functionView(f: Win32Function, model: Win32TargetModel) {
           const lenParam = param(len);
           const lenValue = lenParam.kind.kind === 'lengthCell' ? `(uint64_t)*(${intCType(lenParam.kind.elem)}*)${v(len)}` : `(uint64_t)${v(len)}`;
           const unit = elemSize === 1 ? 'bytes' : `${elemSize}-byte elements`;
-          crossChecks.push(`if (${lenValue} > ${base.var}_len / ${elemSize}) ${range(len, `exceeds the size of '${p.name}' (in ${unit})`)}`);
+          crossChecks.range(`${lenValue} > ${base.var}_len / ${elemSize}`, len, `exceeds the size of '${p.name}' (in ${unit})`);
         }
         break;
       }
       case 'struct': {
         const size = k.record.layout.size;
         pointerArg(k.optional);
-        checks.push(`if (${base.var} != nullptr && ${base.var}_len < ${size}) ${range(p.name, `must hold a ${k.record.name} (${size} bytes)`)}`);
-        if (!k.optional) checks.push(`if (${base.var} == nullptr) ${typeErr(p.name, 'must not be null')}`);
+        checks.holds(base.var, p.name, size, `must hold a ${k.record.name} (${size} bytes)`, k.optional);
         if (k.byValue) {
-          checks.push(`sbv_${k.record.name} ${base.var}_value;`, `memcpy(&${base.var}_value, ${base.var}, sizeof ${base.var}_value);`);
+          checks.lines.push(`sbv_${k.record.name} ${base.var}_value;`, `memcpy(&${base.var}_value, ${base.var}, sizeof ${base.var}_value);`);
           callArgs.push(`${base.var}_value`);
         } else callArgs.push(`${base.var}`);
         break;
@@ -107,8 +98,7 @@ function functionView(f: Win32Function, model: Win32TargetModel) {
         const bytes = k.kind === 'cell' && k.elem.kind === 'handle' ? (model.abi.dataModel === 'ILP32' ? 4 : 8) : k.elem.int.bits / 8;
         const optional = k.kind === 'cell' && k.optional;
         pointerArg(optional);
-        checks.push(`if (${base.var} != nullptr && ${base.var}_len < ${bytes}) ${range(p.name, `must hold ${bytes} bytes`)}`);
-        if (!optional) checks.push(`if (${base.var} == nullptr) ${typeErr(p.name, 'must not be null')}`);
+        checks.holds(base.var, p.name, bytes, `must hold ${bytes} bytes`, optional);
         callArgs.push(base.var);
         break;
       }
@@ -121,7 +111,7 @@ function functionView(f: Win32Function, model: Win32TargetModel) {
       case 'mapping': {
         args.push({ ...base, partial: 'arg-mapping', whole: k.release });
         callArgs.push(base.var);
-        if (k.length) crossChecks.push(`if ((uint64_t)${v(k.length)} > ${base.var}_len) ${range(k.length, `exceeds the size of '${p.name}'`)}`);
+        if (k.length) crossChecks.range(`(uint64_t)${v(k.length)} > ${base.var}_len`, k.length, `exceeds the size of '${p.name}'`);
         if (k.release) after.push(`if (${successTest(f)}) sb::releaseMapping(env, ${base.var}_m, ${base.var}_ab);`);
         break;
       }
@@ -131,8 +121,10 @@ function functionView(f: Win32Function, model: Win32TargetModel) {
       }
     }
   }
+  const pointer = pointerType(f);
   return {
-    ...pointerType(f),
+    ...pointer,
+    comment: `${f.name}: ${f.invoke.dll}, ${pointer.cc}, spec ${formatPlace(f.place)}`,
     dll: f.invoke.dll,
     dllVar: dllVar(f.invoke.module),
     place: formatPlace(f.place),
@@ -141,13 +133,30 @@ function functionView(f: Win32Function, model: Win32TargetModel) {
     argc: js.length,
     argvSize: Math.max(js.length, 1),
     args,
-    checks: [...checks, ...crossChecks],
+    checks: [...checks.lines, ...crossChecks.lines],
+    modes: [{ fnName: `fn_${f.name}`, jsName: f.name, invoke: 'invoke-dll' }],
     callArgs: callArgs.join(', '),
-    setLastError: f.invoke.setLastError,
     clearLastError: f.invoke.clearLastError,
+    failure: f.invoke.setLastError ? 'failure-last-error' : 'failure-none',
     after,
     returnValue: returnValue(f),
   };
+}
+
+/** What platform-win32-preamble and invoke-dll read besides the common view. */
+interface FunctionView extends CallableView {
+  returnCType: string;
+  cc: string;
+  paramTypes: string;
+  dll: string;
+  dllVar: string;
+  place: string;
+  returnsVoid: boolean;
+  releaser: { of: string; args: string } | undefined;
+  callArgs: string;
+  clearLastError: boolean;
+  after: string[];
+  returnValue: string;
 }
 
 /** C++ that is true when the call succeeded (after which a released mapping is gone). */
@@ -209,19 +218,31 @@ function intResult(t: WinType & { kind: 'int' }): string {
   return 'sb::number(env, (double)r)';
 }
 
-/** A preprocessor condition that holds only when compiling for the model's target. */
-function archMacroCheck(model: Win32TargetModel): string {
-  const size = model.target.dataModel === 'ILP32' ? 4 : 8;
-  return `__SIZEOF_POINTER__ == ${size} && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__`;
-}
-
 export function emitWin32Binding(model: Win32TargetModel, banner: string): string {
-  return render('win32/binding.cc.hbs', {
+  return emitCppBinding({
     banner,
     target: model.target.name,
-    archCheck: archMacroCheck(model),
+    intro: [
+      `Node-API binding for ${model.target.name}: one function per Win32 API function. Each`,
+      'converts its arguments (a TypeError or RangeError naming the argument on bad',
+      'input), resolves the function from its DLL on first use (the DLL loaded from',
+      "System32 only), calls it through a pointer typed with the metadata's calling",
+      'convention, reads GetLastError() immediately after the call, before any',
+      "Node-API call, and returns the raw result. The TypeScript layer applies each",
+      "function's failure convention and throws Win32Error / NtStatusError.",
+    ],
+    platformMacro: '_WIN32',
+    archCheck: archMacroCheck(model.target.dataModel, 'little'),
+    includes: [],
+    preamble: 'platform-win32-preamble',
+    helpers: 'platform-win32-helpers',
+    callables: model.functions.map((f) => functionView(f, model)),
+    extraExports: [
+      { jsName: 'lastError', fnName: 'sb::getLastError' },
+      { jsName: 'formatMessage', fnName: 'sb::formatMessage' },
+    ],
+  }, {
     dlls: model.modules.map((m) => ({ var: dllVar(m.module), name: m.dll })),
     byValue: byValueRecords(model),
-    functions: model.functions.map((f) => functionView(f, model)),
   });
 }
