@@ -213,7 +213,7 @@ export async function verifyLayouts(
 }
 
 /** `bytes 4..5 = f0 01`: the span of non-zero bytes of a probe, where its bitfield's bits are. */
-function describeSetBytes(bytes: number[]): string {
+export function describeSetBytes(bytes: number[]): string {
   const first = bytes.findIndex((b) => b !== 0);
   if (first < 0) return 'no bits set';
   const last = bytes.length - 1 - [...bytes].reverse().findIndex((b) => b !== 0);

@@ -6,11 +6,11 @@
  */
 import { join } from 'node:path';
 import { renderAuditC } from '../emit/audit-c.js';
-import { parseAssertion, parseMissing } from '../model/probe.js';
+import { parseAssertion, parseMissing, type BitProbe } from '../model/probe.js';
 import { auditProgramFor } from '../render/audit-program.js';
 import type { Target } from '../spec/targets.js';
 import { loadWin32Headers, win32ClangArgs } from '../spec/win32-specs.js';
-import { compileC, compilerFor, evaluateConstants, failedAssertions } from './compile-c.js';
+import { compileC, compilerFor, describeSetBytes, evaluateConstants, failedAssertions, objectSections } from './compile-c.js';
 
 export interface Mismatch {
   kind: string;
@@ -74,6 +74,8 @@ export async function auditTarget(root: string, target: Target): Promise<AuditRe
         else if (d.severity === 'error' && !d.message.includes('sysbind|')) result.errors.push(`part ${part}: line ${d.line}: ${d.message}`);
       }
       if (!r.ok && r.diagnostics.length === 0) result.errors.push(`part ${part}: ${r.stderr.trim()}`);
+      const probes = program.parts[part - 1]!.bitProbes;
+      if (probes.length > 0) await checkBitProbes(target, text, part, probes, extraArgs, result);
     }
   };
   await Promise.all([worker(), worker()]);
@@ -81,6 +83,24 @@ export async function auditTarget(root: string, target: Target): Promise<AuditRe
   result.mismatches.sort(order);
   result.notInHeaders.sort(order);
   return result;
+}
+
+/**
+ * Compiles a part's bitfield probes to an object file and compares each
+ * probe's bytes (the header's record with one field all ones) with the engine's.
+ */
+async function checkBitProbes(target: Target, text: string, part: number, probes: BitProbe[], extraArgs: string[], result: AuditResult): Promise<void> {
+  const r = await compileC({ target, source: text, mode: 'object', args: [`-DSYSBIND_PART=${part}`, '-DSYSBIND_BITS', ...extraArgs] });
+  if (!r.ok || !r.output) {
+    result.errors.push(`part ${part} (bitfield probes): ${r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; ') || r.stderr.trim()}`);
+    return;
+  }
+  const sections = objectSections(r.output);
+  for (const p of probes) {
+    const bytes = [...(sections.get(p.section) ?? [])].slice(0, p.expected.length);
+    if (bytes.length === p.expected.length && bytes.every((b, i) => b === p.expected[i])) continue;
+    result.mismatches.push({ kind: 'bits', item: p.item, expected: describeSetBytes(p.expected), actual: describeSetBytes(bytes), place: p.place });
+  }
 }
 
 /** A terminal table of an audit's findings. */
@@ -92,7 +112,7 @@ export function formatAudit(r: AuditResult): string {
     const rows = [['what', 'item', 'expected (spec)', 'actual (compiler)', 'spec'], ...r.mismatches.map((m) => [m.kind, m.item, m.expected, m.actual, m.place])];
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
     for (const row of rows) lines.push(`    ${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}`.trimEnd());
-    const records = [...new Set(r.mismatches.filter((m) => ['size', 'align', 'offset', 'fieldsize'].includes(m.kind)).map((m) => m.item.split('.')[0]!))];
+    const records = [...new Set(r.mismatches.filter((m) => ['size', 'align', 'offset', 'fieldsize', 'bits'].includes(m.kind)).map((m) => m.item.split('.')[0]!))];
     for (const name of records) lines.push(`  see: sysbind layout ${name} --targets ${r.target}`);
   }
   if (r.notInHeaders.length > 0) {

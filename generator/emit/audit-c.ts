@@ -6,7 +6,8 @@
  * never do. Each assertion's message names the item and the spec line, so
  * the audit can turn compiler errors into a table.
  */
-import type { Place } from '../errors.js';
+import { formatPlace, type Place } from '../errors.js';
+import { bitfieldProbeC, recordBytesWithField } from '../layout/c-decl.js';
 import { assertionMessage, missingMessage, PartLines, type AuditPart, type AuditProgram } from '../model/probe.js';
 import type { FieldLayout } from '../model/ctype.js';
 import type { LinuxSpecs } from '../spec/linux-specs.js';
@@ -22,7 +23,7 @@ function assert(expr: string, expected: string | number, kind: string, item: str
 function part(title: string, headers: string[], fill: (out: PartLines) => void): AuditPart {
   const out = new PartLines();
   fill(out);
-  return { title, headers, lines: out.lines, assertions: out.assertions };
+  return { title, headers, lines: out.lines, assertions: out.assertions, bitProbes: out.bitProbes };
 }
 
 function literal(v: number | string): string {
@@ -56,27 +57,32 @@ function constantParts(specs: LinuxSpecs, model: LinuxTargetModel): AuditPart[] 
   );
 }
 
-function structLines(model: LinuxTargetModel, s: StructModel): string[] {
+/** Size, alignment, each field's offset and size, and a probe for each bitfield's bits. */
+function structLines(model: LinuxTargetModel, s: StructModel, out: PartLines): void {
   const layout = layoutOf(model, s);
-  const out: string[] = [];
   if (s.cname === null) {
-    if (s.auditSizeExpr) out.push(assert(`(${s.auditSizeExpr})`, layout.size, 'size', s.name, s.place));
-    return out;
+    if (s.auditSizeExpr) out.assert(assert(`(${s.auditSizeExpr})`, layout.size, 'size', s.name, s.place));
+    return;
   }
   if (s.auditSize) {
-    out.push(assert(`sizeof(${s.cname})`, layout.size, 'size', s.name, s.place));
-    out.push(assert(`_Alignof(${s.cname})`, layout.align, 'align', s.name, s.place));
+    out.assert(assert(`sizeof(${s.cname})`, layout.size, 'size', s.name, s.place));
+    out.assert(assert(`_Alignof(${s.cname})`, layout.align, 'align', s.name, s.place));
   }
   for (const f of layout.fields as FieldLayout[]) {
-    if (f.bits !== undefined) continue; // offsetof cannot name a bitfield
     const place = s.fields.get(f.name)?.place ?? s.place;
-    out.push(assert(`__builtin_offsetof(${s.cname}, ${f.name})`, f.offset, 'offset', `${s.name}.${f.name}`, place));
+    if (f.bits !== undefined) {
+      // offsetof cannot name a bitfield: its bits are probed instead (model/probe.ts).
+      const section = `sysbind.bits.${out.bitProbes.length}`;
+      const item = `${s.name}.${f.name}`;
+      out.probe({ item, section, source: bitfieldProbeC(s.cname, f.name, section), expected: recordBytesWithField(layout, f, model.abi), place: formatPlace(place) });
+      continue;
+    }
+    out.assert(assert(`__builtin_offsetof(${s.cname}, ${f.name})`, f.offset, 'offset', `${s.name}.${f.name}`, place));
     // A flexible array member has no size of its own to compare.
     if (!(f.type.kind === 'array' && f.type.length === null)) {
-      out.push(assert(`sizeof(((${s.cname} *)0)->${f.name})`, f.size, 'fieldsize', `${s.name}.${f.name}`, place));
+      out.assert(assert(`sizeof(((${s.cname} *)0)->${f.name})`, f.size, 'fieldsize', `${s.name}.${f.name}`, place));
     }
   }
-  return out;
 }
 
 function structParts(model: LinuxTargetModel): AuditPart[] {
@@ -84,7 +90,7 @@ function structParts(model: LinuxTargetModel): AuditPart[] {
   for (const s of model.structs) byHeader.set(s.header, [...(byHeader.get(s.header) ?? []), s]);
   return [...byHeader.entries()]
     .sort((a, b) => a[0].localeCompare(b[0]))
-    .map(([header, structs]) => part(`structs from <${header}>`, [header], (out) => structs.flatMap((s) => structLines(model, s)).forEach((l) => out.assert(l))));
+    .map(([header, structs]) => part(`structs from <${header}>`, [header], (out) => structs.forEach((s) => structLines(model, s, out))));
 }
 
 /** The audit of a Linux target: syscall numbers, then each constant family, then structs by header. */
@@ -93,7 +99,10 @@ export function linuxAuditProgram(specs: LinuxSpecs, model: LinuxTargetModel): A
     target: model.target.name,
     prelude: ['#define _GNU_SOURCE 1'],
     parts: [syscallPart(specs, model), ...constantParts(specs, model), ...structParts(model)],
-    howToCompile: [`${model.target.triple}-gcc -fsyntax-only -DSYSBIND_PART=N audit.c`],
+    howToCompile: [
+      `${model.target.triple}-gcc -fsyntax-only -DSYSBIND_PART=N audit.c`,
+      `(a part with bitfield probes) ${model.target.triple}-gcc -c -DSYSBIND_PART=N -DSYSBIND_BITS audit.c, then compare the sysbind.bits.* sections`,
+    ],
   };
 }
 
@@ -113,6 +122,11 @@ export function renderAuditC(program: AuditProgram, banner: string): string {
     `#endif`,
     ...program.prelude,
   ];
-  program.parts.forEach((p, i) => out.push('', `#if SYSBIND_PART == ${i + 1} /* ${p.title} */`, ...p.headers.map((h) => `#include <${h}>`), ...p.lines, `#endif`));
+  program.parts.forEach((p, i) => {
+    out.push('', `#if SYSBIND_PART == ${i + 1} /* ${p.title} */`, ...p.headers.map((h) => `#include <${h}>`));
+    if (p.bitProbes.length === 0) out.push(...p.lines);
+    else out.push('#ifndef SYSBIND_BITS', ...p.lines, '#else', ...p.bitProbes.map((b) => `${b.source} /* ${b.item}: ${b.place} */`), '#endif');
+    out.push('#endif');
+  });
   return out.join('\n') + '\n';
 }

@@ -173,18 +173,24 @@ export function renderLayoutChecks(laidOut: readonly { decl: RecordDecl; layout:
       }
       const section = `sysbind.bits.${probes.length}`;
       probes.push({ record: decl.name, label: `${decl.name}.${field.name} bits`, section, expected: recordBytesWithField(layout, field, abi) });
-      probeSource.push(
-        `const union { ${type} s; unsigned char b[sizeof(${type})]; } sysbind_bits_${probes.length - 1} ` +
-          `__attribute__((section("${section}"))) = { .s = { .${field.name} = -1 } };\n`,
-      );
+      probeSource.push(`${bitfieldProbeC(type, field.name, section)}\n`);
     }
   }
   const staticAsserts = asserts.map((a) => `_Static_assert(${a.expression} == ${a.expected}, "${a.message}");\n`).join('');
   return { staticAsserts, asserts, bitfieldProbes: probeSource.join(''), probes };
 }
 
+/**
+ * A const object of `type` with only `field` set to all ones, in a section of
+ * its own, so its bytes can be read from the object file.
+ */
+export function bitfieldProbeC(type: string, field: string, section: string): string {
+  const name = section.replace(/\W/g, '_');
+  return `const union { ${type} s; unsigned char b[sizeof(${type})]; } ${name} __attribute__((section("${section}"))) = { .s = { .${field} = -1 } };`;
+}
+
 /** The record's bytes with only `field`'s bits set, as the engine places them. */
-function recordBytesWithField(layout: RecordLayout, field: FieldLayout, abi: Pick<AbiFacts, 'endian'>): number[] {
+export function recordBytesWithField(layout: RecordLayout, field: FieldLayout, abi: Pick<AbiFacts, 'endian'>): number[] {
   const bytes = new Array<number>(layout.size).fill(0);
   const first = field.bitOffset ?? 0;
   for (let bit = first; bit < first + (field.bits ?? 0); bit++) {

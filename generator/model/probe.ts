@@ -9,6 +9,11 @@
  * format defined (and parsed) here: `sysbind|<kind>|<item>|<expected>|<C
  * expression>|<spec place>`; an item the headers lack as a `#pragma message`
  * `sysbind|missing|<kind>|<item>|<expected>|<spec place>`.
+ *
+ * offsetof cannot name a bitfield, so a bitfield is probed through data: a
+ * const object of the header's record with only that field set to all ones,
+ * in a section of its own; the runner compiles the part to an object file
+ * (-DSYSBIND_BITS) and compares the section's bytes with the engine's.
  */
 import { formatPlace, type Place } from '../errors.js';
 
@@ -18,6 +23,20 @@ export interface AuditPart {
   headers: string[];
   lines: string[];
   assertions: number;
+  /** Bitfield probes, compiled (to an object) only with -DSYSBIND_BITS. */
+  bitProbes: BitProbe[];
+}
+
+export interface BitProbe {
+  /** `record.field`. */
+  item: string;
+  /** The object file section holding the probe's bytes. */
+  section: string;
+  /** The C definition of the probe object. */
+  source: string;
+  /** The record's bytes with only the field's bits set, as the layout engine places them. */
+  expected: number[];
+  place: string;
 }
 
 export interface AuditProgram {
@@ -63,7 +82,13 @@ export function parseMissing(message: string): Omit<FailedAssertion, 'expr'> | n
 /** Collects one part's lines, counting the assertions among them. */
 export class PartLines {
   readonly lines: string[] = [];
+  readonly bitProbes: BitProbe[] = [];
   assertions = 0;
+  /** A bitfield probe (counted as an assertion). */
+  probe(p: BitProbe): void {
+    this.bitProbes.push(p);
+    this.assertions++;
+  }
   /** A line holding one assertion. */
   assert(line: string): void {
     this.lines.push(line);

@@ -1,7 +1,7 @@
 /**
  * The audit: the committed linux-x64 audit.c compiles clean against the host's
  * real kernel headers, and a deliberately wrong spec yields exactly the listed
- * mismatches, each with the spec's value, the compiler's value and the spec line.
+ * mismatches (bitfield positions included, read from probe objects), each with the spec's value, the compiler's value and the spec line.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +36,12 @@ describe('audit of linux-x64', () => {
     const statLine = edit('specs/linux/types/stat.yaml', '- st_nlink: __kernel_ulong_t', '- st_nlink: unsigned int');
     const constLine = edit('specs/linux/constants/linux-x64.json', '{"name": "O_DIRECTORY", "value": 65536}', '{"name": "O_DIRECTORY", "value": 16384}');
     const nrLine = edit('specs/linux/syscalls/linux-x64.json', '{"name": "getpid", "nr": 39,', '{"name": "getpid", "nr": 999,');
+    // iphdr's 4-bit fields in big-endian order on a little-endian target: each lands in the other's nibble.
+    const bitsLine = edit(
+      'specs/linux/types/socket.yaml',
+      '          - { name: ihl, type: __u8, bits: 4 }\n          - { name: version, type: __u8, bits: 4 }\n          - tos: __u8',
+      '          - { name: version, type: __u8, bits: 4 }\n          - { name: ihl, type: __u8, bits: 4 }\n          - tos: __u8',
+    );
     expect(runCli(root, ['generate']).status).toBe(0);
     const r = runCli(root, ['audit', '--target', 'linux-x64', '--json']);
     expect(r.status).toBe(1);
@@ -53,6 +59,8 @@ describe('audit of linux-x64', () => {
         `offset stat.st_mode 20→24 ${stat}:${statLine + 1}`,
         `offset stat.st_uid 24→28 ${stat}:${statLine + 2}`,
         `syscall getpid 999→39 specs/linux/syscalls/linux-x64.json:${nrLine}`,
+        `bits iphdr.version bytes 0..0 = 0f→bytes 0..0 = f0 specs/linux/types/socket.yaml:${bitsLine}`,
+        `bits iphdr.ihl bytes 0..0 = f0→bytes 0..0 = 0f specs/linux/types/socket.yaml:${bitsLine + 1}`,
       ].sort(),
     );
   });

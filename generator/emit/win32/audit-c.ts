@@ -91,8 +91,8 @@ export function win32AuditProgram(model: Win32TargetModel, headers: HeadersFile)
     target: t.name,
     prelude: MACROS,
     parts: [
-      { title: 'records', headers: headers.include, lines: records.lines, assertions: records.assertions },
-      { title: 'constants and enum values', headers: headers.include, lines: constants.lines, assertions: constants.assertions },
+      { title: 'records', headers: headers.include, lines: records.lines, assertions: records.assertions, bitProbes: records.bitProbes },
+      { title: 'constants and enum values', headers: headers.include, lines: constants.lines, assertions: constants.assertions, bitProbes: constants.bitProbes },
     ],
     howToCompile: [
       `${t.triple}-gcc -fsyntax-only -DSYSBIND_PART=N audit.c`,
