@@ -55,8 +55,12 @@ export interface SyscallModel extends Callable<ParamModel, ReturnModel, SyscallI
   kernelName?: string;
   /** Why this call is exported only as unsafe_<name> (danger.yaml, or a raw-address parameter). */
   unsafeReason?: string;
+  /** danger: danger.yaml says it can hurt the process; undescribed: a pointer nothing describes. */
+  unsafeClass?: 'danger' | 'undescribed';
   /** Bound from its prototype alone (no semantics entry). */
   unannotated?: boolean;
+  /** Its parameters' meaning was derived from the prototype (spec/derive-semantics.ts), so it has a safe form. */
+  derived?: boolean;
   /** Another name this call is exported under on this target (the portable name of a time64/uid32 variant). */
   alias?: string;
 }

@@ -10,7 +10,7 @@ import { emitTsApi } from '../emit/ts-api.js';
 import { buildLinuxModel, type LinuxTargetModel } from '../spec/linux-model.js';
 import type { LinuxSpecs } from '../spec/linux-specs.js';
 import type { Target } from '../spec/targets.js';
-import { assembleTarget, type RenderedTarget } from './rendered.js';
+import { assembleTarget, type RenderedTarget, type SyscallCoverage } from './rendered.js';
 
 /** The names a target's index.ts exports (see emit/ts-api.ts indexFile). */
 export function linuxExports(model: LinuxTargetModel): TargetExports {
@@ -50,6 +50,26 @@ export function renderLinuxTarget(root: string, target: Target, specs: LinuxSpec
       exports: linuxExports(model),
       constants: model.constants.reduce((n, f) => n + f.constants.length, 0),
       structs: model.structs.length,
+      coverage: coverageOf(model),
     },
   });
+}
+
+function coverageOf(model: LinuxTargetModel): SyscallCoverage {
+  const calls = model.syscalls;
+  const count = (why: string) => model.skipped.filter((c) => c.why === why).length;
+  const safe = calls.filter((c) => !c.unsafeReason);
+  const unsafe = calls.filter((c) => c.unsafeReason);
+  const coverage: SyscallCoverage = {
+    implemented: 0,
+    safe: {
+      curated: safe.filter((c) => !c.unannotated).length,
+      derived: safe.filter((c) => c.derived).length,
+      integers: safe.filter((c) => c.unannotated && !c.derived).length,
+    },
+    unsafe: { danger: unsafe.filter((c) => c.unsafeClass === 'danger').length, undescribed: unsafe.filter((c) => c.unsafeClass !== 'danger').length },
+    unbound: { refused: count('refused'), skipped: count('skipped'), notExpressible: count('not-expressible') },
+  };
+  coverage.implemented = calls.length + coverage.unbound.refused + coverage.unbound.skipped + coverage.unbound.notExpressible;
+  return coverage;
 }

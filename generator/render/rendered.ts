@@ -26,6 +26,19 @@ export interface GenerateResult {
   constants: number;
   structs: number;
   exports: TargetExports;
+  /** Linux: how the syscalls the target's kernel implements are bound (the README's coverage table). */
+  coverage?: SyscallCoverage;
+}
+
+export interface SyscallCoverage {
+  /** Syscalls with an entry point on this target. */
+  implemented: number;
+  /** Bound under their own name: described by semantics.yaml, derived from the prototype, or integers only. */
+  safe: { curated: number; derived: number; integers: number };
+  /** Bound only as unsafe_<name>: danger.yaml's reason, or a pointer nothing describes. */
+  unsafe: { danger: number; undescribed: number };
+  /** Implemented but not bound: refused by danger.yaml, skipped by semantics.yaml, types not expressible. */
+  unbound: { refused: number; skipped: number; notExpressible: number };
 }
 
 export interface RenderedTarget {

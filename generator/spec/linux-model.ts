@@ -10,6 +10,7 @@ import type { AbiFacts, CType, RecordLayout } from '../model/ctype.js';
 import type { IntInfo, ParamKind, ParamModel, ReturnModel, SyscallModel } from '../model/syscall.js';
 import { resolveType, TypeParseError, type TypeScope } from './ctype-parse.js';
 import { checkDangerNames, dangerOf } from './danger.js';
+import { deriveSemantics } from './derive-semantics.js';
 import type { ConstantEntry, LinuxSpecs } from './linux-specs.js';
 import type { ParamSemantics, SyscallSemantics } from './semantics.js';
 import { resolveStructs, type StructModel } from './struct-specs.js';
@@ -134,7 +135,7 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
     const returns = classifyReturn(ctx, params, byName);
     syscalls.push({
       name: danger ? `unsafe_${name}` : name,
-      ...(danger ? { kernelName: name, unsafeReason: danger.reason } : {}),
+      ...(danger ? { kernelName: name, unsafeReason: danger.reason, unsafeClass: 'danger' as const } : {}),
       invoke: { via: 'syscall', nr: row.nr, entry: row.entry },
       params,
       returns,
@@ -153,6 +154,15 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
   }
 
   const families = Object.entries(constants.data.families).map(([name, f]) => ({ name, ...f }));
+  // Every constant is exported by name from one module: a name two families define would collide.
+  const familyOf = new Map<string, string>();
+  for (const fam of families) {
+    fam.constants.forEach((c, i) => {
+      const first = familyOf.get(c.name);
+      if (first !== undefined) throw new SpecError(`constant '${c.name}' is in family '${first}' and again in '${fam.name}'`, constants.at(['families', fam.name, 'constants', i]));
+      familyOf.set(c.name, fam.name);
+    });
+  }
   return {
     target,
     abi,
@@ -203,6 +213,12 @@ function bindUnannotated(
     }
     const place = specs.table(target).at(['syscalls', specs.table(target).data.syscalls.findIndex((x) => x.name === row.name)]);
     const ctx: Ctx = { name: row.name, place, sem, abi, scope, structs, layouts, semantics: {}, target, paramsPath: [] };
+    const jsName = JS_RESERVED.has(row.name) ? `${row.name}_` : row.name;
+    const derived = danger ? undefined : bindDerived(ctx, proto.params, jsName, row, table);
+    if (derived) {
+      out.push(derived);
+      continue;
+    }
     try {
       let unsafe = false;
       let registers = 0;
@@ -224,12 +240,11 @@ function bindUnannotated(
         return { name, cType: p.type, kind: { kind: 'int', int } };
       });
       if (registers > 6) throw new SpecError(`needs more than six registers on ${target.name}`, place);
-      const jsName = JS_RESERVED.has(row.name) ? `${row.name}_` : row.name;
       const reason = danger?.reason ?? (unsafe ? 'a pointer parameter is passed as a raw address (no semantics entry describes it)' : undefined);
       out.push({
         name: reason ? `unsafe_${jsName}` : jsName,
         kernelName: row.name,
-        ...(reason ? { unsafeReason: reason } : {}),
+        ...(reason ? { unsafeReason: reason, unsafeClass: danger ? ('danger' as const) : ('undescribed' as const) } : {}),
         invoke: { via: 'syscall', nr: row.nr, entry: row.entry },
         params,
         returns: { kind: 'number' },
@@ -243,6 +258,56 @@ function bindUnannotated(
     }
   }
   return out;
+}
+
+/**
+ * The safe form of an unannotated syscall whose prototype says what each
+ * pointer is (derive-semantics.ts), or undefined where it does not: then the
+ * call is bound as unsafe_<name> with raw addresses.
+ */
+function bindDerived(ctx: Ctx, protoParams: { name: string; type: string }[], jsName: string, row: { nr: number; entry?: string | null }, table: Map<string, { nr: number }>): SyscallModel | undefined {
+  const named = protoParams.map((p, i) => ({ name: p.name && !JS_RESERVED.has(p.name) ? p.name : `arg${i}`, text: p.type }));
+  let isInteger: boolean[];
+  try {
+    isInteger = named.map((p) => cTypeOf(ctx, p.name, p.text).kind !== 'pointer');
+  } catch (e) {
+    if (e instanceof SpecError) return undefined;
+    throw e;
+  }
+  if (isInteger.every(Boolean)) return undefined; // integers only: the plain unannotated form is already safe
+  const derivation = deriveSemantics(named.map((p, i) => ({ ...p, isInteger: isInteger[i]! })), (base) => derivableStruct(ctx, base));
+  if ('why' in derivation) return undefined;
+  const dctx: Ctx = { ...ctx, semantics: derivation.semantics, derived: true };
+  try {
+    const params = named.map((p) => classifyParam(dctx, p.name, p.text));
+    linkDerived(dctx, params);
+    return {
+      name: jsName,
+      kernelName: ctx.name,
+      invoke: { via: 'syscall', nr: row.nr, entry: row.entry! },
+      params,
+      returns: classifyReturn(dctx, params, table),
+      blocking: false,
+      doc: `Derived from the kernel's prototype: ${derivation.notes.join('; ')}.`,
+      place: ctx.place,
+      unannotated: true,
+      derived: true,
+    };
+  } catch (e) {
+    if (e instanceof SpecError) return undefined;
+    throw e;
+  }
+}
+
+/** The struct sysbind declares for a pointee's type name: by tag, C name, kernel name, or a kernel typedef naming one. */
+function derivableStruct(ctx: Ctx, base: string, seen = 0): StructModel | undefined {
+  const tag = /^(?:struct|union) (\w+)$/.exec(base)?.[1];
+  for (const s of ctx.structs.values()) {
+    if (tag !== undefined && (s.name === tag || s.cname === base || s.kernelNames.includes(tag))) return s;
+    if (tag === undefined && s.kernelNames.includes(base)) return s;
+  }
+  const def = tag === undefined ? ctx.scope.typedef(base) : undefined;
+  return def !== undefined && seen < 4 ? derivableStruct(ctx, def.trim(), seen + 1) : undefined;
 }
 
 /** A semantics or danger entry that names a syscall no target knows is a typo. */
@@ -298,9 +363,12 @@ interface Ctx {
   target: Target;
   /** Path of the params map in semantics.yaml in force for this target (the byArch one where given). */
   paramsPath: (string | number)[];
+  /** The semantics were derived from the prototype (derive-semantics.ts): errors point at the syscall table row. */
+  derived?: boolean;
 }
 
 function paramPlace(ctx: Ctx, param: string): Place {
+  if (ctx.derived) return ctx.place;
   return ctx.sem.at([...ctx.paramsPath, param]);
 }
 
