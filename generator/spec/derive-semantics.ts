@@ -11,7 +11,10 @@
  *   would follow a pointer JavaScript could set to anything), is that struct:
  *   followed by its byte size (`uattr, usize`) the size is fixed to the struct's,
  *   followed by an element count (`events, maxevents`) it is an array of that
- *   many, otherwise one struct (in when const, nullable).
+ *   many, otherwise one struct (in when const, nullable), but only where no
+ *   other integer could be how many the kernel touches (io_getevents' nr).
+ *   A byte length named for something (msg_len, sigsetsize) belongs to the
+ *   pointer that names it, wherever it stands.
  *
  * Anything else (pointers to integers, to pointers, to structs sysbind does not
  * declare) leaves the call to semantics.yaml: the kernel does not say how many
@@ -25,11 +28,26 @@ import type { ParamSemantics, SyscallSemantics } from './semantics.js';
 import type { StructModel } from './struct-specs.js';
 
 /** Names the kernel gives a byte length that follows its buffer. */
-const BYTE_LENGTH = /^(count|size|len|bufsiz|bufsize|usize|argsz|plen|sizemask|sigsetsize|\w+_len|\w+_size)$/;
+const BYTE_LENGTH = /^(count|size|len|bufsiz|bufsize|usize|argsz|plen|\w+_len|\w+_size|\w+size|size\w+)$/;
 /** Names the kernel gives an element count that follows its array. */
 const ELEMENT_COUNT = /^(max\w*|nr|nr_\w+|vlen|nsops|nfds|\w+cnt)$/;
+/** An integer whose name says it may be the extent of some pointer (then a lone struct is not assumed). */
+const EXTENT_LIKE = /(size|len|sz|count|cnt|^n$|^nr|max|num)/;
 /** A string parameter whose name says it is a path (error messages name it). */
 const PATH_NAME = /(path|file|dir)(name)?$|^(oldname|newname|new_root|put_old|specialfile|u_name|name_user)$/;
+
+/**
+ * Whether a byte-length name belongs to this pointer: a generic one (count,
+ * size, len, …) to the pointer just before it; a specific one (msg_len,
+ * sigsetsize, sizemask) to a pointer whose name or type says the same thing.
+ */
+function sizeFits(size: string, pointer: PrototypeParam, adjacent: boolean): boolean {
+  if (!BYTE_LENGTH.test(size)) return false;
+  const specific = /^(\w+?)_?(len|size)$/.exec(size)?.[1] ?? /^size(\w+)$/.exec(size)?.[1];
+  if (!specific || ['u', 'buf', 'arg', 'p'].includes(specific)) return adjacent;
+  const about = `${pointer.name} ${pointer.text}`.toLowerCase();
+  return about.includes(specific.toLowerCase()) || (specific === 'sigset' && /sigset_t/.test(pointer.text));
+}
 
 export interface PrototypeParam {
   name: string;
@@ -48,15 +66,21 @@ export type Derivation = { semantics: SyscallSemantics; notes: string[] } | { wh
 export function deriveSemantics(params: PrototypeParam[], structOf: (base: string) => StructModel | undefined): Derivation {
   const out: Record<string, ParamSemantics> = {};
   const notes: string[] = [];
+  const loneStructs: string[] = [];
+  /** Integers already taken as some pointer's length or count. */
+  const claimed = new Set<string>();
   for (let i = 0; i < params.length; i++) {
     const p = params[i]!;
     if (p.isInteger) continue;
     const t = parseTypeString(p.text);
     if (t.pointers !== 1 || t.dims.length > 0) return { why: `'${p.name}' (${p.text}) is not a pointer to one kind of thing` };
+    const free = (q: PrototypeParam | undefined): q is PrototypeParam => q !== undefined && q.isInteger && !claimed.has(q.name);
     const next = params[i + 1];
-    const free = next !== undefined && next.isInteger && !(next.name in out);
-    const byteLength = free && BYTE_LENGTH.test(next.name) ? next.name : undefined;
-    const count = free && ELEMENT_COUNT.test(next.name) ? next.name : undefined;
+    // The byte length: the next parameter, or a later one whose name says it is this pointer's.
+    const byteLength = free(next) && sizeFits(next.name, p, true) ? next.name : params.slice(i + 2).find((q) => free(q) && sizeFits(q.name, p, false))?.name;
+    const count = free(next) && ELEMENT_COUNT.test(next.name) ? next.name : undefined;
+    if (byteLength) claimed.add(byteLength);
+    if (count) claimed.add(count);
     if (t.base === 'char') {
       if (byteLength) {
         out[p.name] = { buffer: t.isConst ? 'in' : 'out', length: byteLength };
@@ -76,7 +100,8 @@ export function deriveSemantics(params: PrototypeParam[], structOf: (base: strin
     const st = structOf(t.base);
     if (!st) return { why: `'${p.name}' (${p.text}) points to nothing sysbind declares as a struct` };
     if (hasPointer(st.decl)) return { why: `'${p.name}' points to struct ${st.name}, which holds a pointer the kernel would follow` };
-    if (byteLength) {
+    if (hasFlexibleArray(st.decl)) return { why: `'${p.name}' points to struct ${st.name}, whose last member runs past its size` };
+    if (byteLength && !count) {
       out[p.name] = { struct: st.name, dir: t.isConst ? 'in' : 'inout', optional: true };
       out[byteLength] = { sizeof: st.name };
       notes.push(`${p.name}: one ${st.tsName} (or null), ${byteLength} its size`);
@@ -86,8 +111,13 @@ export function deriveSemantics(params: PrototypeParam[], structOf: (base: strin
     } else {
       out[p.name] = { struct: st.name, dir: t.isConst ? 'in' : 'inout', optional: true };
       notes.push(`${p.name}: one ${st.tsName} (or null)`);
+      loneStructs.push(p.name);
     }
   }
+  // One struct is assumed only where no integer left over could be how many the kernel reads or writes
+  // (io_getevents' nr, msgrcv's msgsz).
+  const extent = params.find((q) => q.isInteger && !claimed.has(q.name) && EXTENT_LIKE.test(q.name));
+  if (loneStructs.length > 0 && extent) return { why: `'${extent.name}' may be the extent of '${loneStructs[0]}'` };
   return { semantics: { params: out }, notes };
 }
 
@@ -99,4 +129,9 @@ function hasPointer(decl: RecordDecl): boolean {
     return false;
   };
   return decl.fields.some((f) => typeHas(f.type));
+}
+
+/** A flexible array member (`char name[]`) makes a record longer than its size says. */
+function hasFlexibleArray(decl: RecordDecl): boolean {
+  return decl.fields.some((f) => (f.type.kind === 'array' && f.type.length === null) || (f.type.kind === 'record' && !f.name && hasFlexibleArray(f.type.decl)));
 }

@@ -42,6 +42,8 @@ const fieldSchema = {
         doc: { type: 'string' },
       },
     },
+    // unnamed bitfield (padding): { type: int, bits: 32 }
+    { required: ['type', 'bits'], not: { required: ['name'] }, additionalProperties: false, properties: { type: { type: 'string' }, bits: { type: 'integer', minimum: 0, maximum: 64 } } },
     // anonymous member: { union: [fields] } or { struct: [fields] }
     { maxProperties: 1, required: ['union'], properties: { union: { type: 'array', items: { $ref: '#/$defs/field' } } } },
     { maxProperties: 1, required: ['struct'], properties: { struct: { type: 'array', items: { $ref: '#/$defs/field' } } } },
@@ -102,6 +104,7 @@ type FieldSpec =
       array?: { length: string };
       doc?: string;
     }
+  | { type: string; bits: number }
   | { union: FieldSpec[] }
   | { struct: FieldSpec[] };
 
@@ -290,7 +293,17 @@ function convertFields(
       const decl: RecordDecl = { name: '', kind, fields: convertFields(inner, [...path, i, kind], source, scope, metas), place };
       return { type: { kind: 'record', decl } };
     }
-    const full = 'type' in f && typeof f.type === 'string' && 'name' in f ? (f as Extract<FieldSpec, { type: string }>) : undefined;
+    if ('bits' in f && !('name' in f)) {
+      // Unnamed bitfield: padding the layout engine places and nothing names.
+      const u = f as { type: string; bits: number };
+      try {
+        return { type: resolveType(u.type, scope), bits: u.bits, place };
+      } catch (e) {
+        if (e instanceof TypeParseError) throw new SpecError(`unnamed bitfield: ${e.message}`, place);
+        throw e;
+      }
+    }
+    const full = 'type' in f && typeof f.type === 'string' && 'name' in f ? (f as Extract<FieldSpec, { name: string; type: string }>) : undefined;
     const name = full ? full.name : Object.keys(f)[0]!;
     const typeText = full ? full.type : (f as Record<string, string>)[name]!;
     if (metas.has(name)) throw new SpecError(`field '${name}' appears twice`, place);

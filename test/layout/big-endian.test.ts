@@ -6,7 +6,8 @@
  * For every struct of specs/linux/types and some test-local ones (every
  * primitive, nested structs, arrays of numbers and of structs, byte strings,
  * big-endian fields, raw and buffer pointers, bitfields), a C program fills
- * each field with its own distinct value and prints the struct's bytes; it is
+ * each field with its own distinct value (of a union, its first member; where
+ * members overlap, the first) and prints the struct's bytes; it is
  * cross-compiled with `<triple>-gcc -static` and run under the target's
  * qemu-user. The accessors (fieldAccessor's getter and setter code, built into
  * classes by accessor-classes.ts) must then read every value back from those
@@ -150,6 +151,15 @@ interface Leaf {
 class Planner {
   private next = 0;
   readonly leaves: Leaf[] = [];
+  /** Byte ranges already given a value: a union's later members overlap its first, which alone is set. */
+  private readonly occupied: [number, number][] = [];
+
+  /** Claims [at, at + size) unless it is empty or overlaps a range already claimed. */
+  private claim(at: number, size: number): boolean {
+    if (size === 0 || this.occupied.some(([a, b]) => at < b && a < at + size)) return false;
+    this.occupied.push([at, at + size]);
+    return true;
+  }
 
   constructor(
     private readonly model: StructsModel,
@@ -178,6 +188,8 @@ class Planner {
       const c = `${cPath}.${f.name}`;
       const meta = s.fields.get(f.name);
       const t = f.type;
+      const isRecord = t.kind === 'record' || (t.kind === 'array' && t.of.kind === 'record');
+      if (f.bits === undefined && !isRecord && !(t.kind === 'array' && t.length === null) && !this.claim(base + f.offset, f.size)) continue;
       if (f.bits !== undefined) {
         const info = intInfoOf(t, this.model.abi)!;
         const raw = BigInt.asUintN(f.bits, this.integer(32, false) | (1n << BigInt(f.bits - 1)));

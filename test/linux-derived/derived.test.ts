@@ -8,7 +8,7 @@
  * Written for linux-x64 (its syscall names and numbers); the last test holds
  * the list to the model: every derived call of the host is called here.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -525,7 +525,7 @@ describe.runIf(onX64)('keys, mount API, fanotify, message queues', () => {
   it('mq_timedsend puts a message a C program receives with mq_receive(3); mq_unlink removes the queue', () => {
     // The C library strips the leading slash of a queue name; the raw syscalls take the name without it.
     const name = `sysbind-${process.pid}`;
-    const mq = sys.unsafe_mq_open(bytes(`${name}\0`), sys.O_CREAT | sys.O_RDWR, 0o600, null);
+    const mq = sys.mq_open(name, sys.O_CREAT | sys.O_RDWR, 0o600, null);
     expect(mq).toBeGreaterThanOrEqual(0);
     try {
       expect(sys.mq_timedsend(mq, bytes('hello queue'), undefined, 5, null)).toBe(0);
@@ -539,6 +539,188 @@ describe.runIf(onX64)('keys, mount API, fanotify, message queues', () => {
     expect(sys.mq_unlink(name)).toBe(0);
     expect(spawnSync(join(dir, 'mq'), [`/${name}`]).status).toBe(2); // gone: mq_open fails
     expect(codeOf(() => sys.mq_unlink(name))).toBe('ENOENT');
+  });
+});
+
+describe.runIf(onX64)('records imported from the uapi headers (specs/linux/types/uapi.yaml)', () => {
+  /** A C program's output: compiled with the host's cc and run. */
+  const cProgram = (name: string, source: string, ...args: string[]) => {
+    const src = join(dir, `${name}.c`);
+    fs.writeFileSync(src, source);
+    execFileSync('cc', ['-o', join(dir, name), src]);
+    return execFileSync(join(dir, name), args, { encoding: 'utf8' });
+  };
+
+  it('statfs and fstatfs fill struct statfs as stat -f reports the filesystem', () => {
+    const st = new sys.Statfs();
+    sys.statfs(dir, st);
+    const [type, bsize, blocks] = execFileSync('stat', ['-f', '--format=%t %S %b', dir], { encoding: 'utf8' }).trim().split(' ');
+    expect(Number(st.f_type).toString(16)).toBe(type);
+    expect(Number(st.f_bsize)).toBe(Number(bsize));
+    expect(Number(st.f_blocks)).toBe(Number(blocks));
+    const fst = new sys.Statfs();
+    const fd = fs.openSync(dir, 'r');
+    try {
+      sys.fstatfs(fd, fst);
+    } finally {
+      fs.closeSync(fd);
+    }
+    expect([fst.f_type, fst.f_bsize, fst.f_blocks]).toEqual([st.f_type, st.f_bsize, st.f_blocks]);
+  });
+
+  it('sysinfo agrees with os.totalmem() and os.uptime(); times with /proc/self/stat', () => {
+    const info = new sys.Sysinfo();
+    sys.sysinfo(info);
+    expect(Number(info.totalram) * info.mem_unit).toBe(os.totalmem());
+    expect(Math.abs(Number(info.uptime) - os.uptime())).toBeLessThanOrEqual(2);
+    const t = new sys.Tms();
+    const ticks = sys.times(t);
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of /proc/self/stat (11 and 12 after the comm field), in clock ticks as tms is.
+    expect(Math.abs(Number(t.tms_utime) - Number(fields[11]))).toBeLessThanOrEqual(5);
+    expect(Math.abs(Number(t.tms_stime) - Number(fields[12]))).toBeLessThanOrEqual(5);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('utime sets the times in struct utimbuf, as fs.statSync reports', () => {
+    const p = file();
+    sys.utime(p, sys.Utimbuf.of({ actime: 1_000_000_000n, modtime: 1_200_000_000n }));
+    expect([fs.statSync(p).atimeMs, fs.statSync(p).mtimeMs]).toEqual([1_000_000_000_000, 1_200_000_000_000]);
+  });
+
+  it('gettimeofday agrees with Date.now(); settimeofday refuses a bad tv_usec (EINVAL) before it asks for privilege', () => {
+    const tv = new sys.Timeval();
+    sys.gettimeofday(tv, null);
+    expect(Math.abs(Number(tv.tv_sec) * 1000 + Number(tv.tv_usec) / 1000 - Date.now())).toBeLessThan(1000);
+    expect(codeOf(() => sys.settimeofday(sys.Timeval.of({ tv_sec: tv.tv_sec, tv_usec: 2_000_000n }), null))).toBe('EINVAL');
+    if (!hasCap(25)) expect(codeOf(() => sys.settimeofday(tv, null))).toBe('EPERM');
+  });
+
+  it('getitimer reads back the virtual timer unsafe_setitimer armed (then disarmed)', () => {
+    const armed = new sys.KernelOldItimerval();
+    armed.it_value.tv_sec = 500n;
+    expect(sys.unsafe_setitimer(sys.ITIMER_VIRTUAL, armed.bytes, null)).toBe(0);
+    try {
+      const now = new sys.KernelOldItimerval();
+      sys.getitimer(sys.ITIMER_VIRTUAL, now);
+      expect(Number(now.it_value.tv_sec)).toBeGreaterThanOrEqual(498);
+      expect(Number(now.it_value.tv_sec)).toBeLessThanOrEqual(500);
+    } finally {
+      sys.unsafe_setitimer(sys.ITIMER_VIRTUAL, new sys.KernelOldItimerval().bytes, null);
+    }
+    const off = new sys.KernelOldItimerval();
+    sys.getitimer(sys.ITIMER_VIRTUAL, off);
+    expect(off.it_value.tv_sec).toBe(0n);
+  });
+
+  it('adjtimex and clock_adjtime read the kernel clock state a C program reads with adjtimex(3)', () => {
+    const tx = new sys.KernelTimex(); // modes 0: read only
+    const state = sys.adjtimex(tx);
+    const [cState, cTick, cStatus] = cProgram('adjtimex', '#include <stdio.h>\n#include <sys/timex.h>\nint main(void) { struct timex t = {0}; int s = adjtimex(&t); printf("%d %ld %d", s, t.tick, t.status); return 0; }\n').split(' ').map(Number);
+    expect([state, Number(tx.tick), tx.status]).toEqual([cState, cTick, cStatus]);
+    const tx2 = new sys.KernelTimex();
+    expect(sys.clock_adjtime(sys.CLOCK_REALTIME, tx2)).toBe(cState);
+    expect(Number(tx2.tick)).toBe(cTick);
+  });
+
+  it('openat2 opens with struct open_how: RESOLVE_NO_SYMLINKS refuses a symlink (ELOOP), a plain file reads as fs wrote it', () => {
+    const p = file('through openat2');
+    const l = fresh('l');
+    fs.symlinkSync(p, l);
+    const how = sys.OpenHow.of({ flags: BigInt(sys.O_RDONLY | sys.O_CLOEXEC), resolve: BigInt(sys.RESOLVE_NO_SYMLINKS) });
+    const code = codeOf(() => sys.close(sys.openat2(sys.AT_FDCWD, p, how)));
+    if (code === 'ENOSYS') return; // before Linux 5.6
+    const fd = sys.openat2(sys.AT_FDCWD, p, how);
+    try {
+      expect(fs.readFileSync(fd, 'utf8')).toBe('through openat2');
+    } finally {
+      sys.close(fd);
+    }
+    expect(codeOf(() => sys.openat2(sys.AT_FDCWD, l, how))).toBe('ELOOP');
+  });
+
+  it('sched_getattr, sched_getparam and sched_setscheduler/setparam/setattr on a child: /proc/<pid>/stat shows the policy', () => {
+    const child = spawnSync('true'); // a pid that is gone: ESRCH
+    expect(codeOf(() => sys.sched_getparam(child.pid!, new sys.SchedParam()))).toBe('ESRCH');
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      const pid = sleeper.pid!;
+      const policy = () => Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[38]);
+      const attr = new sys.SchedAttr();
+      sys.sched_getattr(pid, attr, 0);
+      expect(attr.sched_policy).toBe(policy());
+      expect(attr.size).toBe(sys.SchedAttr.size);
+      sys.sched_setscheduler(pid, sys.SCHED_BATCH, sys.SchedParam.of({ sched_priority: 0 }));
+      expect(policy()).toBe(sys.SCHED_BATCH);
+      const param = new sys.SchedParam();
+      sys.sched_getparam(pid, param);
+      expect(param.sched_priority).toBe(0);
+      sys.sched_setparam(pid, param);
+      sys.sched_setattr(pid, sys.SchedAttr.of({ size: sys.SchedAttr.size, sched_policy: sys.SCHED_NORMAL }), 0);
+      expect(policy()).toBe(sys.SCHED_NORMAL);
+    } finally {
+      sleeper.kill();
+    }
+  });
+
+  it('semop and semtimedop change a semaphore ipcs -s -i shows', () => {
+    const id = sys.semget(sys.IPC_PRIVATE, 1, 0o600);
+    try {
+      sys.semop(id, sys.StructArray.from(sys.Sembuf, [{ sem_num: 0, sem_op: 3 }]));
+      sys.semtimedop(id, sys.StructArray.from(sys.Sembuf, [{ sem_num: 0, sem_op: -1 }]), undefined, sys.Timespec.of({ tv_sec: 1n }));
+      const shown = execFileSync('ipcs', ['-s', '-i', String(id)], { encoding: 'utf8' });
+      expect(shown).toMatch(/^0\s+2\s/m); // semnum 0, value 2
+      // Taking more than there is with a timeout: EAGAIN after it, nothing changed.
+      expect(codeOf(() => sys.semtimedop(id, sys.StructArray.from(sys.Sembuf, [{ sem_num: 0, sem_op: -5 }]), undefined, sys.Timespec.of({ tv_nsec: 1_000_000n })))).toBe('EAGAIN');
+    } finally {
+      sys.unsafe_semctl(id, 0, sys.IPC_RMID, 0);
+    }
+  });
+
+  it('mq_getsetattr reads the queue attributes: the default depth /proc/sys/fs/mqueue gives, one message after mq_timedsend', () => {
+    const name = `sysbind-attr-${process.pid}`;
+    const mq = sys.mq_open(name, sys.O_CREAT | sys.O_RDWR, 0o600, null);
+    try {
+      sys.mq_timedsend(mq, bytes('one'), undefined, 0, null);
+      const attr = new sys.MqAttr();
+      sys.mq_getsetattr(mq, null, attr);
+      expect(Number(attr.mq_maxmsg)).toBe(Number(fs.readFileSync('/proc/sys/fs/mqueue/msg_default', 'utf8')));
+      expect(Number(attr.mq_curmsgs)).toBe(1);
+    } finally {
+      sys.close(mq);
+      sys.mq_unlink(name);
+    }
+  });
+
+  it('io_cancel of an iocb never submitted fails (EINVAL) on a context io_setup counted in /proc/sys/fs/aio-nr', () => {
+    const ctx = new BigUint64Array(1);
+    const before = Number(fs.readFileSync('/proc/sys/fs/aio-nr', 'utf8'));
+    expect(sys.unsafe_io_setup(8, new Uint8Array(ctx.buffer))).toBe(0);
+    try {
+      expect(Number(fs.readFileSync('/proc/sys/fs/aio-nr', 'utf8'))).toBeGreaterThan(before);
+      expect(codeOf(() => sys.io_cancel(ctx[0]!, new sys.Iocb(), new sys.IoEvent()))).toBe('EINVAL');
+    } finally {
+      sys.io_destroy(ctx[0]!);
+    }
+  });
+
+  it('landlock_create_ruleset makes a ruleset fd where the kernel runs landlock (as securityfs lists it), EOPNOTSUPP where it does not', () => {
+    const lsm = fs.existsSync('/sys/kernel/security/lsm') ? fs.readFileSync('/sys/kernel/security/lsm', 'utf8') : undefined;
+    const attr = sys.LandlockRulesetAttr.of({ handled_access_fs: BigInt(sys.LANDLOCK_ACCESS_FS_READ_FILE) });
+    const code = codeOf(() => sys.close(sys.landlock_create_ruleset(attr, 0)));
+    if (code !== null) {
+      expect(['EOPNOTSUPP', 'ENOSYS']).toContain(code);
+      if (lsm !== undefined) expect(lsm.split(',')).not.toContain('landlock');
+      return;
+    }
+    if (lsm !== undefined) expect(lsm.split(',')).toContain('landlock');
+    const fd = sys.landlock_create_ruleset(attr, 0);
+    try {
+      expect(fs.readlinkSync(`/proc/self/fd/${fd}`)).toBe('anon_inode:[landlock-ruleset]');
+    } finally {
+      sys.close(fd);
+    }
   });
 });
 

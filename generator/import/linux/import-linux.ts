@@ -1,12 +1,13 @@
 /**
- * `sysbind import linux`: the two Linux importers in order — syscall tables and
- * prototypes from a kernel tree, then constants from each target's installed
- * headers — with progress lines and a closing summary.
+ * `sysbind import linux`: the Linux importers in order — syscall tables and
+ * prototypes from a kernel tree, then constants and records from each target's
+ * installed headers — with progress lines and a closing summary.
  */
 import { join } from 'node:path';
 import { loadTargets } from '../../spec/targets.js';
 import { importLinuxConstants } from './constants.js';
 import { importLinuxSyscalls } from './import-syscalls.js';
+import { importLinuxRecords } from './uapi-records.js';
 
 export interface ImportLinuxAllOptions {
   root: string;
@@ -26,6 +27,8 @@ export async function importLinux(opts: ImportLinuxAllOptions): Promise<void> {
   if (opts.constants) {
     const c = await importLinuxConstants({ specsDir, targets: matrix.targets, log: { info: opts.log, debug: () => {} } });
     constants = `; constants: ${c.targets.map((t) => `${t.target} ${t.constants}`).join(', ')}`;
+    const r = await importLinuxRecords({ specsDir, targets: matrix.targets, log: opts.log });
+    constants += `; ${r.records} records`;
   }
   opts.log(
     `imported kernel ${sys.kernel}: syscalls ${Object.entries(sys.counts).map(([t, n]) => `${t} ${n}`).join(', ')}; ` +
