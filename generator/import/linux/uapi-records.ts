@@ -37,7 +37,7 @@ interface AstNode {
 }
 
 /** A field as specs/linux/types writes it. */
-type FieldOut = Record<string, string> | { name: string; type: string; bits?: number; align?: number } | { type: string; bits: number } | { union: FieldOut[] } | { struct: FieldOut[] };
+type FieldOut = Record<string, string> | { name: string; type: string; bits?: number; align?: number; byteOrder?: 'big' | 'little' } | { type: string; bits: number } | { union: FieldOut[] } | { struct: FieldOut[] };
 
 interface RecordOut {
   kind: 'struct' | 'union';
@@ -158,6 +158,7 @@ class RecordConverter {
       const name = c.name;
       let type: string;
       let align = alignAttr(c);
+      let byteOrder: 'big' | 'little' | undefined;
       if (anonType) {
         // A named member of an anonymous record type: that record becomes <owner>_<member>.
         const lifted = `${owner}_${name}`;
@@ -167,17 +168,19 @@ class RecordConverter {
         const r = this.resolve(qual, `${owner}.${name}`);
         type = r.text;
         align = align ?? r.align;
+        // Only a scalar says its byte order (an array of __be16 is bytes to the accessors).
+        if (r.byteOrder && !/\[/.test(r.text)) byteOrder = r.byteOrder;
       }
       const bits = c.isBitfield ? bitsOf(c) : undefined;
       // The `- name: type` shorthand cannot spell a field called name, type, union, …: those take the full form.
-      const short = bits === undefined && align === undefined && !SPEC_KEYS.has(name);
-      out.push(short ? { [name]: type } : { name, type, ...(bits !== undefined ? { bits } : {}), ...(align !== undefined ? { align } : {}) });
+      const short = bits === undefined && align === undefined && byteOrder === undefined && !SPEC_KEYS.has(name);
+      out.push(short ? { [name]: type } : { name, type, ...(bits !== undefined ? { bits } : {}), ...(align !== undefined ? { align } : {}), ...(byteOrder ? { byteOrder } : {}) });
     }
     return out;
   }
 
   /** A C type as clang prints it, reduced through typedefs to C's own types (pointers to `void *`). */
-  private resolve(qualType: string, where: string, depth = 0): { text: string; align?: number } {
+  private resolve(qualType: string, where: string, depth = 0): { text: string; align?: number; byteOrder?: 'big' | 'little' } {
     if (depth > 16) throw new ImportError(`${this.target}: ${where}: typedef chain too deep at '${qualType}'`);
     if (/\(\s*\*/.test(qualType)) return { text: 'void *' }; // a function pointer
     const m = /^(.*?)\s*((?:\[\d*\])*)$/.exec(qualType.replace(/\b(const|volatile)\b\s*/g, '').trim())!;
@@ -191,12 +194,15 @@ class RecordConverter {
     if (PRIMS.has(base)) return { text: `${base}${dims}` };
     const def = this.ast.typedefs.get(base);
     if (!def) throw new ImportError(`${this.target}: ${where}: unknown type '${base}'`);
+    // __be16/__be32/__be64 (and __le*) say the value's byte order: the accessors swap as needed.
+    const order = /^__(be|le)(16|32|64)$/.exec(base)?.[1];
     const anon = this.ast.typedefRecord(base);
     if (anon) return { text: `${anon.tagUsed} ${this.recordName(base)}${dims}` };
     const inner = this.resolve(def.type!.desugaredQualType ?? def.type!.qualType, where, depth + 1);
     const own = /^(.*?)((?:\[\d*\])*)$/.exec(inner.text)!;
     // `T a[3]` of `typedef U T[2]` is U a[3][2].
-    return { text: `${own[1]}${dims}${own[2]}`, align: alignAttr(def) ?? inner.align };
+    const byteOrder = order === 'be' ? 'big' : order === 'le' ? 'little' : inner.byteOrder;
+    return { text: `${own[1]}${dims}${own[2]}`, align: alignAttr(def) ?? inner.align, ...(byteOrder ? { byteOrder } : {}) };
   }
 
   private recordName(tag: string): string {
