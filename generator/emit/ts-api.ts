@@ -135,7 +135,7 @@ function wrappersFile(model: LinuxTargetModel, isAsync: boolean): string {
   return [
     `import { native } from './native.js';`,
     `import { syscallError } from './errno.js';`,
-    importUsed(['arrayBytes', 'structBytes', 'splitInt64'], `${RUNTIME}/args.js`, text),
+    importUsed(['arrayBytes', 'intCell', 'structBytes', 'splitInt64'], `${RUNTIME}/args.js`, text),
     importUsed(['Bytes'], `${RUNTIME}/args.js`, text, true),
     importUsed(['StructArray'], `${RUNTIME}/struct.js`, text, true),
     importUsed(model.structs.map((s) => s.tsName), './structs.js', text),

@@ -79,8 +79,13 @@ export function planCall(s: SyscallModel): CallPlan {
         break;
       }
       case 'cell':
-        prelude.push(`const ${p.name} = new ${intCellArray(k.cell)}(${k.count});`);
-        nativeArgs.push(p.name);
+        if (k.dir === 'out') prelude.push(`const ${p.name} = new ${intCellArray(k.cell)}(${k.count});`);
+        else {
+          // The kernel reads the value: it comes from JS, checked against the C type.
+          params.push({ name: p.name, type: intType(k.cell) });
+          prelude.push(`const ${p.name}_cell = intCell(${p.name}, ${fn}, ${q}, ${k.cell.bits}, ${k.cell.signed});`);
+        }
+        nativeArgs.push(k.dir === 'out' ? p.name : `${p.name}_cell`);
         nativeTypes.push({ name: p.name, type: 'Bytes' });
         break;
       case 'lengthCell': {

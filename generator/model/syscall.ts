@@ -21,7 +21,8 @@ export type ParamKind =
   | { kind: 'buffer'; dir: Dir | 'range'; optional: boolean; length?: string; lengthCell?: string }
   | { kind: 'struct'; struct: StructModel; size: number; dir: Dir; optional: boolean }
   | { kind: 'array'; struct: StructModel; elemSize: number; dir: Dir; optional: boolean; length?: string; count?: number }
-  | { kind: 'cell'; cell: IntInfo; cType: string; dir: 'out' | 'inout'; count: number }
+  /** Integers through a pointer: `in` and `inout` take their values from JS, `out` start zeroed. */
+  | { kind: 'cell'; cell: IntInfo; cType: string; dir: Dir; count: number }
   /** Not a JS argument: the binding passes a fixed value. */
   | { kind: 'const'; value: number }
   /** A whole mapping made by a `mapping` call; its length argument is derived. */
@@ -61,6 +62,8 @@ export interface SyscallModel extends Callable<ParamModel, ReturnModel, SyscallI
   unannotated?: boolean;
   /** Its parameters' meaning was derived from the prototype (spec/derive-semantics.ts), so it has a safe form. */
   derived?: boolean;
+  /** A typed form of this multiplexed call (ioctl_TCGETS of ioctl): an extra export, not a syscall of its own. */
+  formOf?: string;
   /** Another name this call is exported under on this target (the portable name of a time64/uid32 variant). */
   alias?: string;
 }

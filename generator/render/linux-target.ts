@@ -56,7 +56,8 @@ export function renderLinuxTarget(root: string, target: Target, specs: LinuxSpec
 }
 
 function coverageOf(model: LinuxTargetModel): SyscallCoverage {
-  const calls = model.syscalls;
+  // Typed forms of a multiplexed call (ioctl_TCGETS) are exports, not syscalls of their own.
+  const calls = model.syscalls.filter((c) => !c.formOf);
   const count = (why: string) => model.skipped.filter((c) => c.why === why).length;
   const safe = calls.filter((c) => !c.unsafeReason);
   const unsafe = calls.filter((c) => c.unsafeReason);

@@ -93,12 +93,16 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
   };
   const byName = new Map(table.data.syscalls.map((s) => [s.name, s]));
   const sem = specs.semantics;
+  const constantValues = new Map<string, number>();
+  for (const fam of Object.values(constants.data.families)) for (const c of fam.constants) if (typeof c.value === 'number') constantValues.set(c.name, c.value);
 
   const syscalls: SyscallModel[] = [];
   const skipped: SkippedSyscall[] = [];
   for (const [name, entrySemantics] of Object.entries(sem.data.syscalls)) {
     const place = sem.at(['syscalls', name]);
-    const row = byName.get(name);
+    // A typed form of a multiplexed call (ioctl_TCGETS) binds the call it names.
+    const kernel = entrySemantics.syscall ?? name;
+    const row = byName.get(kernel);
     if (!row) continue; // not a syscall on this target (e.g. poll on arm64); checkSemanticsNames reports typos
     const skipReason = pickBySelector(entrySemantics.skip, target)?.value;
     if (skipReason) {
@@ -121,7 +125,12 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
     const proto = pickBySelector(generic?.byArch, target)?.value ?? generic;
     if (!proto) throw new SpecError(`no prototype for entry point '${row.entry}' of syscall '${name}'`, place);
     const paramsPath = archEntry ? ['syscalls', name, 'byArch', archEntry.key, 'params'] : ['syscalls', name, 'params'];
-    const ctx: Ctx = { name, place, sem, abi, scope, structs, layouts, semantics, target, paramsPath };
+    const missingConstant = Object.values(semantics.params ?? {}).find((p): p is { constant: string } => typeof p === 'object' && 'constant' in p && !constantValues.has(p.constant));
+    if (missingConstant) {
+      skipped.push({ name, reason: `${missingConstant.constant} is not defined on ${target.name}`, why: 'skipped' });
+      continue;
+    }
+    const ctx: Ctx = { name, place, sem, abi, scope, structs, layouts, semantics, target, paramsPath, constants: constantValues };
     for (const key of Object.keys(semantics.params ?? {})) {
       if (!proto.params.some((p) => p.name === key)) {
         throw new SpecError(
@@ -136,6 +145,7 @@ export function buildLinuxModel(specs: LinuxSpecs, target: Target): LinuxTargetM
     syscalls.push({
       name: danger ? `unsafe_${name}` : name,
       ...(danger ? { kernelName: name, unsafeReason: danger.reason, unsafeClass: 'danger' as const } : {}),
+      ...(kernel !== name ? { kernelName: kernel, formOf: kernel } : {}),
       invoke: { via: 'syscall', nr: row.nr, entry: row.entry },
       params,
       returns,
@@ -315,7 +325,12 @@ export function checkSemanticsNames(specs: LinuxSpecs, targets: Target[]): void 
   const known = new Set<string>();
   for (const t of targets) for (const s of specs.table(t).data.syscalls) known.add(s.name);
   checkDangerNames(specs.danger, known, targets);
-  for (const name of Object.keys(specs.semantics.data.syscalls)) {
+  for (const [name, entry] of Object.entries(specs.semantics.data.syscalls)) {
+    if (entry.syscall !== undefined) {
+      if (known.has(name)) throw new SpecError(`'${name}' is a syscall itself; a typed form (syscall: ${entry.syscall}) needs a name of its own`, specs.semantics.at(['syscalls', name]));
+      if (!known.has(entry.syscall)) throw new SpecError(`'${name}': syscall '${entry.syscall}' is not a syscall on any target`, specs.semantics.at(['syscalls', name, 'syscall']));
+      continue;
+    }
     if (!known.has(name)) {
       throw new SpecError(`'${name}' is not a syscall on any target (${targets.map((t) => t.name).join(', ')})`, specs.semantics.at(['syscalls', name]));
     }
@@ -365,6 +380,8 @@ interface Ctx {
   paramsPath: (string | number)[];
   /** The semantics were derived from the prototype (derive-semantics.ts): errors point at the syscall table row. */
   derived?: boolean;
+  /** The target's constants by name, for `constant` parameters. */
+  constants?: Map<string, number>;
 }
 
 function paramPlace(ctx: Ctx, param: string): Place {
@@ -433,7 +450,13 @@ function classifyParam(ctx: Ctx, name: string, cTypeText: string): ParamModel {
     need('pointer');
     const cell = intInfoOf(cTypeOf(ctx, name, s.cell), ctx.abi);
     if (!cell) throw new SpecError(`cell type '${s.cell}' of '${name}' is not an integer type`, paramPlace(ctx, name));
+    if (s.dir !== 'out' && (s.count ?? 1) !== 1) throw new SpecError(`cell '${name}' is read by the kernel (dir ${s.dir}), so it holds one value, not ${s.count}`, paramPlace(ctx, name));
     kind = { kind: 'cell', cell, cType: s.cell, dir: s.dir, count: s.count ?? 1 };
+  } else if ('constant' in s) {
+    need('integer');
+    const value = ctx.constants?.get(s.constant);
+    if (value === undefined) throw new SpecError(`constant '${s.constant}' for parameter '${name}' of '${ctx.name}' is not defined on ${ctx.target.name}`, paramPlace(ctx, name));
+    kind = { kind: 'const', value };
   } else if ('low' in s || 'high' in s) {
     const info = int();
     if (info.bits !== 32) throw new SpecError(`'${name}' is marked as half of a 64-bit value but is ${info.bits}-bit`, paramPlace(ctx, name));
@@ -500,7 +523,7 @@ function classifyReturn(ctx: Ctx, params: ParamModel[], table: Map<string, { nr:
   if ('param' in r) {
     const p = params.find((x) => x.name === r.param);
     const k = p?.kind.kind;
-    if (!p || !(k === 'struct' || k === 'cell' || k === 'lengthCell')) {
+    if (!p || !(k === 'struct' || (k === 'cell' && p.kind.kind === 'cell' && p.kind.dir === 'out') || k === 'lengthCell')) {
       throw new SpecError(`returns '${r.param}', which is not an out struct or cell parameter of '${ctx.name}'`, place);
     }
     return { kind: 'param', param: r.param };

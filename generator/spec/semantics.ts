@@ -16,7 +16,9 @@ export type ParamSemantics =
   | { buffer: Dir | 'range'; length?: string; lengthCell?: string; optional?: boolean }
   | { struct: string; dir: Dir; optional?: boolean }
   | { array: string; dir: Dir; length?: string; count?: number; optional?: boolean }
-  | { cell: string; dir: 'out' | 'inout'; count?: number }
+  | { cell: string; dir: Dir; count?: number }
+  /** Not a JS argument: the target's value of a constant (an ioctl request, a socket option). */
+  | { constant: string }
   | { value: number }
   | { default: number }
   /** One half of a 64-bit value the prototype splits in two (ia32's poslo/poshi): JS passes it whole as `of`. */
@@ -28,6 +30,11 @@ export type ParamSemantics =
 export type ReturnSemantics = 'number' | 'bigint' | 'void' | { param: string } | { mapping: { length: string; release: string } };
 
 export interface SyscallSemantics {
+  /**
+   * The kernel call this entry is a typed form of, where the entry's name is not
+   * a syscall (ioctl_TCGETS: ioctl with its request fixed by a `constant` param).
+   */
+  syscall?: string;
   blocking?: boolean;
   doc?: string;
   params?: Record<string, ParamSemantics>;
@@ -69,8 +76,9 @@ const paramSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['cell', 'dir'],
-      properties: { cell: { type: 'string' }, dir: { enum: ['out', 'inout'] }, count: { type: 'integer', minimum: 1 } },
+      properties: { cell: { type: 'string' }, dir, count: { type: 'integer', minimum: 1 } },
     },
+    { type: 'object', additionalProperties: false, required: ['constant'], properties: { constant: ident } },
     { type: 'object', additionalProperties: false, required: ['value'], properties: { value: { type: 'integer' } } },
     { type: 'object', additionalProperties: false, required: ['default'], properties: { default: { type: 'integer' } } },
     { type: 'object', additionalProperties: false, required: ['low'], properties: { low: ident } },
@@ -91,6 +99,7 @@ const schema = {
         type: ['object', 'null'],
         additionalProperties: false,
         properties: {
+          syscall: ident,
           blocking: { type: 'boolean' },
           doc: { type: 'string' },
           params: { type: 'object', additionalProperties: paramSchema },

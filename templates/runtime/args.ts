@@ -39,3 +39,40 @@ export function splitInt64(v: unknown, fn: string, arg: string): [number, number
   const u = BigInt.asUintN(64, b);
   return [Number(u & 0xffffffffn), Number(u >> 32n)];
 }
+
+/**
+ * A one-element integer cell holding `v`, for a C `int *` the kernel reads
+ * (ioctl FIONBIO): `v` is checked against the C type (an unsigned 32-bit cell
+ * also takes the negative int32 a set top bit gives JavaScript's `|`).
+ */
+export function intCell(v: unknown, fn: string, arg: string, bits: 8 | 16 | 32 | 64, signed: boolean): Uint8Array {
+  if (bits === 64) {
+    let b: bigint;
+    if (typeof v === 'bigint') b = v;
+    else if (typeof v === 'number' && Number.isSafeInteger(v)) b = BigInt(v);
+    else if (typeof v === 'number') throw argRangeError(fn, arg, `must be a safe integer or a bigint, got ${v}`);
+    else throw argTypeError(fn, arg, 'an integer number or bigint', v);
+    const [lo, hi] = signed ? [-(2n ** 63n), 2n ** 63n - 1n] : [0n, 2n ** 64n - 1n];
+    if (b < lo || b > hi) throw argRangeError(fn, arg, `must be in [${lo}, ${hi}], got ${b}`);
+    return new Uint8Array((signed ? BigInt64Array.of(b) : BigUint64Array.of(b)).buffer);
+  }
+  const lo = signed ? -(2 ** (bits - 1)) : bits === 32 ? -(2 ** 31) : 0;
+  const hi = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  // A bigint is taken as the native integer arguments take it: by value, within the C type.
+  if (typeof v === 'bigint') {
+    if (v < BigInt(lo) || v > BigInt(hi)) throw argRangeError(fn, arg, `must be an integer in [${lo}, ${hi}], got ${v}`);
+    v = Number(v);
+  }
+  if (typeof v !== 'number') throw argTypeError(fn, arg, 'an integer number or bigint', v);
+  if (!Number.isInteger(v) || v < lo || v > hi) throw argRangeError(fn, arg, `must be an integer in [${lo}, ${hi}], got ${v}`);
+  const cell = new Uint8Array(bits / 8);
+  const view = new DataView(cell.buffer);
+  if (bits === 8) view.setUint8(0, v & 0xff);
+  else if (bits === 16) view.setUint16(0, v & 0xffff, true);
+  else view.setUint32(0, v >>> 0, true);
+  // Little-endian writes above; a big-endian target reads its cell in its own order.
+  if (!LITTLE_ENDIAN) cell.reverse();
+  return cell;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

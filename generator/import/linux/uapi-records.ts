@@ -257,31 +257,41 @@ export async function importLinuxRecords(opts: { specsDir: string; targets: read
   const dir = await mkdtemp(join(tmpdir(), 'sysbind-records-'));
   const perTarget = new Map<string, Map<string, RecordOut>>();
   try {
-    const source = join(dir, 'records.c');
-    await writeFile(source, ['#define _GNU_SOURCE 1', ...headers.map((h) => `#include <${h}>`), ''].join('\n'));
+    // One translation unit per header: some uapi headers pull in glibc's (linux/if.h
+    // includes sys/socket.h), which cannot meet the others' in one unit.
+    const sources = new Map<string, string>();
+    for (const [i, h] of headers.entries()) {
+      const source = join(dir, `records-${i}.c`);
+      await writeFile(source, `#define _GNU_SOURCE 1\n#include <${h}>\n`);
+      sources.set(h, source);
+    }
     const linux = opts.targets.filter((t) => t.platform === 'linux');
-    // Two at a time: clang's AST of these headers is ~40 MB of JSON per target.
-    const queue = [...linux];
+    for (const t of linux) perTarget.set(t.name, new Map());
+    // Two at a time (two cores); each unit's AST is a few MB of JSON.
+    const jobs = linux.flatMap((t) => headers.map((h) => ({ t, h })));
+    const asts = new Map<string, TargetAst>();
     const worker = async () => {
-      for (let t = queue.shift(); t; t = queue.shift()) {
-        const r = await run('clang', [`--target=${t.clangTarget}`, '-fsyntax-only', '-Xclang', '-ast-dump=json', source]);
+      for (let job = jobs.shift(); job; job = jobs.shift()) {
+        const r = await run('clang', [`--target=${job.t.clangTarget}`, '-fsyntax-only', '-Xclang', '-ast-dump=json', sources.get(job.h)!]);
         if (r.code === 127) throw new ToolchainError('clang is needed to import records (apt-get install clang)');
-        if (r.code !== 0) throw new ImportError(`${t.name}: clang cannot parse the records' headers:\n${r.stderr.trim()}`);
-        const ast = new TargetAst(JSON.parse(r.stdout) as AstNode);
-        const records = new Map<string, RecordOut>();
-        for (const [name, header] of requested) {
-          if (known.has(name)) throw new ImportError(`specs/linux/uapi-records.yaml: '${name}' is declared by hand in specs/linux/types; remove one`);
-          // Some records are not on every target (powerpc has no termios2): that target goes without.
-          if (!ast.byTag.has(name) && !ast.typedefRecord(name)) continue;
-          const conv = new RecordConverter(ast, known, header, t.name);
-          conv.request(name);
-          conv.run();
-          for (const [n, rec] of conv.out) if (!records.has(n)) records.set(n, rec);
-        }
-        perTarget.set(t.name, records);
+        if (r.code !== 0) throw new ImportError(`${job.t.name}: clang cannot parse <${job.h}>:\n${r.stderr.trim()}`);
+        asts.set(`${job.t.name}\0${job.h}`, new TargetAst(JSON.parse(r.stdout) as AstNode));
       }
     };
     await Promise.all([worker(), worker()]);
+    for (const t of linux) {
+      const records = perTarget.get(t.name)!;
+      for (const [name, header] of requested) {
+        if (known.has(name)) throw new ImportError(`specs/linux/uapi-records.yaml: '${name}' is declared by hand in specs/linux/types; remove one`);
+        const ast = asts.get(`${t.name}\0${header}`)!;
+        // Some records are not on every target (powerpc has no termios2): that target goes without.
+        if (!ast.byTag.has(name) && !ast.typedefRecord(name)) continue;
+        const conv = new RecordConverter(ast, known, header, t.name);
+        conv.request(name);
+        conv.run();
+        for (const [n, rec] of conv.out) if (!records.has(n)) records.set(n, rec);
+      }
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
