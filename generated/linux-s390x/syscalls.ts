@@ -4,6 +4,7 @@ import { syscallError } from './errno.js';
 import { arrayBytes, intCell, structBytes } from '../runtime/args.js';
 import type { Bytes } from '../runtime/args.js';
 import type { StructArray } from '../runtime/struct.js';
+import { sealStructs } from '../runtime/struct.js';
 import { EpollEvent, Ifreq, IoEvent, Iocb, Iovec, Itimerspec, KernelOldItimerval, KernelTimex, LandlockRulesetAttr, MqAttr, Msghdr, OpenHow, Pollfd, Rlimit, Rlimit64, Rusage, SchedAttr, SchedParam, Sembuf, Sigset, Stat, Statfs, Statx, Sysinfo, Termios, Timespec, Timeval, Timezone, Tms, Utimbuf, Utsname, Winsize } from './structs.js';
 
 /**
@@ -1682,6 +1683,7 @@ export function readlinkat(dfd: number, pathname: string, buf: Bytes, bufsiz?: n
  */
 export function readv(fd: number, vec: StructArray<Iovec>, vlen?: number | bigint): number {
   vlen ??= vec?.length;
+  sealStructs(vec, 'readv', 'vec');
   const r = native.readv(fd, arrayBytes(vec, Iovec, 'readv', 'vec', false), vlen);
   if (r < 0) throw syscallError(-r, 'readv');
   return r;
@@ -1708,6 +1710,7 @@ export function recvfrom(fd: number, ubuf: Bytes, size: number | bigint | undefi
  */
 export function recvmsg(fd: number, msg: Msghdr, flags?: number): number {
   flags ??= 0;
+  sealStructs(msg, 'recvmsg', 'msg');
   const r = native.recvmsg(fd, (msg?.constructor === Msghdr ? msg.bytes : structBytes(msg, Msghdr, 'recvmsg', 'msg', false)), flags);
   if (r < 0) throw syscallError(-r, 'recvmsg');
   return r;
@@ -1964,6 +1967,7 @@ export function semtimedop(semid: number, tsops: StructArray<Sembuf>, nsops?: nu
  */
 export function sendmsg(fd: number, msg: Msghdr, flags?: number): number {
   flags ??= 0;
+  sealStructs(msg, 'sendmsg', 'msg');
   const r = native.sendmsg(fd, (msg?.constructor === Msghdr ? msg.bytes : structBytes(msg, Msghdr, 'sendmsg', 'msg', false)), flags);
   if (r < 0) throw syscallError(-r, 'sendmsg');
   return r;
@@ -4102,6 +4106,7 @@ export function write(fd: number, buf: Bytes, count?: number | bigint): number {
  */
 export function writev(fd: number, vec: StructArray<Iovec>, vlen?: number | bigint): number {
   vlen ??= vec?.length;
+  sealStructs(vec, 'writev', 'vec');
   const r = native.writev(fd, arrayBytes(vec, Iovec, 'writev', 'vec', false), vlen);
   if (r < 0) throw syscallError(-r, 'writev');
   return r;

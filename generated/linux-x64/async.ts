@@ -4,6 +4,7 @@ import { syscallError } from './errno.js';
 import { arrayBytes, structBytes } from '../runtime/args.js';
 import type { Bytes } from '../runtime/args.js';
 import type { StructArray } from '../runtime/struct.js';
+import { sealStructs } from '../runtime/struct.js';
 import { EpollEvent, Iovec, Msghdr, Pollfd, Sigset, Stat, Statx, Timespec } from './structs.js';
 
 /**
@@ -246,6 +247,7 @@ export async function readlinkat(dfd: number, pathname: string, buf: Bytes, bufs
  */
 export async function readv(fd: number, vec: StructArray<Iovec>, vlen?: number | bigint): Promise<number> {
   vlen ??= vec?.length;
+  sealStructs(vec, 'readv', 'vec');
   const r = await native.readv_async(fd, arrayBytes(vec, Iovec, 'readv', 'vec', false), vlen);
   if (r < 0) throw syscallError(-r, 'readv');
   return r;
@@ -270,6 +272,7 @@ export async function recvfrom(fd: number, ubuf: Bytes, size: number | bigint | 
  */
 export async function recvmsg(fd: number, msg: Msghdr, flags?: number): Promise<number> {
   flags ??= 0;
+  sealStructs(msg, 'recvmsg', 'msg');
   const r = await native.recvmsg_async(fd, (msg?.constructor === Msghdr ? msg.bytes : structBytes(msg, Msghdr, 'recvmsg', 'msg', false)), flags);
   if (r < 0) throw syscallError(-r, 'recvmsg');
   return r;
@@ -291,6 +294,7 @@ export async function renameat2(olddfd: number, oldname: string, newdfd: number,
  */
 export async function sendmsg(fd: number, msg: Msghdr, flags?: number): Promise<number> {
   flags ??= 0;
+  sealStructs(msg, 'sendmsg', 'msg');
   const r = await native.sendmsg_async(fd, (msg?.constructor === Msghdr ? msg.bytes : structBytes(msg, Msghdr, 'sendmsg', 'msg', false)), flags);
   if (r < 0) throw syscallError(-r, 'sendmsg');
   return r;
@@ -367,6 +371,7 @@ export async function write(fd: number, buf: Bytes, count?: number | bigint): Pr
  */
 export async function writev(fd: number, vec: StructArray<Iovec>, vlen?: number | bigint): Promise<number> {
   vlen ??= vec?.length;
+  sealStructs(vec, 'writev', 'vec');
   const r = await native.writev_async(fd, arrayBytes(vec, Iovec, 'writev', 'vec', false), vlen);
   if (r < 0) throw syscallError(-r, 'writev');
   return r;

@@ -11,7 +11,7 @@ import { layoutOf, type LinuxTargetModel } from '../spec/linux-model.js';
 import { planCall } from './ts-calls.js';
 import { renderFallbacks, renderParams } from './ts-plan.js';
 import { structClass, type StructClass } from './ts-struct-class.js';
-import { fieldAccessor } from './ts-structs.js';
+import { fieldAccessor, sealBody } from './ts-structs.js';
 import { RUNTIME_FROM_TARGET as RUNTIME } from './ts-runtime.js';
 import { doc, formatTs, importUsed, str, type EmittedFile } from './ts-text.js';
 
@@ -68,11 +68,12 @@ function structsFile(model: LinuxTargetModel): string {
     }
     const what = s.cname ?? `${s.kind} ${s.name}`;
     const classDoc = [`${what} on ${model.target.name}: ${layout.size} bytes, aligned to ${layout.align}.`, ...(s.doc ? [s.doc] : [])];
-    body.push(...structClass({ name: s.tsName, doc: classDoc, size: layout.size, align: layout.align, fields }));
+    const seal = sealBody(model, s);
+    body.push(...structClass({ name: s.tsName, doc: classDoc, size: layout.size, align: layout.align, fields, ...(seal ? { seal } : {}) }));
   }
   const text = body.join('\n');
   return [
-    importUsed(['Struct', 'StructArray', 'checkInt', 'checkBigInt', 'checkFloat', 'readCString', 'writeCString', 'writeBytes', 'writeStruct', 'readBits', 'writeBits'], `${RUNTIME}/struct.js`, text),
+    importUsed(['Struct', 'StructArray', 'checkPointee', 'sealStructs', 'checkInt', 'checkBigInt', 'checkFloat', 'readCString', 'writeCString', 'writeBytes', 'writeStruct', 'readBits', 'writeBits'], `${RUNTIME}/struct.js`, text),
     importUsed(['argTypeError'], `${RUNTIME}/errors.js`, text),
     importUsed(['native'], './native.js', text),
     text,
@@ -138,6 +139,7 @@ function wrappersFile(model: LinuxTargetModel, isAsync: boolean): string {
     importUsed(['arrayBytes', 'intCell', 'structBytes', 'splitInt64'], `${RUNTIME}/args.js`, text),
     importUsed(['Bytes'], `${RUNTIME}/args.js`, text, true),
     importUsed(['StructArray'], `${RUNTIME}/struct.js`, text, true),
+    importUsed(['sealStructs'], `${RUNTIME}/struct.js`, text),
     importUsed(model.structs.map((s) => s.tsName), './structs.js', text),
     text,
   ].join('\n');

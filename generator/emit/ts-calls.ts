@@ -5,6 +5,7 @@
  * SyscallError. The same plan yields the sync and the async function.
  */
 import { nativeParams, type IntInfo, type ParamModel, type SyscallModel } from '../model/syscall.js';
+import { keepsBuffers } from '../spec/struct-specs.js';
 import { intCellArray, type CallPlan, type TsParam } from './ts-plan.js';
 import { str } from './ts-text.js';
 
@@ -66,6 +67,7 @@ export function planCall(s: SyscallModel): CallPlan {
           type: k.optional ? `${cls} | null` : cls,
           fallback: isReturned ? `new ${cls}()` : k.optional ? 'null' : undefined,
         });
+        if (keepsBuffers(k.struct)) prelude.push(`sealStructs(${p.name}, ${fn}, ${q});`);
         // The exact class is the common case and cheaper to test than instanceof.
         nativeArgs.push(`(${p.name}?.constructor === ${cls} ? ${p.name}.bytes : structBytes(${p.name}, ${cls}, ${fn}, ${q}, ${k.optional}))`);
         nativeTypes.push({ name: p.name, type: 'Bytes | null' });
@@ -74,6 +76,7 @@ export function planCall(s: SyscallModel): CallPlan {
       case 'array': {
         const cls = tsClassOf(p);
         params.push({ name: p.name, type: k.optional ? `StructArray<${cls}> | null` : `StructArray<${cls}>`, fallback: k.optional ? 'null' : undefined });
+        if (keepsBuffers(k.struct)) prelude.push(`sealStructs(${p.name}, ${fn}, ${q});`);
         nativeArgs.push(`arrayBytes(${p.name}, ${cls}, ${fn}, ${q}, ${k.optional})`);
         nativeTypes.push({ name: p.name, type: 'Bytes | null' });
         break;

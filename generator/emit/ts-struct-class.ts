@@ -24,6 +24,8 @@ export interface StructClass {
   /** A field the constructor presets to the size (Win32's cbSize, dwOSVersionInfoSize). */
   sizeField?: string;
   fields: { name: string; doc: string; accessor: Accessor }[];
+  /** The body of sealPointers(fn, arg), for records whose pointer fields hold a caller's buffers. */
+  seal?: string[];
 }
 
 /** The DataView method suffix for a scalar: Int32, BigUint64, Float64, … */
@@ -48,6 +50,9 @@ export function structClass(c: StructClass): string[] {
   for (const { name, doc: text, accessor: acc } of c.fields) {
     members.push('', doc([text]), `get ${name}(): ${acc.tsType} {\n${acc.get}\n}`);
     if (acc.set) members.push(`set ${name}(v: ${acc.setType ?? acc.tsType}) {\n${acc.set}\n}`);
+  }
+  if (c.seal) {
+    members.push('', doc(['Stores each kept buffer\'s address in its pointer field and checks its length field, just before a call.']), `override sealPointers(fn: string, arg: string): void {\n${c.seal.join('\n')}\n}`);
   }
   members.push(
     '',

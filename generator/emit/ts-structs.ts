@@ -6,7 +6,7 @@
 import type { CType, FieldLayout, RecordLayout } from '../model/ctype.js';
 import type { LinuxTargetModel } from '../spec/linux-model.js';
 import { intInfoOf, layoutOf } from '../spec/linux-model.js';
-import type { StructModel } from '../spec/struct-specs.js';
+import { keepsBuffers, type StructModel } from '../spec/struct-specs.js';
 import { EmitError } from '../errors.js';
 import { dataViewMethod, type Accessor } from './ts-struct-class.js';
 
@@ -144,6 +144,48 @@ export function fieldAccessor(model: LinuxTargetModel, s: StructModel, f: FieldL
       };
     }
   }
+}
+
+/**
+ * The body of a record's sealPointers(fn, arg): each pointer field that holds a
+ * caller's buffer is rewritten from the buffer the struct keeps, and its length
+ * field checked against that buffer, just before a call. The struct's bytes are
+ * writable (and a detached buffer has no memory), so the address stored by a
+ * setter is never trusted; undefined for records without such fields.
+ */
+export function sealBody(model: LinuxTargetModel, s: StructModel): string[] | undefined {
+  if (!keepsBuffers(s)) return undefined;
+  const le = model.target.endian === 'little' ? 'true' : 'false';
+  const ptrBits = model.abi.dataModel === 'ILP32' ? 32 : 64;
+  const store = (o: number, addr: string) => `this.view.set${dataViewMethod(ptrBits, false)}(${o}, ${ptrBits === 64 ? addr : `Number(${addr})`}, ${le});`;
+  const lines: string[] = [];
+  for (const f of layoutOf(model, s).fields) {
+    const meta = s.fields.get(f.name);
+    const inner = f.type.kind === 'record' ? f.type.decl.name : f.type.kind === 'array' && f.type.of.kind === 'record' ? f.type.of.decl.name : undefined;
+    const nested = model.structs.find((x) => x.name === inner);
+    // A nested record's accessor is a fresh view each time, so it could not keep the buffers.
+    if (nested && keepsBuffers(nested)) throw new EmitError(`'${s.name}.${f.name}' embeds struct ${nested.name}, whose pointer fields hold buffers: embedding such a record is not supported`, meta?.place ?? s.place);
+    if (!meta?.buffer && !meta?.array) continue;
+    const lenField = (meta.buffer ?? meta.array)!.length;
+    if (meta.buffer) {
+      lines.push(
+        `{ const b = this.kept<Uint8Array>('${f.name}');`,
+        `  checkPointee(b === null ? 0 : b.byteLength, this.${lenField}, fn, arg, '${f.name}', '${lenField}', 'bytes');`,
+        `  ${store(f.offset, `(b === null ? 0n : native.addressOf(b))`)} }`,
+      );
+      continue;
+    }
+    const elem = f.type.kind === 'pointer' && typeof f.type.to === 'object' && f.type.to.kind === 'record' ? f.type.to.decl.name : undefined;
+    const el = model.structs.find((x) => x.name === elem);
+    if (!el) throw new EmitError(`array field '${s.name}.${f.name}' must point to a struct`, meta.place);
+    lines.push(
+      `{ const a = this.kept<StructArray<${el.tsName}>>('${f.name}');`,
+      `  checkPointee(a === null ? 0 : a.length, this.${lenField}, fn, arg, '${f.name}', '${lenField}', 'elements');`,
+      ...(keepsBuffers(el) ? [`  if (a !== null) sealStructs(a, fn, \`\${arg}.${f.name}\`);`] : []),
+      `  ${store(f.offset, `(a === null ? 0n : native.addressOf(a.bytes))`)} }`,
+    );
+  }
+  return lines;
 }
 
 function findField(model: LinuxTargetModel, s: StructModel, name: string): FieldLayout {

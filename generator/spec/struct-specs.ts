@@ -160,6 +160,14 @@ export interface StructModel {
   place: Place;
 }
 
+/**
+ * Whether the record has pointer fields that hold a caller's buffers (iovec's
+ * iov_base, msghdr's msg_iov): such a record is sealed before each call.
+ */
+export function keepsBuffers(s: StructModel): boolean {
+  return [...s.fields.values()].some((m) => m.buffer !== undefined || m.array !== undefined);
+}
+
 interface RecordEntry {
   name: string;
   kind: 'struct' | 'union';

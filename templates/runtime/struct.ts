@@ -57,6 +57,14 @@ export abstract class Struct {
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, size);
   }
 
+  /**
+   * Rewrites the pointer fields that hold a caller's buffers from the buffers
+   * this struct keeps, checking each length field against its buffer. The
+   * generated wrappers call it just before the kernel sees the bytes; records
+   * without such fields override nothing.
+   */
+  sealPointers(_fn: string, _arg: string): void {}
+
   protected keep(field: string, value: unknown): void {
     (this.refs ??= new Map()).set(field, value);
   }
@@ -96,6 +104,20 @@ export class StructArray<T extends Struct> {
   [Symbol.iterator](): Iterator<T> {
     return this.items[Symbol.iterator]();
   }
+}
+
+/** Seals a struct or every element of a struct array (see Struct.sealPointers); other values are left to the type checks. */
+export function sealStructs(v: unknown, fn: string, arg: string): void {
+  if (v instanceof Struct) v.sealPointers(fn, arg);
+  else if (v instanceof StructArray) {
+    let i = 0;
+    for (const e of v as StructArray<Struct>) e.sealPointers(fn, `${arg}[${i++}]`);
+  }
+}
+
+/** A pointer field's length field may not claim more than its buffer holds. */
+export function checkPointee(capacity: number, length: number | bigint, fn: string, arg: string, field: string, lengthField: string, unit: string): void {
+  if (length > capacity) throw argRangeError(fn, `${arg}.${lengthField}`, `is ${length}, but ${arg}.${field} holds ${capacity} ${unit}`);
 }
 
 // ---- value checks used by generated setters ----

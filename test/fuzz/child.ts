@@ -40,6 +40,13 @@ function structClasses(): (new () => unknown)[] {
     .filter((v): v is new () => unknown => typeof v === 'function' && v.prototype instanceof Base);
 }
 
+/** Fills a struct's (or struct array's) bytes from the seeded generator. */
+function filled<T>(v: T, next: () => number): T {
+  const bytes = (v as { bytes: Uint8Array }).bytes;
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(next() * 256);
+  return v;
+}
+
 interface RunArgs {
   mode: 'run';
   seed: number;
@@ -95,6 +102,9 @@ async function run(a: RunArgs): Promise<void> {
         { value: devZero, label: `${devZero} (/dev/zero)` },
         { value: new klass(), label: `new ${klass.name}()` },
         { value: new StructArray(klass, Math.floor(next() * 3)), label: `new StructArray(${klass.name}, …)` },
+        // Bytes written directly: addresses and lengths no setter checked.
+        { value: filled(new klass(), next), label: `${klass.name} of junk bytes` },
+        { value: filled(new StructArray(klass, 1 + Math.floor(next() * 2)), next), label: `StructArray(${klass.name}) of junk bytes` },
       ];
       const args = pickArgs(next, junkPool(extra), Math.floor(next() * (fn.length + 3)));
       const id = i * CALL_ID_STRIDE + k;

@@ -12,7 +12,12 @@ describe('generation', () => {
   it('reproduces the committed generated/ exactly, and a second run changes no byte', () => {
     const committed = treeHashes(join(ROOT, 'generated'));
     const root = scratchRoot();
-    expect(runCli(root, ['generate']).status).toBe(0);
+    const run = runCli(root, ['generate']);
+    expect(run.status).toBe(0);
+    // The README shows the coverage table generate prints: it must be this run's.
+    const table = (run.stdout + run.stderr).split('\n').filter((l) => l.startsWith('|')).join('\n');
+    expect(table.length).toBeGreaterThan(0);
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'README.md coverage table is stale: paste the one `sysbind generate` prints').toContain(table);
     const first = treeHashes(join(root, 'generated'));
     expect(runCli(root, ['generate']).status).toBe(0);
     expect(treeHashes(join(root, 'generated'))).toEqual(first);

@@ -287,6 +287,68 @@ describe('readv and writev', () => {
   });
 });
 
+describe('pointer fields are sealed before the kernel sees them', () => {
+  // A struct's bytes are writable and its length fields settable, so the
+  // address a setter stored is never trusted: each call rewrites it from the
+  // buffer the struct keeps and checks the length against that buffer.
+  it('an iov_len longer than its buffer is a RangeError, and the file is not read', () => {
+    const p = fresh();
+    fs.writeFileSync(p, 'x'.repeat(4096));
+    const small = new Uint8Array(8);
+    const vec = sys.StructArray.from(sys.Iovec, [{ iov_base: small }]);
+    vec.at(0).iov_len = 1 << 20;
+    withFile(p, (fd) => {
+      expect(() => sys.readv(fd, vec)).toThrow(/'vec\[0\]\.iov_len' is 1048576, but vec\[0\]\.iov_base holds 8 bytes/);
+      expect(() => sys.readv(fd, vec)).toThrow(RangeError);
+      // Nothing was consumed: the kernel never ran (fdinfo's pos is the file offset).
+      expect(fdinfo(fd).get('pos')).toBe('0');
+    });
+    expect(small.every((b) => b === 0)).toBe(true);
+  });
+
+  it('an address written into the bytes is replaced by the kept buffer\'s', () => {
+    const p = fresh();
+    fs.writeFileSync(p, 'sealed');
+    const dest = new Uint8Array(6);
+    const vec = sys.StructArray.from(sys.Iovec, [{ iov_base: dest }]);
+    // Point the raw bytes at an address this process has not mapped: used as is, the kernel would answer EFAULT.
+    new DataView(vec.bytes.buffer, vec.bytes.byteOffset).setUint32(0, 0x1000, true);
+    withFile(p, (fd) => expect(sys.readv(fd, vec)).toBe(6));
+    expect(text(dest)).toBe('sealed');
+  });
+
+  it('bytes of an unset iovec that claim a length are refused', () => {
+    const vec = new sys.StructArray(sys.Iovec, 1);
+    vec.at(0).iov_len = 64;
+    withFile(fresh(), (fd) => expect(() => sys.readv(fd, vec)).toThrow(/'vec\[0\]\.iov_len' is 64, but vec\[0\]\.iov_base holds 0 bytes/));
+  });
+
+  it('a detached buffer holds nothing', () => {
+    const buf = new Uint8Array(16);
+    const vec = sys.StructArray.from(sys.Iovec, [{ iov_base: buf }]);
+    structuredClone(buf.buffer, { transfer: [buf.buffer] });
+    expect(buf.byteLength).toBe(0);
+    withFile(fresh(), (fd) => expect(() => sys.readv(fd, vec)).toThrow(/holds 0 bytes/));
+  });
+
+  it('msghdr: the iovecs behind msg_iov are sealed too', () => {
+    const [a, b] = sys.socketpair(sys.AF_UNIX, sys.SOCK_DGRAM, 0);
+    try {
+      const small = new Uint8Array(4);
+      const iov = sys.StructArray.from(sys.Iovec, [{ iov_base: small }]);
+      iov.at(0).iov_len = 4096;
+      const msg = new sys.Msghdr();
+      msg.msg_iov = iov;
+      expect(() => sys.recvmsg(b, msg, sys.MSG_DONTWAIT)).toThrow(/'msg\.msg_iov\[0\]\.iov_len' is 4096, but msg\.msg_iov\[0\]\.iov_base holds 4 bytes/);
+      msg.msg_iovlen = 2;
+      expect(() => sys.recvmsg(b, msg, sys.MSG_DONTWAIT)).toThrow(/'msg\.msg_iovlen' is 2, but msg\.msg_iov holds 1 elements/);
+    } finally {
+      sys.close(a);
+      sys.close(b);
+    }
+  });
+});
+
 describe('lseek', () => {
   it('returns a bigint; SEEK_END is the size fs reports, SEEK_SET positions the next read', () => {
     const p = fresh();
