@@ -71,6 +71,7 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel): SyscallView {
       case 'struct':
       case 'array':
       case 'cell':
+      case 'ref':
       case 'lengthCell': {
         const nullable = 'optional' in k ? k.optional : false;
         args.push({ ...base, partial: 'arg-pointer', nullable, keep: true });
@@ -109,6 +110,10 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel): SyscallView {
     } else if (k.kind === 'array') {
       if (k.length) checks.range(`(uint64_t)${v(k.length)} > ${pv}_len / ${k.elemSize}`, k.length, `exceeds the number of ${k.struct.name} elements in '${p.name}'`);
       else checks.holds(pv, p.name, k.count! * k.elemSize, `must hold ${k.count} ${k.struct.name} elements`, true);
+    } else if (k.kind === 'ref') {
+      const el = k.cell.bits / 8;
+      if (k.length) checks.range(`(uint64_t)${v(k.length)} > ${pv}_len / ${el}`, k.length, `exceeds the number of elements in '${p.name}'`);
+      else checks.holds(pv, p.name, el, `must hold one ${k.cType} (${el} bytes)`, true);
     } else if (k.kind === 'cell' || k.kind === 'lengthCell') {
       const bytes = (k.cell.bits / 8) * (k.kind === 'cell' ? k.count : 1);
       checks.holds(pv, p.name, bytes, `must hold ${bytes} bytes`, true);

@@ -136,7 +136,7 @@ function wrappersFile(model: LinuxTargetModel, isAsync: boolean): string {
   return [
     `import { native } from './native.js';`,
     `import { syscallError } from './errno.js';`,
-    importUsed(['arrayBytes', 'intCell', 'structBytes', 'splitInt64'], `${RUNTIME}/args.js`, text),
+    importUsed(['arrayBytes', 'intCell', 'refCell', 'structBytes', 'splitInt64'], `${RUNTIME}/args.js`, text),
     importUsed(['Bytes'], `${RUNTIME}/args.js`, text, true),
     importUsed(['StructArray'], `${RUNTIME}/struct.js`, text, true),
     importUsed(['sealStructs'], `${RUNTIME}/struct.js`, text),

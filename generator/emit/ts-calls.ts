@@ -14,6 +14,12 @@ export function intType(int: IntInfo): string {
 }
 
 
+/** The typed array a `ref` parameter takes: its element is the C integer. */
+function refArrayOf(int: IntInfo): string {
+  if (int.bits === 64) return int.signed ? 'BigInt64Array' : 'BigUint64Array';
+  return `${int.signed ? 'Int' : 'Uint'}${int.bits}Array`;
+}
+
 function tsClassOf(p: ParamModel): string {
   const k = p.kind;
   if (k.kind === 'struct' || k.kind === 'array') return k.struct.tsName;
@@ -43,7 +49,7 @@ export function planCall(s: SyscallModel): CallPlan {
       case 'length': {
         const owner = byName.get(k.of)!;
         const ok = owner.kind;
-        const fallback = ok.kind === 'array' ? `${k.of}?.length` : `${k.of}?.byteLength`;
+        const fallback = ok.kind === 'array' || ok.kind === 'ref' ? `${k.of}?.length` : `${k.of}?.byteLength`;
         params.push({ name: p.name, type: intType(k.int), fallback: ok.kind === 'buffer' && ok.optional ? `${k.of}?.byteLength ?? 0` : fallback });
         nativeArgs.push(p.name);
         nativeTypes.push({ name: p.name, type: `${intType(k.int)} | undefined` });
@@ -91,6 +97,13 @@ export function planCall(s: SyscallModel): CallPlan {
         nativeArgs.push(k.dir === 'out' ? p.name : `${p.name}_cell`);
         nativeTypes.push({ name: p.name, type: 'Bytes' });
         break;
+      case 'ref': {
+        const ta = refArrayOf(k.cell);
+        params.push({ name: p.name, type: k.optional ? `${ta} | null` : ta, fallback: k.optional ? 'null' : undefined });
+        nativeArgs.push(`refCell(${p.name}, ${ta}, ${fn}, ${q}, ${k.optional})`);
+        nativeTypes.push({ name: p.name, type: 'Bytes | null' });
+        break;
+      }
       case 'lengthCell': {
         const owner = byName.get(k.of)!;
         const init = owner.kind.kind === 'buffer' && owner.kind.optional ? `${k.of}?.byteLength ?? 0` : `${k.of}?.byteLength`;

@@ -23,6 +23,11 @@ export type ParamKind =
   | { kind: 'array'; struct: StructModel; elemSize: number; dir: Dir; optional: boolean; length?: string; count?: number }
   /** Integers through a pointer: `in` and `inout` take their values from JS, `out` start zeroed. */
   | { kind: 'cell'; cell: IntInfo; cType: string; dir: Dir; count: number }
+  /**
+   * Integers in a typed array the caller passes (Int32Array, BigInt64Array…):
+   * the kernel reads and writes them in place, one element or `length` elements.
+   */
+  | { kind: 'ref'; cell: IntInfo; cType: string; dir: Dir; optional: boolean; length?: string }
   /** Not a JS argument: the binding passes a fixed value. */
   | { kind: 'const'; value: number }
   /** A whole mapping made by a `mapping` call; its length argument is derived. */

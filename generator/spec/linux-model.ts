@@ -278,14 +278,17 @@ function bindUnannotated(
 function bindDerived(ctx: Ctx, protoParams: { name: string; type: string }[], jsName: string, row: { nr: number; entry?: string | null }, table: Map<string, { nr: number }>): SyscallModel | undefined {
   const named = protoParams.map((p, i) => ({ name: p.name && !JS_RESERVED.has(p.name) ? p.name : `arg${i}`, text: p.type }));
   let isInteger: boolean[];
+  let pointsToInteger: boolean[];
   try {
-    isInteger = named.map((p) => cTypeOf(ctx, p.name, p.text).kind !== 'pointer');
+    const types = named.map((p) => cTypeOf(ctx, p.name, p.text));
+    isInteger = types.map((t) => t.kind !== 'pointer');
+    pointsToInteger = types.map((t) => t.kind === 'pointer' && typeof t.to === 'object' && intInfoOf(t.to, ctx.abi) !== undefined);
   } catch (e) {
     if (e instanceof SpecError) return undefined;
     throw e;
   }
   if (isInteger.every(Boolean)) return undefined; // integers only: the plain unannotated form is already safe
-  const derivation = deriveSemantics(named.map((p, i) => ({ ...p, isInteger: isInteger[i]! })), (base) => derivableStruct(ctx, base));
+  const derivation = deriveSemantics(named.map((p, i) => ({ ...p, isInteger: isInteger[i]!, pointsToInteger: pointsToInteger[i]! })), (base) => derivableStruct(ctx, base));
   if ('why' in derivation) return undefined;
   const dctx: Ctx = { ...ctx, semantics: derivation.semantics, derived: true };
   try {
@@ -452,6 +455,13 @@ function classifyParam(ctx: Ctx, name: string, cTypeText: string): ParamModel {
     if (!cell) throw new SpecError(`cell type '${s.cell}' of '${name}' is not an integer type`, paramPlace(ctx, name));
     if (s.dir !== 'out' && (s.count ?? 1) !== 1) throw new SpecError(`cell '${name}' is read by the kernel (dir ${s.dir}), so it holds one value, not ${s.count}`, paramPlace(ctx, name));
     kind = { kind: 'cell', cell, cType: s.cell, dir: s.dir, count: s.count ?? 1 };
+  } else if ('ref' in s) {
+    need('pointer');
+    const cell = intInfoOf(cTypeOf(ctx, name, s.ref), ctx.abi);
+    if (!cell) throw new SpecError(`ref type '${s.ref}' of '${name}' is not an integer type`, paramPlace(ctx, name));
+    const pointee = ctype.kind === 'pointer' && typeof ctype.to === 'object' ? intInfoOf(ctype.to, ctx.abi) : undefined;
+    if (pointee && pointee.bits !== cell.bits) throw new SpecError(`ref '${name}' is annotated as ${s.ref} (${cell.bits}-bit), but the prototype points to a ${pointee.bits}-bit integer (${cTypeText})`, paramPlace(ctx, name));
+    kind = { kind: 'ref', cell, cType: s.ref, dir: s.dir, optional: s.optional ?? false, ...(s.length ? { length: s.length } : {}) };
   } else if ('constant' in s) {
     need('integer');
     const value = ctx.constants?.get(s.constant);
@@ -502,7 +512,7 @@ function linkDerived(ctx: Ctx, params: ParamModel[]): void {
   };
   for (const p of params) {
     const k = p.kind;
-    const lengthName = k.kind === 'buffer' || k.kind === 'array' || k.kind === 'mapping' ? k.length : undefined;
+    const lengthName = k.kind === 'buffer' || k.kind === 'array' || k.kind === 'mapping' || k.kind === 'ref' ? k.length : undefined;
     if (lengthName) {
       const lp = find(p.name, lengthName, 'length');
       if (lp.kind.kind !== 'int') throw new SpecError(`length '${lengthName}' of '${p.name}' must be a plain integer parameter`, paramPlace(ctx, p.name));

@@ -17,6 +17,8 @@ export type ParamSemantics =
   | { struct: string; dir: Dir; optional?: boolean }
   | { array: string; dir: Dir; length?: string; count?: number; optional?: boolean }
   | { cell: string; dir: Dir; count?: number }
+  /** Integers the caller holds in a typed array the kernel reads or writes in place (loff_t *, int *status). */
+  | { ref: string; dir: Dir; length?: string; optional?: boolean }
   /** Not a JS argument: the target's value of a constant (an ioctl request, a socket option). */
   | { constant: string }
   | { value: number }
@@ -77,6 +79,12 @@ const paramSchema = {
       additionalProperties: false,
       required: ['cell', 'dir'],
       properties: { cell: { type: 'string' }, dir, count: { type: 'integer', minimum: 1 } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['ref', 'dir'],
+      properties: { ref: { type: 'string' }, dir, length: ident, optional: { type: 'boolean' } },
     },
     { type: 'object', additionalProperties: false, required: ['constant'], properties: { constant: ident } },
     { type: 'object', additionalProperties: false, required: ['value'], properties: { value: { type: 'integer' } } },

@@ -15,6 +15,13 @@ export function structBytes<T extends Struct>(v: unknown, type: StructClass<T>, 
   throw argTypeError(fn, arg, `a ${type.name}${optional ? ' or null' : ''}`, v);
 }
 
+/** A typed array of the C integer a `ref` parameter points to (the kernel reads and writes it in place), or null where optional. */
+export function refCell<T extends ArrayBufferView>(v: unknown, type: abstract new (...a: never[]) => T, fn: string, arg: string, optional: boolean): T | null {
+  if (v instanceof type) return v;
+  if (optional && (v === null || v === undefined)) return null;
+  throw argTypeError(fn, arg, `an ${type.name}${optional ? ' or null' : ''}`, v);
+}
+
 export function arrayBytes<T extends Struct>(v: unknown, type: StructClass<T>, fn: string, arg: string, optional: boolean): Uint8Array | null {
   if (v instanceof StructArray) {
     if (v.type !== type) throw argTypeError(fn, arg, `a StructArray of ${type.name}`, `StructArray of ${v.type.name}`);

@@ -34,6 +34,8 @@ function validValue(type: string): unknown {
   if (base === 'Bytes') return new Uint8Array(256);
   if (base === 'Bytes | bigint') return null; // an unsafe_ call's raw pointer: null is the one harmless value
   if (base === 'Uint8Array | ArrayBuffer') return new Uint8Array(4096);
+  // A ref parameter: integers in a typed array of the C type's width.
+  if (/^(Big)?(Uint|Int)\d+Array$/.test(base)) return new (globalThis as unknown as Record<string, new (n: number) => unknown>)[base]!(4);
   const arr = /^StructArray<(\w+)>$/.exec(base);
   if (arr) return new api.StructArray(exported[arr[1]!] as never, 2);
   if (typeof exported[base] === 'function') return new (exported[base] as new () => unknown)();

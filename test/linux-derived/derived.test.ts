@@ -18,7 +18,7 @@ import { buildLinuxModel } from '../../generator/spec/linux-model.js';
 import { loadLinuxSpecs } from '../../generator/spec/linux-specs.js';
 import { hostTargetName, loadTargets } from '../../generator/spec/targets.js';
 import { ROOT } from '../helpers/root.js';
-import { bytes, fdinfo, makeTempDir, text } from '../linux/helpers.js';
+import { addressOf, bytes, fdinfo, makeTempDir, residentPages, text } from '../linux/helpers.js';
 
 const HOST = hostTargetName();
 const onX64 = HOST === 'linux-x64';
@@ -542,6 +542,208 @@ describe.runIf(onX64)('keys, mount API, fanotify, message queues', () => {
   });
 });
 
+describe.runIf(onX64)('integers through pointers (typed arrays) and sealed iovec arrays', () => {
+  /** /proc/self/status's real, effective and saved ids for "Uid" or "Gid". */
+  const ids = (key: 'Uid' | 'Gid') => fs.readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith(`${key}:`))!.split(/\s+/).slice(1, 4).map(Number);
+
+  it('getresuid and getresgid fill three typed arrays with the ids /proc/self/status lists', () => {
+    const [r, e, s] = [new Uint32Array(1), new Uint32Array(1), new Uint32Array(1)];
+    expect(sys.getresuid(r, e, s)).toBe(0);
+    expect([r[0], e[0], s[0]]).toEqual(ids('Uid'));
+    expect(r[0]).toBe(process.getuid!());
+    expect(sys.getresgid(r, e, s)).toBe(0);
+    expect([r[0], e[0], s[0]]).toEqual(ids('Gid'));
+    // A null ref is NULL to the kernel (EFAULT), a typed array of the wrong width a TypeError.
+    expect(codeOf(() => sys.getresuid(null, e, s))).toBe('EFAULT');
+    expect(() => sys.getresuid(new Int32Array(1) as unknown as Uint32Array, e, s)).toThrow(TypeError);
+  });
+
+  it('time returns the seconds Date.now gives and stores them in tloc', () => {
+    const tloc = new BigInt64Array(1);
+    const t = sys.time(tloc);
+    expect(Math.abs(t - Date.now() / 1000)).toBeLessThan(5);
+    expect(Number(tloc[0])).toBe(t);
+    expect(Math.abs(sys.time() - t)).toBeLessThan(5);
+  });
+
+  it('pipe makes two descriptors: bytes written with fs.writeSync to the second are read from the first', () => {
+    const [r, w] = sys.pipe();
+    try {
+      fs.writeSync(w, 'through the pipe');
+      const buf = Buffer.alloc(64);
+      expect(buf.toString('utf8', 0, fs.readSync(r, buf))).toBe('through the pipe');
+    } finally {
+      fs.closeSync(r);
+      fs.closeSync(w);
+    }
+  });
+
+  it('sendfile copies from the offset in the typed array and advances it, not the file position', () => {
+    const src = file('0123456789abcdef');
+    const dst = fresh();
+    const in_fd = fs.openSync(src, 'r');
+    const out_fd = fs.openSync(dst, 'w');
+    try {
+      const off = BigInt64Array.of(4n);
+      expect(sys.sendfile(out_fd, in_fd, off, 6)).toBe(6);
+      expect(off[0]).toBe(10n);
+      expect(fdinfo(in_fd).get('pos')).toBe('0');
+      expect(sys.sendfile(out_fd, in_fd, null, 2)).toBe(2); // null: from (and advancing) the file position
+      expect(fs.readFileSync(dst, 'utf8')).toBe('456789' + '01');
+    } finally {
+      fs.closeSync(in_fd);
+      fs.closeSync(out_fd);
+    }
+  });
+
+  it('copy_file_range copies between the two offsets it is given and advances both', () => {
+    const src = file('hello, copy_file_range');
+    const dst = file('__________');
+    const a = fs.openSync(src, 'r');
+    const b = fs.openSync(dst, 'r+');
+    try {
+      const offIn = BigInt64Array.of(7n);
+      const offOut = BigInt64Array.of(2n);
+      expect(sys.copy_file_range(a, offIn, b, offOut, 4, 0)).toBe(4);
+      expect([offIn[0], offOut[0]]).toEqual([11n, 6n]);
+      expect(fs.readFileSync(dst, 'utf8')).toBe('__copy____');
+    } finally {
+      fs.closeSync(a);
+      fs.closeSync(b);
+    }
+  });
+
+  it('splice moves file bytes into a pipe from an offset; vmsplice puts sealed iovecs into a pipe', () => {
+    const [r, w] = sys.pipe();
+    const f = fs.openSync(file('spliced-bytes'), 'r');
+    try {
+      const off = BigInt64Array.of(8n);
+      expect(sys.splice(f, off, w, null, 5, 0)).toBe(5);
+      expect(off[0]).toBe(13n);
+      const vec = sys.StructArray.from(sys.Iovec, [{ iov_base: bytes('+vm') }, { iov_base: bytes('splice') }]);
+      expect(sys.vmsplice(w, vec, undefined, 0)).toBe(9);
+      const buf = Buffer.alloc(64);
+      expect(buf.toString('utf8', 0, fs.readSync(r, buf))).toBe('bytes+vmsplice');
+    } finally {
+      [r, w, f].forEach((fd) => fs.closeSync(fd));
+    }
+  });
+
+  it('preadv/pwritev and preadv2/pwritev2 scatter and gather at an offset that fs sees', () => {
+    const p = file('..........');
+    const fd = fs.openSync(p, 'r+');
+    try {
+      const out = sys.StructArray.from(sys.Iovec, [{ iov_base: bytes('ab') }, { iov_base: bytes('cd') }]);
+      expect(sys.pwritev(fd, out, undefined, 3, 0)).toBe(4);
+      expect(fs.readFileSync(p, 'utf8')).toBe('...abcd...');
+      expect(sys.pwritev2(fd, sys.StructArray.from(sys.Iovec, [{ iov_base: bytes('Z') }]), undefined, 0, 0, 0)).toBe(1);
+      expect(fs.readFileSync(p, 'utf8')).toBe('Z..abcd...');
+      const [x, y] = [new Uint8Array(3), new Uint8Array(2)];
+      expect(sys.preadv(fd, sys.StructArray.from(sys.Iovec, [{ iov_base: x }, { iov_base: y }]), undefined, 2, 0)).toBe(5);
+      expect([text(x), text(y)]).toEqual(['.ab', 'cd']);
+      const z = new Uint8Array(4);
+      expect(sys.preadv2(fd, sys.StructArray.from(sys.Iovec, [{ iov_base: z }]), undefined, 6, 0, 0)).toBe(4);
+      expect(text(z)).toBe('d...');
+      expect(fdinfo(fd).get('pos')).toBe('0'); // positional: the file offset never moved
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+
+  it('process_vm_readv copies between this process\'s own sealed buffers', () => {
+    const from = bytes('remote bytes');
+    const to = new Uint8Array(12);
+    const local = sys.StructArray.from(sys.Iovec, [{ iov_base: to }]);
+    const remote = sys.StructArray.from(sys.Iovec, [{ iov_base: from }]);
+    expect(sys.process_vm_readv(process.pid, local, undefined, remote, undefined, 0)).toBe(12);
+    expect(text(to)).toBe('remote bytes');
+  });
+
+  it('process_madvise(MADV_PAGEOUT) through a pidfd of this process drops a file mapping\'s pages (pagemap)', () => {
+    const page = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }));
+    const p = file('p'.repeat(page * 4));
+    const fd = fs.openSync(p, 'r');
+    fs.fsyncSync(fd); // clean pages: a dirty page waits for writeback instead of leaving at once
+    const pidfd = sys.pidfd_open(process.pid, 0);
+    const map = sys.mmap(page * 4, sys.PROT_READ, sys.MAP_SHARED, fd, 0);
+    try {
+      let sum = 0;
+      for (let i = 0; i < map.length; i += page) sum += map[i]!;
+      expect(sum).toBe(4 * 0x70);
+      const at = addressOf(map);
+      expect(residentPages(at, 4, page)).toEqual([true, true, true, true]);
+      const r = sys.process_madvise(pidfd, sys.StructArray.from(sys.Iovec, [{ iov_base: map }]), undefined, sys.MADV_PAGEOUT, 0);
+      expect(r).toBe(page * 4);
+      expect(residentPages(at, 4, page)).toEqual([false, false, false, false]);
+    } finally {
+      sys.munmap(map);
+      fs.closeSync(fd);
+      fs.closeSync(pidfd);
+    }
+  });
+
+  it('io_setup stores the new context in the typed array (io_destroy accepts it)', () => {
+    const ctx = new BigUint64Array(1);
+    expect(sys.io_setup(4, ctx)).toBe(0);
+    expect(ctx[0]).not.toBe(0n);
+    expect(sys.io_destroy(ctx[0]!)).toBe(0);
+    expect(codeOf(() => sys.io_destroy(ctx[0]!))).toBe('EINVAL');
+  });
+
+  it('mq_timedreceive stores the priority a C program sent with in u_msg_prio', () => {
+    const name = `sysbind-prio-${process.pid}`;
+    const src = join(dir, 'mqsend.c');
+    fs.writeFileSync(src, `#include <mqueue.h>\n#include <fcntl.h>\nint main(int c, char** v) { struct mq_attr a = {0, 4, 64, 0}; mqd_t q = mq_open(v[1], O_CREAT | O_WRONLY, 0600, &a); if (q < 0) return 2; return mq_send(q, "prio", 4, 9) < 0 ? 3 : 0; }\n`);
+    execFileSync('cc', ['-o', join(dir, 'mqsend'), src, '-lrt']);
+    execFileSync(join(dir, 'mqsend'), [`/${name}`]);
+    const mq = sys.mq_open(name, sys.O_RDONLY, 0, null);
+    try {
+      const buf = new Uint8Array(64);
+      const prio = new Uint32Array(1);
+      expect(sys.mq_timedreceive(mq, buf, undefined, prio, null)).toBe(4);
+      expect([text(buf, 4), prio[0]]).toEqual(['prio', 9]);
+    } finally {
+      sys.close(mq);
+      sys.mq_unlink(name);
+    }
+  });
+
+  it('futex: WAIT on a shared Int32Array sleeps in a worker until WAKE from this thread', async () => {
+    const word = new Uint32Array(new SharedArrayBuffer(4));
+    // Not the word's value: EAGAIN at once. Its value and a timeout: ETIMEDOUT.
+    expect(codeOf(() => sys.futex(word, sys.FUTEX_WAIT, 1, null, null, 0))).toBe('EAGAIN');
+    expect(codeOf(() => sys.futex(word, sys.FUTEX_WAIT, 0, sys.Timespec.of({ tv_sec: 0n, tv_nsec: 20_000_000n }), null, 0))).toBe('ETIMEDOUT');
+    const { Worker } = await import('node:worker_threads');
+    const index = join(ROOT, 'generated', 'index.ts');
+    const worker = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       require('tsx/cjs');
+       const sys = require(workerData.index);
+       const w = new Uint32Array(workerData.sab);
+       Atomics.store(w, 0, 0);
+       require('node:worker_threads').parentPort.postMessage('waiting');
+       let r; try { r = sys.futex(w, sys.FUTEX_WAIT, 0, null, null, 0); } catch (e) { r = e.code; }
+       require('node:worker_threads').parentPort.postMessage(r);`,
+      { eval: true, workerData: { index, sab: word.buffer } },
+    );
+    const messages: unknown[] = [];
+    const done = new Promise<unknown>((resolve, reject) => {
+      worker.on('message', (m) => (m === 'waiting' ? undefined : resolve(m)));
+      worker.on('error', reject);
+    });
+    worker.on('message', (m) => messages.push(m));
+    // Wake until the worker has been woken: it may not have reached FUTEX_WAIT yet.
+    let woken = 0;
+    for (let i = 0; i < 200 && woken === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      woken = sys.futex(word, sys.FUTEX_WAKE, 1, null, null, 0);
+    }
+    expect(woken).toBe(1);
+    expect(await done).toBe(0);
+    await worker.terminate();
+  });
+});
+
 describe.runIf(onX64)('records imported from the uapi headers (specs/linux/types/uapi.yaml)', () => {
   /** A C program's output: compiled with the host's cc and run. */
   const cProgram = (name: string, source: string, ...args: string[]) => {
@@ -695,9 +897,10 @@ describe.runIf(onX64)('records imported from the uapi headers (specs/linux/types
   });
 
   it('io_cancel of an iocb never submitted fails (EINVAL) on a context io_setup counted in /proc/sys/fs/aio-nr', () => {
-    const ctx = new BigUint64Array(1);
+    // aio_context_t is an unsigned long: the typed array of the target's word.
+    const ctx = process.arch === 'arm' ? new Uint32Array(1) : new BigUint64Array(1);
     const before = Number(fs.readFileSync('/proc/sys/fs/aio-nr', 'utf8'));
-    expect(sys.unsafe_io_setup(8, new Uint8Array(ctx.buffer))).toBe(0);
+    expect(sys.io_setup(8, ctx as BigUint64Array)).toBe(0);
     try {
       expect(Number(fs.readFileSync('/proc/sys/fs/aio-nr', 'utf8'))).toBeGreaterThan(before);
       expect(codeOf(() => sys.io_cancel(ctx[0]!, new sys.Iocb(), new sys.IoEvent()))).toBe('EINVAL');
