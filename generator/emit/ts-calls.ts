@@ -50,7 +50,8 @@ export function planCall(s: SyscallModel): CallPlan {
         const owner = byName.get(k.of)!;
         const ok = owner.kind;
         const fallback = ok.kind === 'array' || ok.kind === 'ref' ? `${k.of}?.length` : `${k.of}?.byteLength`;
-        params.push({ name: p.name, type: intType(k.int), fallback: ok.kind === 'buffer' && ok.optional ? `${k.of}?.byteLength ?? 0` : fallback });
+        const optionalOwner = ok.kind === 'buffer' && ok.optional ? `${k.of}?.byteLength ?? 0` : ok.kind === 'ref' && ok.optional ? `${k.of}?.length ?? 0` : undefined;
+        params.push({ name: p.name, type: intType(k.int), fallback: optionalOwner ?? fallback });
         nativeArgs.push(p.name);
         nativeTypes.push({ name: p.name, type: `${intType(k.int)} | undefined` });
         break;

@@ -28,6 +28,21 @@ describe('process ids', () => {
     expect(procFields(`/proc/self/task/${tid}/status`).get('Pid')).toBe(String(tid));
   });
 
+  it('getgroups fills a Uint32Array with the Groups of /proc/self/status; setgroups of the same list keeps it (EPERM without CAP_SETGID)', () => {
+    const n = sys.getgroups(0, null); // count only
+    const groups = new Uint32Array(n);
+    expect(sys.getgroups(undefined, groups)).toBe(n);
+    // process.getgroups() adds the effective gid when the list lacks it.
+    expect(process.getgroups!()).toEqual(expect.arrayContaining([...groups]));
+    expect(procFields('/proc/self/status').get('Groups')!.split(/\s+/).filter(Boolean).map(Number).sort()).toEqual([...groups].sort());
+    expect(() => sys.getgroups(n + 1, groups)).toThrow(RangeError); // more than the array holds: refused before the kernel
+    const capEff = BigInt(`0x${procFields('/proc/self/status').get('CapEff')}`);
+    const canSetgid = ((capEff >> 6n) & 1n) === 1n;
+    if (canSetgid) expect(sys.setgroups(undefined, groups)).toBe(0);
+    else expect(() => sys.setgroups(undefined, groups)).toThrow(expect.objectContaining({ code: 'EPERM' }));
+    expect(procFields('/proc/self/status').get('Groups')!.split(/\s+/).filter(Boolean).map(Number).sort()).toEqual([...groups].sort());
+  });
+
   it('getuid/geteuid/getgid/getegid match process.* and /proc/self/status', () => {
     expect(sys.getuid()).toBe(process.getuid!());
     expect(sys.geteuid()).toBe(process.geteuid!());

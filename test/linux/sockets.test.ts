@@ -208,6 +208,22 @@ describe('TCP between two sysbind sockets', () => {
     expect(tcpStates(port).sort()).toEqual(['01', '0A']);
   });
 
+  it('accept fills the peer address (the client\'s port, as getsockname gives it) and its length', () => {
+    const { fd, port } = tcpListener();
+    const client = track(sys.socket(sys.AF_INET, sys.SOCK_STREAM));
+    sys.connect(client, inet(port).bytes);
+    const peer = new sys.SockaddrIn();
+    const conn = track(sys.accept(fd, peer.bytes));
+    const mine = new sys.SockaddrIn();
+    sys.getsockname(client, mine.bytes);
+    expect(peer.sin_port).toBe(mine.sin_port);
+    expect(tcpStates(mine.sin_port)).toEqual(['01']);
+    // A second connection accepted without an address buffer.
+    const other = track(sys.socket(sys.AF_INET, sys.SOCK_STREAM));
+    sys.connect(other, inet(port).bytes);
+    expect(track(sys.accept(fd))).toBeGreaterThan(conn);
+  });
+
   it('accept4 without an address buffer, with SOCK_NONBLOCK', () => {
     const { fd, port } = tcpListener();
     const client = track(sys.socket(sys.AF_INET, sys.SOCK_STREAM));
