@@ -3,6 +3,7 @@
  * is Node's net/dgram where it can be, and the kernel's tables (/proc/net/tcp,
  * `ss`) for socket state.
  */
+import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -642,5 +643,62 @@ describe('AF_UNIX sockets bound to a path', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('setsockopt typed per option (read back by python3 from the inherited descriptor)', () => {
+  /** python3's view of a socket option, on our descriptor passed to it as fd 3. */
+  const pyGet = (fd: number, expr: string) =>
+    execFileSync('python3', ['-c', `import socket, struct\ns = socket.socket(fileno=3)\nprint(${expr})\ns.detach()`], { stdio: ['ignore', 'pipe', 'inherit', fd], encoding: 'utf8' }).trim();
+  const opt = (level: string, name: string) => `s.getsockopt(socket.${level}, socket.${name})`;
+
+  it('int options: SO_REUSEADDR, SO_KEEPALIVE, TCP_NODELAY on a TCP socket; SO_BROADCAST, IP_MULTICAST_TTL on UDP', () => {
+    const tcp = track(sys.socket(sys.AF_INET, sys.SOCK_STREAM));
+    for (const [set, level, name] of [
+      [sys.setsockopt_SO_REUSEADDR, 'SOL_SOCKET', 'SO_REUSEADDR'],
+      [sys.setsockopt_SO_KEEPALIVE, 'SOL_SOCKET', 'SO_KEEPALIVE'],
+      [sys.setsockopt_TCP_NODELAY, 'IPPROTO_TCP', 'TCP_NODELAY'],
+    ] as const) {
+      expect(pyGet(tcp, opt(level, name))).toBe('0');
+      set(tcp, 1);
+      expect(pyGet(tcp, opt(level, name)), name).toBe('1');
+      set(tcp, 0);
+      expect(pyGet(tcp, opt(level, name)), name).toBe('0');
+    }
+    const udp = track(sys.socket(sys.AF_INET, sys.SOCK_DGRAM));
+    sys.setsockopt_SO_BROADCAST(udp, 1);
+    expect(pyGet(udp, opt('SOL_SOCKET', 'SO_BROADCAST'))).toBe('1');
+    sys.setsockopt_IP_MULTICAST_TTL(udp, 7);
+    expect(pyGet(udp, opt('IPPROTO_IP', 'IP_MULTICAST_TTL'))).toBe('7');
+    expect(() => sys.setsockopt_IP_MULTICAST_TTL(udp, 2 ** 40)).toThrow(RangeError);
+  });
+
+  it('SO_RCVBUF is doubled by the kernel, up to twice net.core.rmem_max (socket(7))', () => {
+    const fd = track(sys.socket(sys.AF_INET, sys.SOCK_DGRAM));
+    const max = Number(fs.readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    sys.setsockopt_SO_RCVBUF(fd, 65536);
+    expect(Number(pyGet(fd, opt('SOL_SOCKET', 'SO_RCVBUF')))).toBe(2 * Math.min(65536, max));
+  });
+
+  it('SO_LINGER takes a Linger', () => {
+    const fd = track(sys.socket(sys.AF_INET, sys.SOCK_STREAM));
+    sys.setsockopt_SO_LINGER(fd, sys.Linger.of({ l_onoff: 1, l_linger: 5 }));
+    expect(pyGet(fd, `struct.unpack('ii', s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8))`)).toBe('(1, 5)');
+    expect(() => sys.setsockopt_SO_LINGER(fd, new Uint8Array(8) as never)).toThrow(TypeError);
+  });
+
+  it('IP_ADD_MEMBERSHIP joins a group on lo that /proc/net/igmp lists; IP_DROP_MEMBERSHIP leaves it', () => {
+    const fd = track(sys.socket(sys.AF_INET, sys.SOCK_DGRAM));
+    const m = new sys.IpMreqn();
+    m.imr_multiaddr.bytes.set([239, 7, 8, 9]); // network byte order, whatever the host's
+    m.imr_ifindex = Number(fs.readFileSync('/sys/class/net/lo/ifindex', 'utf8'));
+    // /proc/net/igmp prints the group's four bytes as one 32-bit value of this (x86) kernel's order, in hex.
+    const group = Buffer.from([239, 7, 8, 9]).readUInt32LE(0).toString(16).toUpperCase().padStart(8, '0');
+    const groups = () => fs.readFileSync('/proc/net/igmp', 'utf8').toUpperCase();
+    expect(groups()).not.toContain(group);
+    sys.setsockopt_IP_ADD_MEMBERSHIP(fd, m);
+    expect(groups()).toContain(group);
+    sys.setsockopt_IP_DROP_MEMBERSHIP(fd, m);
+    expect(groups()).not.toContain(group);
   });
 });

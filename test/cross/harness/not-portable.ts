@@ -92,6 +92,9 @@ export const notPortable: readonly NotPortable[] = [
     'linux/memory.test.ts': MMAP_TESTS,
     'linux/entry.test.ts': ['package entry > a call through the entry reaches the kernel'],
   }),
+  ...group(['linux-s390x'], 's390x has no accept syscall (only accept4, and accept through socketcall)', {
+    'linux/sockets.test.ts': ["TCP between two sysbind sockets > accept fills the peer address (the client's port, as getsockname gives it) and its length"],
+  }),
   ...group(['linux-arm', 'linux-ppc64'], 'no getrlimit syscall here (arm has ugetrlimit; ppc64 ugetrlimit)', { 'linux/process.test.ts': GETRLIMIT_TESTS }),
   ...group(['linux-arm'], "arm's binding has no newfstatat (arm's table has fstatat64) and no nanosleep (only the 64-bit-time clock_nanosleep_time64)", {
     'linux/metadata.test.ts': [...NEWFSTATAT_TESTS, 'newfstatat > resolves relative names against a directory fd, and AT_EMPTY_PATH stats the fd'],
