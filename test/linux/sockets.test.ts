@@ -691,6 +691,9 @@ describe('setsockopt typed per option (read back by python3 from the inherited d
     const fd = track(sys.socket(sys.AF_INET, sys.SOCK_DGRAM));
     const m = new sys.IpMreqn();
     m.imr_multiaddr.bytes.set([239, 7, 8, 9]); // network byte order, whatever the host's
+    // lo by its index and by its address: qemu-user's 64-bit targets take struct ip_mreqn as 16 bytes
+    // (a long imr_ifindex) and drop the index of the kernel's 12-byte record, so the address must say it too.
+    m.imr_address.bytes.set([127, 0, 0, 1]);
     m.imr_ifindex = Number(fs.readFileSync('/sys/class/net/lo/ifindex', 'utf8'));
     // /proc/net/igmp prints the group's four bytes as one 32-bit value of this (x86) kernel's order, in hex.
     const group = Buffer.from([239, 7, 8, 9]).readUInt32LE(0).toString(16).toUpperCase().padStart(8, '0');
