@@ -111,7 +111,7 @@ describe.runIf(onLinux)('examples/', () => {
   it('packet-capture sees the datagrams Node sends on lo, with Node\'s source port and the payload length (CAP_NET_RAW)', async (ctx) => {
     if (process.getuid?.() !== 0) {
       if (process.env.CI === 'true') throw new Error('packet capture needs root under CI');
-      ctx.skip();
+      ctx.skip('packet capture needs CAP_NET_RAW: run as root');
     }
     const receiver = dgram.createSocket('udp4');
     await new Promise<void>((r) => receiver.bind(0, '127.0.0.1', () => r()));
