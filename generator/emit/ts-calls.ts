@@ -49,9 +49,10 @@ export function planCall(s: SyscallModel): CallPlan {
       case 'length': {
         const owner = byName.get(k.of)!;
         const ok = owner.kind;
-        const fallback = ok.kind === 'array' || ok.kind === 'ref' ? `${k.of}?.length` : `${k.of}?.byteLength`;
-        const optionalOwner = ok.kind === 'buffer' && ok.optional ? `${k.of}?.byteLength ?? 0` : ok.kind === 'ref' && ok.optional ? `${k.of}?.length ?? 0` : undefined;
-        params.push({ name: p.name, type: intType(k.int), fallback: optionalOwner ?? fallback });
+        // Left out, the length is the owner's (elements of an array or ref, bytes otherwise); 0 for a null optional buffer or ref.
+        const measure = ok.kind === 'array' || ok.kind === 'ref' ? 'length' : 'byteLength';
+        const orZero = (ok.kind === 'buffer' || ok.kind === 'ref') && ok.optional ? ' ?? 0' : '';
+        params.push({ name: p.name, type: intType(k.int), fallback: `${k.of}?.${measure}${orZero}` });
         nativeArgs.push(p.name);
         nativeTypes.push({ name: p.name, type: `${intType(k.int)} | undefined` });
         break;

@@ -135,10 +135,10 @@ export function deriveSemantics(params: PrototypeParam[], structOf: (base: strin
   // (io_getevents' nr, msgrcv's msgsz).
   const extent = params.find((q) => q.isInteger && !claimed.has(q.name) && EXTENT_LIKE.test(q.name));
   if (loneStructs.length > 0 && extent) return { why: `'${extent.name}' may be the extent of '${loneStructs[0]}'` };
+  const lengthRef = intRefs.find((r) => EXTENT_LIKE.test(r.p.name));
   for (const { p, base, isConst } of intRefs) {
     if (!SINGLE_VALUE.test(base)) {
       if (extent) return { why: `'${extent.name}' may be how many '${p.name}' (${p.text}) points to` };
-      const lengthRef = intRefs.find((r) => EXTENT_LIKE.test(r.p.name));
       if (lengthRef) return { why: `'${lengthRef.p.name}' (${lengthRef.p.text}) may hold how many bytes another pointer covers` };
     }
     out[p.name] = { ref: base, dir: isConst ? 'in' : 'inout', optional: true };
@@ -156,18 +156,15 @@ function followsPointer(st: StructModel): boolean {
   return st.decl.fields.some((f) => {
     const meta = f.name === undefined ? undefined : st.fields.get(f.name);
     if (f.type.kind === 'pointer') return !(meta?.buffer || meta?.array);
-    return hasPointer({ ...st.decl, fields: [f] });
+    return typeHasPointer(f.type);
   });
 }
 
-function hasPointer(decl: RecordDecl): boolean {
-  const typeHas = (t: CType): boolean => {
-    if (t.kind === 'pointer') return true;
-    if (t.kind === 'array') return typeHas(t.of);
-    if (t.kind === 'record') return hasPointer(t.decl);
-    return false;
-  };
-  return decl.fields.some((f) => typeHas(f.type));
+function typeHasPointer(t: CType): boolean {
+  if (t.kind === 'pointer') return true;
+  if (t.kind === 'array') return typeHasPointer(t.of);
+  if (t.kind === 'record') return t.decl.fields.some((f) => typeHasPointer(f.type));
+  return false;
 }
 
 /** A flexible array member (`char name[]`) makes a record longer than its size says. */
