@@ -4,7 +4,7 @@
  * only when every target succeeded are the new folders swapped into
  * generated/, so a failed run leaves the previous output exactly as it was.
  */
-import { coverageTable } from './render/coverage-table.js';
+import { coverageTable, functionCoverageTable } from './render/coverage-table.js';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeBanner } from './emit/banner.js';
@@ -86,6 +86,7 @@ export function generate(opts: GenerateOptions): GenerateResult[] {
     return r;
   });
   for (const line of coverageTable(rendered.map((r) => r.result))) log(line);
+  for (const line of functionCoverageTable(rendered.map((r) => r.result))) log(line);
   const common = shareBetweenTargets(root, matrix.targets, rendered);
   for (const [folder, files] of common) {
     if (files.size > 0) log(`${folder}: ${[...files.keys()].join(', ')} emitted once for the targets they are identical on`);

@@ -10,6 +10,7 @@ import type { AbiFacts, RecordDecl, RecordLayout } from './ctype.js';
 import type { IntInfo } from './syscall.js';
 import type { Failure } from '../spec/win32-spec-types.js';
 import type { Target } from '../spec/targets.js';
+import type { Refusal } from '../spec/win32-refusal.js';
 
 /** A metadata type resolved for one target. `name` is the metadata's name where it has one (typedef, enum). */
 export type WinType =
@@ -36,6 +37,8 @@ export interface Win32Field {
   size: number;
   type: WinType;
   place: Place;
+  /** ANYSIZE_ARRAY: the record runs on past its size (the count is in another field). */
+  flexible?: true;
 }
 
 export interface Win32Record {
@@ -144,6 +147,10 @@ export interface Win32TargetModel {
   target: Target;
   abi: AbiFacts;
   functions: Win32Function[];
+  /** Functions of the selection's DLLs that are not bound, with why. */
+  refused: Refusal[];
+  /** Functions the importer left out (ANSI twins), with why. */
+  excluded: { name: string; dll: string; reason: string }[];
   /** TypeScript modules (one per DLL), sorted, with the DLL each loads. */
   modules: { module: string; dll: string }[];
   records: Win32Record[];

@@ -28,6 +28,21 @@ export interface GenerateResult {
   exports: TargetExports;
   /** Linux: how the syscalls the target's kernel implements are bound (the README's coverage table). */
   coverage?: SyscallCoverage;
+  /** Win32: how the functions of the selection's DLLs are bound (the README's Win32 coverage table). */
+  functionCoverage?: FunctionCoverage;
+}
+
+export interface FunctionCoverage {
+  /** Functions of the selection's DLLs the metadata has for this target (ANSI twins included). */
+  inMetadata: number;
+  /** Bound from the metadata's attributes alone. */
+  fromAttributes: number;
+  /** Bound with the selection's conventions, overrides or declarations. */
+  withConventions: number;
+  /** ANSI twins of W functions, left out by the importer. */
+  ansiTwins: number;
+  /** Refused, by category (win32-refusal.ts). */
+  refused: Record<string, number>;
 }
 
 export interface SyscallCoverage {

@@ -10,6 +10,8 @@ import type { Place } from '../errors.js';
 import { checkSelectors } from '../spec/selectors.js';
 import type { Target } from '../spec/targets.js';
 import { buildWin32Model } from '../spec/win32-model.js';
+import type { Win32TargetModel } from '../model/win32.js';
+import type { FunctionCoverage } from './rendered.js';
 import { loadWin32Specs, type Win32Specs } from '../spec/win32-specs.js';
 import { renderAuditC } from '../emit/audit-c.js';
 import { win32AuditProgram } from '../emit/win32/audit-c.js';
@@ -65,6 +67,7 @@ export function renderWin32Target(root: string, target: Target): RenderedTarget 
         ['binding.cc', emitWin32Binding(model, banner)],
         ['audit.c', renderAuditC(win32AuditProgram(model, specs.headers.data), banner)],
         ['smoke.cc', emitWin32Smoke(model, banner)],
+        ['refused.md', refusedList(model, banner)],
       ],
       ts: emitWin32TsApi(model, banner),
     }),
@@ -72,11 +75,42 @@ export function renderWin32Target(root: string, target: Target): RenderedTarget 
       calls: 'functions',
       safe: model.functions.filter((f) => !f.name.startsWith('unsafe_')).length,
       unsafe: model.functions.filter((f) => f.name.startsWith('unsafe_')).length,
-      refused: 0,
+      refused: model.refused.length,
       unbound: { notImplemented: 0, skipped: 0, notExpressible: 0 },
+      functionCoverage: functionCoverage(model, specs),
       constants: model.constants.length,
       structs: model.records.length,
       exports: { target: target.name, values, classes },
     },
   });
+}
+
+/** The counts of the Win32 coverage table for one target. */
+function functionCoverage(model: Win32TargetModel, specs: Win32Specs): FunctionCoverage {
+  const sel = specs.selection.data;
+  const curated = new Set([...Object.keys(sel.conventions ?? {}), ...Object.keys(sel.overrides ?? {}), ...Object.keys(sel.declare ?? {})]);
+  const withConventions = model.functions.filter((f) => curated.has(f.name)).length;
+  const refused: Record<string, number> = {};
+  for (const r of model.refused) refused[r.category] = (refused[r.category] ?? 0) + 1;
+  return {
+    inMetadata: model.functions.length + model.refused.length + model.excluded.length,
+    fromAttributes: model.functions.length - withConventions,
+    withConventions,
+    ansiTwins: model.excluded.length,
+    refused,
+  };
+}
+
+/** refused.md: every function of the selection's DLLs that is not bound, with why, by category. */
+function refusedList(model: Win32TargetModel, banner: string): string {
+  const lines = [`<!-- ${banner.replace(/^\/\/ ?/, '')} -->`, `# ${model.target.name}: functions not bound`, ''];
+  const groups = new Map<string, { name: string; dll: string; reason: string }[]>();
+  for (const r of model.refused) groups.set(r.category, [...(groups.get(r.category) ?? []), r]);
+  groups.set('ANSI twin', model.excluded);
+  for (const [category, list] of [...groups].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))) {
+    lines.push(`## ${category} (${list.length})`, '', '| function | DLL | why |', '|---|---|---|');
+    for (const r of [...list].sort((a, b) => a.name.localeCompare(b.name))) lines.push(`| ${r.name} | ${r.dll} | ${r.reason.replace(/\|/g, '\\|')} |`);
+    lines.push('');
+  }
+  return lines.join('\n');
 }

@@ -11,6 +11,7 @@ import type { Failure, SpecFunction } from './win32-spec-types.js';
 import type { Win32Specs } from './win32-specs.js';
 import { selectsTarget } from './selectors.js';
 import type { Target } from './targets.js';
+import type { Refusal } from './win32-refusal.js';
 
 /** What the binding does with a parameter beyond its type (from conventions). */
 export interface ParamBinding {
@@ -24,6 +25,8 @@ export interface ParamBinding {
 
 export interface CuratedFunction {
   spec: SpecFunction;
+  /** Imported with its DLL (not named in select): what cannot be bound safely is refused, not an error. */
+  auto: boolean;
   dll: string;
   place: Place;
   failure: Failure;
@@ -45,9 +48,14 @@ function sameFailure(a: Failure | undefined, b: Failure | undefined): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Every function of every DLL file, with the overrides and conventions applied; those not on `target` left out. */
-export function curateFunctions(specs: Win32Specs, target: Target): CuratedFunction[] {
+/**
+ * Every function of every DLL file, with the overrides and conventions applied; those not on
+ * `target` left out. A function that came in with its DLL and whose failure rule nobody knows
+ * goes to `refused`.
+ */
+export function curateFunctions(specs: Win32Specs, target: Target, refused: Refusal[]): CuratedFunction[] {
   const sel = specs.selection;
+  const selected = new Set(Array.isArray(sel.data.select) ? sel.data.select : []);
   const all = specs.functions.flatMap((file) =>
     file.data.functions.map((spec, i) => ({ spec, dll: file.data.dll, place: file.at(['functions', i]) })),
   );
@@ -103,6 +111,12 @@ export function curateFunctions(specs: Win32Specs, target: Target): CuratedFunct
         }
       }
     }
+    const auto = sel.data.select !== 'all' && !selected.has(spec.name);
+    if (failure === undefined && auto) {
+      const reason = `the metadata does not say how it reports failure (it sets the last error and returns ${spec.returns})`;
+      refused.push({ name: spec.name, dll, category: 'no failure rule', reason });
+      continue;
+    }
     if (failure === undefined) {
       throw new SpecError(
         `${spec.name}: the metadata does not say how it reports failure (it sets the last error and returns ${spec.returns}); ` +
@@ -110,9 +124,41 @@ export function curateFunctions(specs: Win32Specs, target: Target): CuratedFunct
         place,
       );
     }
-    out.push({ spec, dll, place, failure, clearLastError, result, notAnError, returnsMapping, bindings, notes: [failureNote, ...notes] });
+    renameReserved(spec, bindings);
+    out.push({ spec, auto, dll, place, failure, clearLastError, result, notAnError, returnsMapping, bindings, notes: [failureNote, ...notes] });
   }
   return out;
+}
+
+/**
+ * Names a parameter cannot have in the generated TypeScript: JavaScript's reserved words (the
+ * metadata has a parameter named `function`) and the wrapper's own identifiers (its result `r`,
+ * the native module, the runtime helpers it imports).
+ */
+const RESERVED = new Set(
+  ('break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
+    'import in instanceof new null return super switch this throw true try typeof var void while with yield let static ' +
+    'implements interface package private protected public await arguments eval ' +
+    'r e native win32Error ntStatusError hresultError structBytes intCell handleArray Bytes').split(' '),
+);
+
+/** Renames a parameter whose name the generated TypeScript cannot use to `<name>_`, and every reference to it. */
+function renameReserved(spec: SpecFunction, bindings: Map<string, ParamBinding>): void {
+  const renamed = new Map(spec.params.filter((p) => RESERVED.has(p.name)).map((p) => [p.name, `${p.name}_`]));
+  if (renamed.size === 0) return;
+  const to = (n: string | undefined) => (n === undefined ? undefined : (renamed.get(n) ?? n));
+  for (const p of spec.params) {
+    p.name = to(p.name)!;
+    if (p.bytesParam !== undefined) p.bytesParam = to(p.bytesParam);
+    if (p.countParam !== undefined) p.countParam = to(p.countParam);
+  }
+  for (const [from, name] of renamed) {
+    const b = bindings.get(from);
+    if (b) {
+      bindings.delete(from);
+      bindings.set(name, b);
+    }
+  }
 }
 
 export function describeFailure(f: Failure): string {

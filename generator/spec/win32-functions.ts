@@ -9,6 +9,7 @@ import { EmitError, type Place } from '../errors.js';
 import type { Dir, FlagsRule, Win32Function, Win32Param, Win32ParamKind, Win32Return, WinType } from '../model/win32.js';
 import type { CuratedFunction, ParamBinding } from './win32-curation.js';
 import type { SpecParam } from './win32-spec-types.js';
+import { Refused, type RefusalCategory } from './win32-refusal.js';
 import type { Win32Types } from './win32-types.js';
 
 export interface FunctionContext {
@@ -28,13 +29,17 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
   const fail = (msg: string, place: Place = c.place): never => {
     throw new EmitError(`${spec.name}: ${msg}`, place);
   };
+  /** The metadata does not describe this well enough to bind it safely. */
+  const refuse = (category: RefusalCategory, msg: string): never => {
+    throw new Refused(category, `${spec.name}: ${msg}`, c.place);
+  };
   const types = new Map(spec.params.map((p) => [p.name, ctx.types.resolve(p.type, c.place)]));
   // Which parameter holds which other one's size.
   const lengthOf = new Map<string, { owner: SpecParam }>();
   for (const p of spec.params) {
     const len = p.bytesParam ?? p.countParam;
     if (len === undefined) continue;
-    if (lengthOf.has(len)) fail(`parameter ${len} is the size of two parameters`);
+    if (lengthOf.has(len)) refuse('unsupported array', `parameter ${len} is the size of two parameters`);
     lengthOf.set(len, { owner: p });
   }
 
@@ -43,6 +48,19 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
     const kind = classify(p, type);
     return { name: p.name, cType: cTypeOf(type, kind), type, kind };
   });
+  for (const p of params) checkBindable(p);
+
+  /** What the emitters cannot express yet, found here so a DLL's function is refused rather than failing the emit. */
+  function checkBindable(p: Win32Param): void {
+    const k = p.kind;
+    if (k.kind === 'cell' && k.dir === 'inout' && (k.elem.kind !== 'int' || k.elem.int.bits === 64 || k.elem.pointerSized)) {
+      refuse('unsupported type', `parameter ${p.name}: in/out ${k.elem.kind === 'int' ? `${k.elem.int.bits}-bit` : k.elem.kind} cells are not bound yet`);
+    }
+    if (k.kind === 'length' || k.kind === 'lengthCell') {
+      const owner = params.find((o) => o.name === k.of)!.kind.kind;
+      if (!['buffer', 'array', 'range', 'mapping'].includes(owner)) refuse('unsupported array', `parameter ${p.name} is the size of ${k.of}, a ${owner}`);
+    }
+  }
 
   function classify(p: SpecParam, t: WinType): Win32ParamKind {
     const attrs = new Set(p.attrs);
@@ -68,7 +86,7 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
         return { kind: 'length', of: sizeOf.owner.name, type: t };
       }
       if (t.kind === 'pointer' && t.to.kind === 'int' && dir === 'inout') return { kind: 'lengthCell', of: sizeOf.owner.name, elem: t.to };
-      return fail(`${where} holds the size of ${sizeOf.owner.name} but is a ${t.kind}`);
+      return refuse('unsupported type', `${where} holds the size of ${sizeOf.owner.name} but is a ${t.kind}`);
     }
     switch (t.kind) {
       case 'int':
@@ -80,38 +98,42 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
       case 'handle':
         return { kind: 'handle', type: t, optional };
       case 'record':
-        if (hasFloat(t)) fail(`${where}: records with floating-point members are not passed by value (arm64 would pass them in FP registers)`);
+        if (hasFloat(t)) refuse('unsupported type', `${where}: records with floating-point members are not passed by value (arm64 would pass them in FP registers)`);
         return { kind: 'struct', record: t.record, dir: 'in', optional: false, byValue: true };
       case 'pointer':
         return classifyPointer(p, t, dir, optional, where);
       case 'array':
       case 'void':
-        return fail(`${where}: a ${t.kind} parameter cannot be bound`);
+        return refuse('unsupported type', `${where}: a ${t.kind} parameter cannot be bound`);
     }
   }
 
   function classifyPointer(p: SpecParam, t: WinType & { kind: 'pointer' }, dir: Dir, optional: boolean, where: string): Win32ParamKind {
     const to = t.to;
-    if (t.opaque) return fail(`${where} is ${t.opaque} (${t.name}), which sysbind does not bind`);
+    if (t.opaque) return refuse(t.opaque === 'a callback' ? 'callback' : 'COM interface', `${where} is ${t.opaque} (${t.name}), which sysbind does not bind`);
     const length = p.bytesParam ?? p.countParam;
-    if (p.countConst !== undefined) fail(`${where}: fixed-count arrays are not bound yet`);
+    if (p.countConst !== undefined) refuse('unsupported array', `${where}: fixed-count arrays are not bound yet`);
     const isChar = to.kind === 'int' && to.char === true;
     if (length !== undefined) {
       if (to.kind === 'handle') return { kind: 'array', elem: to, optional, length };
       if (to.kind === 'record') {
-        if (p.countParam !== undefined) fail(`${where}: arrays of records are not bound yet`);
+        if (p.countParam !== undefined) refuse('unsupported array', `${where}: arrays of records are not bound yet`);
         return { kind: 'struct', record: to.record, dir, optional, byValue: false };
       }
       if (to.kind === 'void' || to.kind === 'int') {
         const elemSize = p.bytesParam !== undefined || to.kind === 'void' ? 1 : to.int.bits / 8;
         return isLengthCell(length) ? { kind: 'buffer', dir, optional, elemSize, lengthCell: length } : { kind: 'buffer', dir, optional, elemSize, length };
       }
-      return fail(`${where}: a buffer of ${to.kind} is not supported`);
+      return refuse('unsupported array', `${where}: a buffer of ${to.kind} is not supported`);
     }
+    const unterminated = p.attrs.find((a) => a === 'NullNullTerminated' || a === 'NotNullTerminated');
+    if (isChar && unterminated) refuse('unsupported type', `${where} is ${unterminated}, which the string conversion does not express`);
     if (isChar && dir === 'in') return { kind: 'string', optional, path: ctx.paths.includes(p.name) };
     if (to.kind === 'record') return { kind: 'struct', record: to.record, dir, optional, byValue: false };
     if ((to.kind === 'int' || to.kind === 'handle' || to.kind === 'bool') && dir !== 'in') return { kind: 'cell', elem: to, dir, optional };
-    return fail(
+    if (to.kind === 'pointer' && to.opaque) return refuse(to.opaque === 'a callback' ? 'callback' : 'COM interface', `${where} points to ${to.opaque} (${to.name})`);
+    return refuse(
+      'untyped pointer',
       `${where} is a ${to.kind === 'void' ? 'void' : to.kind} pointer with no size: the metadata does not say what it points to; ` +
         'give it a bytesParam/countParam, a range, a mapping or a fixed value under conventions (or a type under overrides)',
     );
@@ -161,7 +183,7 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
       case 'handle':
         return { kind: 'handle', type: t };
       default:
-        return fail(`returns a ${t.kind} (${spec.returns}), which is not bound yet (a pointer to memory needs returns: mapping)`);
+        return refuse(t.kind === 'pointer' ? 'pointer result' : 'unsupported type', `returns a ${t.kind} (${spec.returns}), which is not bound yet (a pointer to memory needs returns: mapping)`);
     }
   }
   checkFailure(c, returns, fail);

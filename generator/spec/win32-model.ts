@@ -4,14 +4,17 @@
  * handles, constants, and the tables that name error codes. Every
  * cross-reference is checked here, so emitters never meet a dangling name.
  */
-import { EmitError, SpecError, type Place } from '../errors.js';
+import { EmitError, SpecError, SysbindError, type Place } from '../errors.js';
 import type { IntInfo } from '../model/syscall.js';
-import type { Win32Constant, Win32Enum, Win32Function, Win32TargetModel, WinType } from '../model/win32.js';
+import type { Win32Constant, Win32Enum, Win32Function, Win32Record, Win32TargetModel, WinType } from '../model/win32.js';
 import { selectsTarget } from './selectors.js';
 import { abiOf } from './targets.js';
 import type { Target } from './targets.js';
 import { curateFunctions } from './win32-curation.js';
 import { buildFunction } from './win32-functions.js';
+import { Refused, type Refusal, type RefusalCategory } from './win32-refusal.js';
+import { extraHandleTypes } from './win32-selection.js';
+import { unsafeReason, type SafetyPolicy } from './win32-safety.js';
 import { dllModuleName, isNativeName, NATIVE_TYPES } from './win32-spec-types.js';
 import type { Win32Specs } from './win32-specs.js';
 import { Win32Types } from './win32-types.js';
@@ -24,13 +27,15 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
     abi,
     types: specs.types,
     booleans: sel.booleans,
-    extraHandles: sel.handles ?? [],
+    extraHandles: extraHandleTypes(sel),
     sizeFields: sel.sizeFields ?? {},
+    recordFixes: sel.recordFixes ?? {},
   });
   const { data } = specs.types;
 
   // Every type of the specs, resolved for this target.
-  for (const r of data.records) if (selectsTarget(r.architectures, target)) types.record(r.name);
+  // Records are laid out as functions use them: one that cannot be (a bitfield, say) refuses
+  // the functions of the DLLs that use it and is an error only for a function named in select.
   data.typedefs.forEach((t, i) => {
     if (selectsTarget(t.architectures, target)) types.resolve(t.name, specs.types.at(['typedefs', i]));
   });
@@ -50,9 +55,23 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
     return BigInt(c.value);
   };
 
-  const functions: Win32Function[] = curateFunctions(specs, target)
-    .map((c) => buildFunction(c, { types, constantValue, paths: sel.paths ?? [], moduleOf: dllModuleName }))
-    .sort((a, b) => a.invoke.module.localeCompare(b.invoke.module) || a.name.localeCompare(b.name));
+  const refused: Refusal[] = [];
+  const policy = safetyPolicy(specs);
+  const functions: Win32Function[] = [];
+  for (const c of curateFunctions(specs, target, refused)) {
+    try {
+      const f = buildFunction(c, { types, constantValue, paths: sel.paths ?? [], moduleOf: dllModuleName });
+      const unsafe = c.auto ? unsafeReason(f, c, policy) : undefined;
+      if (unsafe) refused.push({ name: f.name, dll: c.dll, ...unsafe });
+      else functions.push(f);
+    } catch (e) {
+      if (!(c.auto && e instanceof SysbindError)) throw e;
+      const reason = e.message.startsWith(`${c.spec.name}: `) ? e.message.slice(c.spec.name.length + 2) : e.message;
+      refused.push({ name: c.spec.name, dll: c.dll, category: e instanceof Refused ? e.category : 'unsupported type', reason });
+    }
+  }
+  functions.sort((a, b) => a.invoke.module.localeCompare(b.invoke.module) || a.name.localeCompare(b.name));
+  refused.sort((a, b) => a.name.localeCompare(b.name));
   checkMappings(functions);
 
   const modules = new Map<string, string>();
@@ -62,8 +81,10 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
     target,
     abi,
     functions,
+    refused,
+    excluded: specs.functions.flatMap((file) => (file.data.excluded ?? []).map((e) => ({ ...e, dll: file.data.dll }))),
     modules: [...modules.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([module, dll]) => ({ module, dll })),
-    records: types.allRecords(),
+    records: usedRecords(functions),
     enums,
     handles: [...types.usedHandles.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([name, h]) => ({ name, ...h })),
     constants,
@@ -74,6 +95,37 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
     },
     inputs: specs.files,
   };
+}
+
+/** The records the bound functions take, and those inside them, sorted by name. */
+function usedRecords(functions: Win32Function[]): Win32Record[] {
+  const used = new Map<string, Win32Record>();
+  const visit = (t: WinType): void => {
+    if (t.kind === 'pointer') visit(t.to);
+    else if (t.kind === 'array') visit(t.of);
+    else if (t.kind === 'record' && !used.has(t.record.name)) {
+      used.set(t.record.name, t.record);
+      for (const f of t.record.fields) visit(f.type);
+    }
+  };
+  for (const f of functions) for (const p of f.params) visit(p.type);
+  return [...used.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The selection's validated handle types and refuse list. */
+function safetyPolicy(specs: Win32Specs): SafetyPolicy {
+  const sel = specs.selection.data;
+  const imported = new Set(specs.functions.flatMap((file) => file.data.functions.map((f) => f.name)));
+  const refuse = new Map<string, { category: RefusalCategory; reason: string }>();
+  (sel.refuse ?? []).forEach((group, i) =>
+    group.functions.forEach((name, j) => {
+      const place = specs.selection.at(['refuse', i, 'functions', j]);
+      if (!imported.has(name)) throw new SpecError(`refuse: '${name}' matches no imported function`, place);
+      if (refuse.has(name)) throw new SpecError(`refuse: '${name}' is listed twice`, place);
+      refuse.set(name, { category: group.category, reason: group.reason });
+    }),
+  );
+  return { validatedHandles: new Set((sel.validatedHandles ?? []).flatMap((g) => g.types)), refuse };
 }
 
 /** A constant's value as TypeScript will hold it: bigint for 64-bit types, number otherwise. */

@@ -108,6 +108,44 @@ const schema = {
     paths: { type: 'array', items: { type: 'string' } },
     sizeFields: { type: 'object', additionalProperties: { type: 'string' } },
     select: { anyOf: [{ const: 'all' }, { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true }] },
+    recordFixes: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['reason'],
+        minProperties: 2,
+        properties: {
+          reason: { type: 'string', minLength: 10 },
+          align: { type: 'integer', minimum: 1 },
+          architectures: { type: 'array', items: { type: 'string' }, minItems: 1 },
+          fields: { type: 'object', additionalProperties: { type: 'string' }, minProperties: 1 },
+        },
+      },
+    },
+    dlls: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9_.-]+\\.(dll|drv)$' }, uniqueItems: true },
+    validatedHandles: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['reason', 'types'],
+        properties: { reason: { type: 'string', minLength: 10 }, types: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true } },
+      },
+    },
+    refuse: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['category', 'reason', 'functions'],
+        properties: {
+          category: { enum: ['hurts the process', 'variable-length record', 'untyped pointer', 'unvalidated handle', 'variadic'] },
+          reason: { type: 'string', minLength: 10 },
+          functions: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
+        },
+      },
+    },
     constants: { type: 'array', items: { type: 'string' }, uniqueItems: true },
     declare: {
       type: 'object',
@@ -187,6 +225,26 @@ export interface SelectionFile {
   /** Struct → its size field, which the caller must set to the struct's size (preset by the TS class). */
   sizeFields?: Record<string, string>;
   select: 'all' | string[];
+  /**
+   * Corrections of records where the metadata's JSON form loses what the C declaration says:
+   * `__declspec(align(N))`, and a field typed with an enum wider than the field (LOGFONTW's BYTE
+   * fields typed FONT_CHARSET, a UInt32 enum). The audit against the SDK headers finds these.
+   */
+  recordFixes?: Record<string, { reason: string; align?: number; architectures?: string[]; fields?: Record<string, string> }>;
+  /** DLLs (lower case) whose every function is imported; those the attributes describe are bound safely, the rest refused with the reason. */
+  dlls?: string[];
+  /**
+   * Handle types whose junk values the system rejects with an error (a kernel, USER or GDI
+   * handle table lookup), grouped with the reason. A function of dlls taking any other
+   * handle type is refused: such a handle is a pointer in disguise.
+   */
+  validatedHandles?: { reason: string; types: string[] }[];
+  /**
+   * Functions of dlls refused although their attributes describe them, grouped with the
+   * reason: they hurt the process, or the metadata's description of them is wrong in a way
+   * no attribute says (a count inside a record, a HANDLE that is a pointer).
+   */
+  refuse?: { category: 'hurts the process' | 'variable-length record' | 'untyped pointer' | 'unvalidated handle' | 'variadic'; reason: string; functions: string[] }[];
   constants?: string[];
   declare?: Record<string, Declaration>;
   conventions?: Record<string, FunctionChange>;
@@ -211,6 +269,11 @@ export function loadSelection(file: string): Selection {
     }
   }
   return source;
+}
+
+/** Typedefs treated as handles besides those the metadata marks: `handles` and every validated handle type. */
+export function extraHandleTypes(sel: SelectionFile): string[] {
+  return [...(sel.handles ?? []), ...(sel.validatedHandles ?? []).flatMap((g) => g.types)];
 }
 
 /** Node arch names for a metadata `Architectures` list (empty means every architecture: undefined). */

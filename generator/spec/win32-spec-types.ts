@@ -65,6 +65,8 @@ export interface SpecFunctionsFile {
   source: SpecSource;
   dll: string;
   functions: SpecFunction[];
+  /** Functions of the DLL the importer left out, each with the reason. */
+  excluded?: { name: string; reason: string }[];
 }
 
 export interface SpecSource {

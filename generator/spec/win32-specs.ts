@@ -77,6 +77,10 @@ const functionsSchema = {
         },
       },
     },
+    excluded: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['name', 'reason'], properties: { name, reason: { type: 'string' } } },
+    },
   },
 } as const;
 
@@ -223,6 +227,11 @@ export interface HeadersFile {
   absent?: Record<string, string>;
   /** Constants whose value in the headers differs from the metadata's: the headers' value is asserted. */
   differences?: Record<string, { headers: number; reason: string }>;
+  /**
+   * Per target, bound functions mingw-w64's import libraries do not export (newer Windows
+   * builds have them): the link test checks they really fail to link instead of linking them.
+   */
+  absentExports?: Record<string, string[]>;
 }
 
 const headersSchema = {
@@ -234,6 +243,7 @@ const headersSchema = {
     enumerators: { type: 'array', items: { type: 'string' } },
     clangIncludeDirs: { type: 'array', items: { type: 'string' } },
     absent: { type: 'object', additionalProperties: { type: 'string', minLength: 10 } },
+    absentExports: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' }, uniqueItems: true } },
     differences: {
       type: 'object',
       additionalProperties: {
@@ -288,7 +298,7 @@ export function loadWin32Specs(specsDir: string): Win32Specs {
   return specs;
 }
 
-/** Every `absent` and `differences` entry of headers.yaml names a constant, or a `Record.field`, of the specs. */
+/** Every `absent` and `differences` entry of headers.yaml names a constant, a record or a `Record.field` of the specs. */
 function checkHeadersNames(specs: Win32Specs): void {
   const { headers, types, constants } = specs;
   const constantNames = new Set([...constants.data.constants.map((c) => c.name), ...types.data.enums.flatMap((e) => e.values.map((v) => v.name))]);
@@ -296,12 +306,12 @@ function checkHeadersNames(specs: Win32Specs): void {
     fields.some((f) => {
       if ('type' in f) return path.length === 1 && f.name === path[0];
       const body = 'struct' in f ? f.struct : f.union;
-      return f.anonymous ? hasField(body, path) : f.name === path[0] && hasField(body, path.slice(1));
+      return f.anonymous ? hasField(body, path) : f.name === path[0] && (path.length === 1 || hasField(body, path.slice(1)));
     });
   for (const name of Object.keys(headers.data.absent ?? {})) {
     const [record, ...path] = name.split('.');
-    const ok = path.length === 0 ? constantNames.has(name) : types.data.records.some((r) => r.name === record && hasField(r.fields, path));
-    if (!ok) throw new SpecError(`absent: '${name}' is not a constant or a Record.field of the Win32 specs`, headers.at(['absent', name]));
+    const ok = path.length === 0 ? constantNames.has(name) || types.data.records.some((r) => r.name === name) : types.data.records.some((r) => r.name === record && hasField(r.fields, path));
+    if (!ok) throw new SpecError(`absent: '${name}' is not a constant, a record or a Record.field of the Win32 specs`, headers.at(['absent', name]));
   }
   for (const name of Object.keys(headers.data.differences ?? {})) {
     if (!constantNames.has(name)) throw new SpecError(`differences: '${name}' is not a constant of the Win32 specs`, headers.at(['differences', name]));

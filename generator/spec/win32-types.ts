@@ -4,7 +4,7 @@
  * and turns records into the layout engine's RecordDecl with their layouts
  * and accessible fields.
  */
-import { SpecError, type Place } from '../errors.js';
+import { SpecError, SysbindError, type Place } from '../errors.js';
 import { layoutRecord } from '../layout/engine.js';
 import type { AbiFacts, CType, FieldDecl, PrimName, RecordDecl } from '../model/ctype.js';
 import type { IntInfo } from '../model/syscall.js';
@@ -21,6 +21,8 @@ export interface TypeContext {
   booleans: string[];
   extraHandles: string[];
   sizeFields: Record<string, string>;
+  /** The selection's record corrections (alignment, field types). */
+  recordFixes: Record<string, { align?: number; architectures?: string[]; fields?: Record<string, string> }>;
 }
 
 export class Win32Types {
@@ -30,6 +32,8 @@ export class Win32Types {
   private readonly opaque = new Map<string, string>();
   private readonly done = new Map<string, Win32Record>();
   private readonly inProgress = new Set<string>();
+  /** Records that cannot be laid out or bound (a bitfield, say), with the error: what uses them is refused. */
+  private readonly failed = new Map<string, SysbindError>();
   /** Nested named records made while laying out their parents. */
   private readonly nested: Win32Record[] = [];
   readonly usedHandles = new Map<string, { int: IntInfo; invalid?: number }>();
@@ -58,7 +62,9 @@ export class Win32Types {
   resolve(text: string, place: Place): WinType {
     const ref = parseTypeRef(text);
     if (!ref) throw new SpecError(`'${text}' is not a type`, place);
-    let t = this.base(ref.base, place);
+    // A record pointing to itself (EXCEPTION_RECORD.ExceptionRecord): the pointer's size is all its layout needs.
+    const selfPointer = this.inProgress.has(ref.base) && ref.suffixes[0]?.kind === 'pointer';
+    let t: WinType = selfPointer ? { kind: 'void' } : this.base(ref.base, place);
     for (const s of ref.suffixes) t = s.kind === 'pointer' ? { kind: 'pointer', to: t } : { kind: 'array', of: t, length: s.length };
     return t;
   }
@@ -126,12 +132,29 @@ export class Win32Types {
 
   private build(def: SpecRecord, place: Place): Win32Record {
     if (this.inProgress.has(def.name)) throw new SpecError(`record '${def.name}' contains itself`, place);
+    const failed = this.failed.get(def.name);
+    if (failed) throw failed;
     this.inProgress.add(def.name);
-    const fieldTypes = new Map<string, { type: WinType; place: Place }>();
+    try {
+      return this.layOut(def, place);
+    } catch (e) {
+      if (e instanceof SysbindError) this.failed.set(def.name, e);
+      throw e;
+    } finally {
+      this.inProgress.delete(def.name);
+    }
+  }
+
+  private layOut(def: SpecRecord, place: Place): Win32Record {
+    const fieldTypes = new Map<string, { type: WinType; place: Place; flexible?: true }>();
     const entry = this.records.get(def.name);
     const path = entry && entry.def === def ? ['records', entry.index, 'fields'] : null;
-    const decl: RecordDecl = { name: def.name, kind: def.kind, fields: this.fields(def.name, def.fields, fieldTypes, path, place), place };
+    const listed = this.ctx.recordFixes[def.name];
+    const fix = listed && selectsTarget(listed.architectures, this.ctx.target) ? listed : undefined;
+    const fields = fix?.fields ? def.fields.map((f) => ('type' in f && fix.fields![f.name] !== undefined ? { ...f, type: fix.fields![f.name]! } : f)) : def.fields;
+    const decl: RecordDecl = { name: def.name, kind: def.kind, fields: this.fields(def.name, fields, fieldTypes, path, place), place };
     if (def.pack) decl.pack = def.pack;
+    if (fix?.align) decl.align = fix.align;
     const rec = this.finish(def.name, def.name, decl, fieldTypes, place);
     const sizeField = this.ctx.sizeFields[def.name];
     if (sizeField !== undefined) {
@@ -139,18 +162,17 @@ export class Win32Types {
       if (!f || f.type.kind !== 'int') throw new SpecError(`sizeFields: ${def.name} has no integer field '${sizeField}'`);
       rec.sizeField = sizeField;
     }
-    this.inProgress.delete(def.name);
     this.done.set(def.name, rec);
     return rec;
   }
 
   /** Lays out a record and lists its accessible fields with their resolved types. */
-  private finish(name: string, cName: string | null, decl: RecordDecl, fieldTypes: Map<string, { type: WinType; place: Place }>, place: Place): Win32Record {
+  private finish(name: string, cName: string | null, decl: RecordDecl, fieldTypes: Map<string, { type: WinType; place: Place; flexible?: true }>, place: Place): Win32Record {
     const layout = layoutRecord(decl, this.ctx.abi);
     const fields: Win32Field[] = layout.fields.map((f) => {
       if (f.bits !== undefined) throw new SpecError(`record ${name}: bitfield ${f.name} is not supported`, place);
       const t = fieldTypes.get(f.name)!;
-      return { name: f.name, offset: f.offset, size: f.size, type: t.type, place: t.place };
+      return { name: f.name, offset: f.offset, size: f.size, type: t.type, place: t.place, ...(t.flexible ? { flexible: true as const } : {}) };
     });
     return { name, cName, kind: decl.kind, decl, layout, fields, place };
   }
@@ -163,7 +185,7 @@ export class Win32Types {
   private fields(
     outer: string,
     fields: SpecField[],
-    types: Map<string, { type: WinType; place: Place }>,
+    types: Map<string, { type: WinType; place: Place; flexible?: true }>,
     path: (string | number)[] | null,
     recordPlace: Place,
   ): FieldDecl[] {
@@ -172,7 +194,7 @@ export class Win32Types {
       const sub = (kind: string) => (path ? [...path, i, kind] : null);
       if ('type' in f) {
         const type = this.resolve(f.type, place);
-        types.set(f.name, { type, place });
+        types.set(f.name, { type, place, ...(f.attrs?.includes('FlexibleArray') ? { flexible: true as const } : {}) });
         return { name: f.name, type: this.cType(type, place) };
       }
       const kind = 'struct' in f ? 'struct' : 'union';
@@ -183,7 +205,7 @@ export class Win32Types {
         return { type: { kind: 'record', decl } };
       }
       const nestedName = `${outer}_${f.name}`;
-      const innerTypes = new Map<string, { type: WinType; place: Place }>();
+      const innerTypes = new Map<string, { type: WinType; place: Place; flexible?: true }>();
       const decl: RecordDecl = { name: nestedName, kind, fields: this.fields(nestedName, body, innerTypes, sub(kind), place), place };
       if (f.pack) decl.pack = f.pack;
       const rec = this.finish(nestedName, null, decl, innerTypes, place);

@@ -27,6 +27,8 @@ export function runCli(root: string, args: string[]): { status: number | null; s
     cwd: root,
     env: { ...process.env, SYSBIND_ROOT: root },
     encoding: 'utf8',
+    // `audit --json` of a Windows target lists every record and constant: megabytes.
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -82,7 +82,7 @@ describe('broken Win32 specs', () => {
     const { specs } = broken('functions/ntdll.json', '"setLastError": false', '"setLastErr": false');
     expect(errorOf(specs)).toMatch(/ntdll\.json:\d+: (unknown key 'setLastErr'|missing required key 'setLastError')/);
     const { specs: headers, line: absentLine } = broken('headers.yaml', '  SystemPolicyInformation:', '  SystemPolicyInformationX:');
-    expect(errorOf(headers)).toMatch(new RegExp(`headers\\.yaml:${absentLine}: absent: 'SystemPolicyInformationX' is not a constant or a Record\\.field of the Win32 specs$`));
+    expect(errorOf(headers)).toMatch(new RegExp(`headers\\.yaml:${absentLine}: absent: 'SystemPolicyInformationX' is not a constant, a record or a Record\\.field of the Win32 specs$`));
   });
 
   it('through the CLI: exit 2, the message, and generated/ untouched', () => {

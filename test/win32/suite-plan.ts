@@ -8,7 +8,7 @@ import type { Win32TargetModel } from '../../generator/model/win32.js';
 import { planWrapper } from '../../generator/emit/win32/ts-functions.js';
 import { aliasNames } from '../../generator/emit/win32/ts-types.js';
 
-export type PlanKind = 'int' | 'cell' | 'bool' | 'handle' | 'string' | 'bytes' | 'utf16' | 'struct' | 'handles' | 'length' | 'mapping';
+export type PlanKind = 'int' | 'float' | 'cell' | 'bool' | 'handle' | 'string' | 'bytes' | 'utf16' | 'struct' | 'handles' | 'length' | 'mapping';
 
 export type BadInputPlan = { fn: string; params: { name: string; kind: PlanKind; unsigned?: boolean; valid?: number | string }[] }[];
 
@@ -23,6 +23,8 @@ export function badInputPlan(model: Win32TargetModel): BadInputPlan {
           const valid = k.flags?.required ?? k.values?.values[0] ?? 0n;
           return { name: tp.name, kind: 'int' as const, unsigned: !k.type.int.signed && !k.type.flags, valid: Number(valid) };
         }
+        case 'float':
+          return { name: tp.name, kind: 'float' as const, valid: 0 };
         case 'cell':
           return { name: tp.name, kind: 'cell' as const, unsigned: k.elem.kind === 'int' && !k.elem.int.signed, valid: 0 };
         case 'bool':

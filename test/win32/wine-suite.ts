@@ -302,6 +302,7 @@ const bad: Record<string, [unknown, 'TypeError' | 'RangeError'][]> = {
   int: [['1', 'TypeError'], [{}, 'TypeError'], [1.5, 'RangeError'], [NaN, 'RangeError'], [2 ** 70, 'RangeError'], [2n ** 70n, 'RangeError']],
   cell: [['1', 'TypeError'], [{}, 'TypeError'], [1.5, 'RangeError'], [NaN, 'RangeError'], [2 ** 70, 'RangeError'], [1n, 'TypeError']],
   uint: [[-1, 'RangeError']],
+  float: [['1', 'TypeError'], [{}, 'TypeError'], [1n, 'TypeError']],
   bool: [['yes', 'TypeError'], [{}, 'TypeError']],
   handle: [[1, 'TypeError'], ['x', 'TypeError'], [2n ** 70n, 'RangeError']],
   string: [[1, 'TypeError'], [{}, 'TypeError'], ['a\0b', 'TypeError']],

@@ -19,13 +19,18 @@ function assert(expr: string, expected: number | bigint, kind: string, item: str
 function recordLines(r: Win32Record, absent: Absent, out: PartLines): void {
   const place = formatPlace(r.place);
   const c = r.cName!;
+  if (absent.take(r.name)) {
+    out.other(`#pragma message "${missingMessage('record', r.name, r.layout.size, { file: place })}"`);
+    return;
+  }
   out.assert(assert(`sizeof(${c})`, r.layout.size, 'size', r.name, place));
   out.assert(assert(`_Alignof(${c})`, r.layout.align, 'align', r.name, place));
   const fields = (rec: Win32Record, prefix: string, base: number) => {
     for (const f of rec.fields) {
       const path = `${prefix}${f.name}`;
       const at = formatPlace(f.place);
-      if (absent.take(`${r.name}.${path}`)) {
+      // The metadata names a run of C bitfields `_bitfield<N>`: C has no name to take the offset of.
+      if (absent.take(`${r.name}.${path}`) || /^_bitfield\d*$/.test(f.name)) {
         out.other(`#pragma message "${missingMessage('field', `${r.name}.${path}`, base + f.offset, { file: at })}"`);
         continue;
       }

@@ -87,6 +87,9 @@ function functionView(f: Win32Function, model: Win32TargetModel): FunctionView {
         const size = k.record.layout.size;
         pointerArg(k.optional);
         checks.holds(base.var, p.name, size, `must hold a ${k.record.name} (${size} bytes)`, k.optional);
+        // Beyond what any allocation guarantees (CONTEXT, SLIST_HEADER: movaps, cmpxchg16b fault when misaligned).
+        const align = k.record.layout.align;
+        if (align > 8) checks.range(`((uintptr_t)${base.var} & ${align - 1}) != 0`, p.name, `must be aligned to ${align} bytes`);
         if (k.byValue) {
           checks.lines.push(`sbv_${k.record.name} ${base.var}_value;`, `memcpy(&${base.var}_value, ${base.var}, sizeof ${base.var}_value);`);
           callArgs.push(`${base.var}_value`);

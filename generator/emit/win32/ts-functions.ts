@@ -194,29 +194,35 @@ export function planWrapper(f: Win32Function, model: Win32TargetModel, aliases: 
     }
     if (benign && chosen.length > 0) returnType += ' | null';
   } else {
-    if (outs.some((o) => !(byName.get(o.name)!.kind.kind === 'struct'))) {
-      throw new EmitError(`${f.name} returns a value and fills out-parameters: name the one to return with a result convention`, f.place);
-    }
     const r = f.returns;
+    let value: string | undefined;
     switch (r.kind) {
       case 'handle':
         returnType = r.type.name;
-        epilogue.push(`return r as ${r.type.name};`);
+        value = `r as ${r.type.name}`;
         break;
       case 'mapping':
         returnType = 'Uint8Array';
-        epilogue.push('return new Uint8Array(r!);');
+        value = 'new Uint8Array(r!)';
         break;
       case 'int':
       case 'bool':
       case 'float':
         returnType = tsType(r.type, 'out', aliases);
-        epilogue.push(['number', 'bigint', 'boolean'].includes(returnType) ? 'return r;' : `return r as ${returnType};`);
+        value = ['number', 'bigint', 'boolean'].includes(returnType) ? 'r' : `r as ${returnType}`;
         break;
       case 'void':
         returnType = 'void';
         break;
     }
+    // A value and filled cells (no result convention chose one): all of them, the value as `result`.
+    const cells = outs.filter((o) => byName.get(o.name)!.kind.kind !== 'struct');
+    if (cells.length > 0) {
+      const all = [...(value !== undefined ? [{ name: 'result', type: returnType, value }] : []), ...cells];
+      returnType = `{ ${all.map((o) => `${o.name}: ${o.type}`).join('; ')} }`;
+      value = `{ ${all.map((o) => `${o.name}: ${o.value}`).join(', ')} }`;
+    }
+    if (value !== undefined) epilogue.push(`return ${value};`);
   }
   return { params, prelude, nativeArgs, nativeTypes, nativeReturn, epilogue, returnType };
 }

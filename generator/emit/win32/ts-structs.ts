@@ -77,9 +77,36 @@ function accessor(model: Win32TargetModel, rec: Win32Record, f: Win32Field, alia
         const size = el.record.layout.size;
         return { tsType: `${el.record.name}[]`, get: `return Array.from({ length: ${t.length} }, (_, i) => new ${el.record.name}(this.bytes.subarray(${o} + i * ${size}, ${o} + (i + 1) * ${size})));` };
       }
-      throw new EmitError(`${rec.name}.${name}: arrays of ${el.kind} are not bound yet`, f.place);
+      // Any other element: a read-only array of its values, read one by one.
+      const elemSize = t.length > 0 ? f.size / t.length : 0;
+      const read = elementRead(el, ptrBits);
+      if (!read) throw new EmitError(`${rec.name}.${name}: arrays of ${el.kind} are not bound yet`, f.place);
+      return { tsType: `${read.type}[]`, get: `return Array.from({ length: ${t.length} }, (_, i) => ${read.expr(`${o} + i * ${elemSize}`)});` };
     }
     case 'void':
+      return undefined;
+  }
+}
+
+/** How to read one array element at a byte offset expression, and its TypeScript type. */
+function elementRead(el: WinType, ptrBits: number): { type: string; expr: (at: string) => string } | undefined {
+  const view = (bits: number, signed: boolean, float = false) => (at: string) => `this.view.get${dataViewMethod(bits, signed, float)}(${at}${bits === 8 ? '' : ', true'})`;
+  switch (el.kind) {
+    case 'int': {
+      const bits = el.pointerSized ? ptrBits : el.int.bits;
+      const get = view(bits, el.int.signed);
+      return bits === 64 || el.pointerSized ? { type: 'bigint', expr: (at) => (bits === 64 ? get(at) : `BigInt(${get(at)})`) } : { type: 'number', expr: get };
+    }
+    case 'float':
+      return { type: 'number', expr: view(el.bits, true, true) };
+    case 'bool':
+      return { type: 'boolean', expr: (at) => `${view(el.int.bits, el.int.signed)(at)} !== 0` };
+    case 'handle':
+    case 'pointer': {
+      const get = view(ptrBits, false);
+      return { type: 'bigint', expr: (at) => (ptrBits === 64 ? get(at) : `BigInt(${get(at)})`) };
+    }
+    default:
       return undefined;
   }
 }

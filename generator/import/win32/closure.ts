@@ -198,6 +198,8 @@ export class TypeClosure {
         return inner.Kind === 'Struct' ? { ...head, struct: body } : { ...head, union: body };
       }
       const attrs = keptAttrs(f.Attrs);
+      // An array without a shape is ANYSIZE_ARRAY: the record runs on past its size.
+      if (f.Type.Kind === 'Array' && f.Type.Shape === null) attrs.push('FlexibleArray');
       return { name: f.Name, type: this.typeString(f.Type, scope), ...(attrs.length > 0 ? { attrs } : {}) };
     });
   }

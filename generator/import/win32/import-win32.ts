@@ -15,7 +15,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ImportError } from '../../errors.js';
-import { loadSelection, mapArchitectures, type Declaration, type Selection } from '../../spec/win32-selection.js';
+import { extraHandleTypes, loadSelection, mapArchitectures, type Declaration, type Selection } from '../../spec/win32-selection.js';
 import {
   dllModuleName,
   isNativeName,
@@ -68,7 +68,7 @@ export function importWin32(opts: ImportWin32Options): ImportWin32Result {
   const started = Date.now();
   const log = opts.log ?? (() => {});
   const outDir = opts.outDir ?? join(opts.root, 'specs', 'win32');
-  const { selection, names, command } = resolveSelect(opts);
+  const { selection, names, command, fromFile } = resolveSelect(opts);
   const md = readMetadata(opts.metadataDir);
   log(`read win32metadata ${md.version}: ${md.namespaces.length} namespaces in ${Date.now() - started} ms`);
   if (md.version !== selection.data.metadata) {
@@ -81,7 +81,9 @@ export function importWin32(opts: ImportWin32Options): ImportWin32Result {
   // Functions: the selected ones from the metadata, then the selection's declarations.
   const declared = selection.data.declare ?? {};
   const functions: { dll: string; fn: SpecFunction }[] = [];
-  const wanted = names === 'all' ? [...md.functions.keys(), ...Object.keys(declared).filter((n) => !md.functions.has(n))] : names;
+  // The selection's DLLs come in with the selection file, not with a list of names.
+  const { fromDlls, excluded } = fromFile ? dllFunctions(md, selection) : { fromDlls: [], excluded: [] };
+  const wanted = names === 'all' ? [...md.functions.keys(), ...Object.keys(declared).filter((n) => !md.functions.has(n))] : [...names, ...fromDlls];
   for (const name of [...new Set(wanted)].sort()) {
     const found = md.functions.get(name);
     const decl = declared[name];
@@ -142,7 +144,8 @@ export function importWin32(opts: ImportWin32Options): ImportWin32Result {
   }
   for (const [mod, { dll, functions: list }] of byModule) {
     list.sort((a, b) => a.name.localeCompare(b.name) || (a.architectures ?? []).join().localeCompare((b.architectures ?? []).join()));
-    const file: SpecFunctionsFile = { $comment: comment, source, dll, functions: list };
+    const left = excluded.filter((e) => dllModuleName(e.dll) === mod).map(({ name, reason }) => ({ name, reason }));
+    const file: SpecFunctionsFile = { $comment: comment, source, dll, functions: list, ...(left.length > 0 ? { excluded: left } : {}) };
     files.set(join('functions', `${mod}.json`), stableJson(file));
   }
   const typesFile: SpecTypesFile = { $comment: comment, source, ...types };
@@ -170,17 +173,38 @@ export function importWin32(opts: ImportWin32Options): ImportWin32Result {
   return result;
 }
 
-function resolveSelect(opts: ImportWin32Options): { selection: Selection; names: string[] | 'all'; command: string } {
+/**
+ * The functions of the selection's DLLs: every one the metadata has, except the
+ * ANSI twin of a W function (JavaScript strings are UTF-16, which the W form
+ * takes as is), which is listed with the reason instead.
+ */
+function dllFunctions(md: Metadata, selection: Selection): { fromDlls: string[]; excluded: { name: string; dll: string; reason: string }[] } {
+  const dlls = new Set(selection.data.dlls ?? []);
+  const fromDlls: string[] = [];
+  const excluded: { name: string; dll: string; reason: string }[] = [];
+  for (const [name, found] of md.functions) {
+    const dll = found[0]!.item.DllImport;
+    if (!dlls.has(dll.toLowerCase())) continue;
+    const twin = `${name.slice(0, -1)}W`;
+    if (charsetOf(name, md).charset === 'A' && md.functions.has(twin)) {
+      excluded.push({ name, dll, reason: `the ANSI twin of ${twin} (which takes JavaScript's UTF-16 strings as they are)` });
+    } else fromDlls.push(name);
+  }
+  excluded.sort((a, b) => a.name.localeCompare(b.name));
+  return { fromDlls, excluded };
+}
+
+function resolveSelect(opts: ImportWin32Options): { selection: Selection; names: string[] | 'all'; command: string; fromFile: boolean } {
   const select = opts.select.trim();
   const isFile = /\.ya?ml$/.test(select) || existsSync(select);
   const selection = loadSelection(isFile ? select : defaultSelectionFile(opts.root));
   const shownSelect = isFile ? relative(opts.root, selection.file).replace(/\\/g, '/') : select;
   const command = `sysbind import win32 --metadata <win32metadata> --select ${shownSelect}`;
-  if (isFile) return { selection, names: selection.data.select, command };
-  if (select === 'all') return { selection, names: 'all', command };
+  if (isFile) return { selection, names: selection.data.select, command, fromFile: true };
+  if (select === 'all') return { selection, names: 'all', command, fromFile: false };
   const names = select.split(',').map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) throw new ImportError('--select: give a selection file, a comma-separated list of function names, or all');
-  return { selection, names, command };
+  return { selection, names, command, fromFile: false };
 }
 
 function metadataFunction(namespace: string, item: MdFunction, closure: TypeClosure, selection: Selection, md: Metadata): SpecFunction {
@@ -229,7 +253,7 @@ function handleInfo(namespace: string, name: string, md: Metadata, selection: Se
   const def = md.types.get(typeKey(namespace, name))?.[0]?.item;
   if (def?.Kind !== 'NativeTypedef') return undefined;
   const pointerSized = (def.Def.Kind === 'Native' && (def.Def.Name === 'IntPtr' || def.Def.Name === 'UIntPtr')) || def.Def.Kind === 'PointerTo';
-  const marked = def.FreeFunc !== null || def.InvalidHandleValue !== null || (selection.data.handles ?? []).includes(name);
+  const marked = def.FreeFunc !== null || def.InvalidHandleValue !== null || extraHandleTypes(selection.data).includes(name);
   if (!pointerSized || !marked) return undefined;
   return def.InvalidHandleValue === null ? {} : { invalidValue: def.InvalidHandleValue };
 }

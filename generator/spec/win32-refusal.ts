@@ -1,0 +1,43 @@
+/**
+ * Why a Win32 function of the selection's DLLs is not bound. The function
+ * builder throws `Refused` where the metadata does not describe a parameter
+ * well enough for a safe binding; for a function named in `select` that is an
+ * error the engineer must answer, for one that came in with its DLL it is a
+ * refusal: counted by category in the coverage table and listed with its
+ * reason in the target's refused.json.
+ */
+import { EmitError, type Place } from '../errors.js';
+
+/** The short labels the coverage table counts refusals by. */
+export type RefusalCategory =
+  | 'no failure rule'
+  | 'callback'
+  | 'COM interface'
+  | 'untyped pointer'
+  | 'unsupported array'
+  | 'pointer result'
+  | 'unsupported type'
+  | 'address-sized integer'
+  | 'unvalidated handle'
+  | 'record with pointers'
+  | 'variable-length record'
+  | 'does not return'
+  | 'variadic'
+  | 'hurts the process';
+
+export class Refused extends EmitError {
+  constructor(
+    readonly category: RefusalCategory,
+    message: string,
+    place?: Place,
+  ) {
+    super(message, place);
+  }
+}
+
+export interface Refusal {
+  name: string;
+  dll: string;
+  category: RefusalCategory;
+  reason: string;
+}
