@@ -112,7 +112,7 @@ function usedRecords(functions: Win32Function[]): Win32Record[] {
   return [...used.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The selection's validated handle types and refuse list. */
+/** The selection's validated handle types and refuse list; its refuse list and record fixes checked against the specs. */
 function safetyPolicy(specs: Win32Specs): SafetyPolicy {
   const sel = specs.selection.data;
   const imported = new Set(specs.functions.flatMap((file) => file.data.functions.map((f) => f.name)));
@@ -125,6 +125,15 @@ function safetyPolicy(specs: Win32Specs): SafetyPolicy {
       refuse.set(name, { category: group.category, reason: group.reason });
     }),
   );
+  // A record fix must still name what it fixes, so a metadata update that renames it is noticed.
+  for (const [name, fix] of Object.entries(sel.recordFixes ?? {})) {
+    const records = specs.types.data.records.filter((r) => r.name === name);
+    const place = specs.selection.at(['recordFixes', name]);
+    if (records.length === 0) throw new SpecError(`recordFixes: '${name}' is not a record of the Win32 specs`, place);
+    for (const field of Object.keys(fix.fields ?? {})) {
+      if (!records.some((r) => r.fields.some((f) => f.name === field && 'type' in f))) throw new SpecError(`recordFixes: ${name} has no field '${field}'`, place);
+    }
+  }
   return { validatedHandles: new Set((sel.validatedHandles ?? []).flatMap((g) => g.types)), refuse };
 }
 

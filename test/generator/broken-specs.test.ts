@@ -84,6 +84,18 @@ const cases: Case[] = [
     message: /specs\/win32\/types\.json:(\d+): [A-Z0-9_]+: architecture 'i386' matches no target/,
   },
   {
+    name: 'a Win32 record fix naming a field the record does not have',
+    file: 'specs/win32/selection.yaml',
+    edit: (t) => t.replace('fields: { lfCharSet: Byte,', 'fields: { lfCharSett: Byte,'),
+    message: /specs\/win32\/selection\.yaml:(\d+): recordFixes: LOGFONTW has no field 'lfCharSett'/,
+  },
+  {
+    name: 'a Win32 refuse entry naming no imported function',
+    file: 'specs/win32/selection.yaml',
+    edit: (t) => t.replace('functions: [SetClipboardData]', 'functions: [SetClipboardDataX]'),
+    message: /specs\/win32\/selection\.yaml:(\d+): refuse: 'SetClipboardDataX' matches no imported function/,
+  },
+  {
     name: 'a danger entry that names no syscall',
     file: 'specs/linux/danger.yaml',
     edit: (t) => t.replace('  brk: moves', '  brkk: moves'),
