@@ -112,17 +112,11 @@ export function curateFunctions(specs: Win32Specs, target: Target, refused: Refu
       }
     }
     const auto = sel.data.select !== 'all' && !selected.has(spec.name);
-    if (failure === undefined && auto) {
+    if (failure === undefined) {
       const reason = `the metadata does not say how it reports failure (it sets the last error and returns ${spec.returns})`;
+      if (!auto) throw new SpecError(`${spec.name}: ${reason}; add a failure convention under conventions in ${sel.file}`, place);
       refused.push({ name: spec.name, dll, category: 'no failure rule', reason });
       continue;
-    }
-    if (failure === undefined) {
-      throw new SpecError(
-        `${spec.name}: the metadata does not say how it reports failure (it sets the last error and returns ${spec.returns}); ` +
-          `add a failure convention under conventions in ${sel.file}`,
-        place,
-      );
     }
     renameReserved(spec, bindings);
     out.push({ spec, auto, dll, place, failure, clearLastError, result, notAnError, returnsMapping, bindings, notes: [failureNote, ...notes] });

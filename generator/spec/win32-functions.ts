@@ -31,7 +31,7 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
   };
   /** The metadata does not describe this well enough to bind it safely. */
   const refuse = (category: RefusalCategory, msg: string): never => {
-    throw new Refused(category, `${spec.name}: ${msg}`, c.place);
+    throw new Refused(category, msg, spec.name, c.place);
   };
   const types = new Map(spec.params.map((p) => [p.name, ctx.types.resolve(p.type, c.place)]));
   // Which parameter holds which other one's size.

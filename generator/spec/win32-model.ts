@@ -57,6 +57,7 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
 
   const refused: Refusal[] = [];
   const policy = safetyPolicy(specs);
+  checkRecordFixes(specs);
   const functions: Win32Function[] = [];
   for (const c of curateFunctions(specs, target, refused)) {
     try {
@@ -65,9 +66,10 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
       if (unsafe) refused.push({ name: f.name, dll: c.dll, ...unsafe });
       else functions.push(f);
     } catch (e) {
+      // A record of the function's that cannot be laid out (a SpecError of the types) refuses it too.
       if (!(c.auto && e instanceof SysbindError)) throw e;
-      const reason = e.message.startsWith(`${c.spec.name}: `) ? e.message.slice(c.spec.name.length + 2) : e.message;
-      refused.push({ name: c.spec.name, dll: c.dll, category: e instanceof Refused ? e.category : 'unsupported type', reason });
+      const { category, reason } = e instanceof Refused ? e : { category: 'unsupported type' as const, reason: e.message };
+      refused.push({ name: c.spec.name, dll: c.dll, category, reason });
     }
   }
   functions.sort((a, b) => a.invoke.module.localeCompare(b.invoke.module) || a.name.localeCompare(b.name));
@@ -112,7 +114,7 @@ function usedRecords(functions: Win32Function[]): Win32Record[] {
   return [...used.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The selection's validated handle types and refuse list; its refuse list and record fixes checked against the specs. */
+/** The selection's validated handle types and refuse list (each refused name checked against the specs). */
 function safetyPolicy(specs: Win32Specs): SafetyPolicy {
   const sel = specs.selection.data;
   const imported = new Set(specs.functions.flatMap((file) => file.data.functions.map((f) => f.name)));
@@ -125,8 +127,12 @@ function safetyPolicy(specs: Win32Specs): SafetyPolicy {
       refuse.set(name, { category: group.category, reason: group.reason });
     }),
   );
-  // A record fix must still name what it fixes, so a metadata update that renames it is noticed.
-  for (const [name, fix] of Object.entries(sel.recordFixes ?? {})) {
+  return { validatedHandles: new Set((sel.validatedHandles ?? []).flatMap((g) => g.types)), refuse };
+}
+
+/** Each record fix still names what it fixes, so a metadata update that renames it is noticed. */
+function checkRecordFixes(specs: Win32Specs): void {
+  for (const [name, fix] of Object.entries(specs.selection.data.recordFixes ?? {})) {
     const records = specs.types.data.records.filter((r) => r.name === name);
     const place = specs.selection.at(['recordFixes', name]);
     if (records.length === 0) throw new SpecError(`recordFixes: '${name}' is not a record of the Win32 specs`, place);
@@ -134,7 +140,6 @@ function safetyPolicy(specs: Win32Specs): SafetyPolicy {
       if (!records.some((r) => r.fields.some((f) => f.name === field && 'type' in f))) throw new SpecError(`recordFixes: ${name} has no field '${field}'`, place);
     }
   }
-  return { validatedHandles: new Set((sel.validatedHandles ?? []).flatMap((g) => g.types)), refuse };
 }
 
 /** A constant's value as TypeScript will hold it: bigint for 64-bit types, number otherwise. */

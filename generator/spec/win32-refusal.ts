@@ -28,10 +28,12 @@ export type RefusalCategory =
 export class Refused extends EmitError {
   constructor(
     readonly category: RefusalCategory,
-    message: string,
+    /** Why, without the function's name (the message has it). */
+    readonly reason: string,
+    fn: string,
     place?: Place,
   ) {
-    super(message, place);
+    super(`${fn}: ${reason}`, place);
   }
 }
 

@@ -34,8 +34,6 @@ export class Win32Types {
   private readonly inProgress = new Set<string>();
   /** Records that cannot be laid out or bound (a bitfield, say), with the error: what uses them is refused. */
   private readonly failed = new Map<string, SysbindError>();
-  /** Nested named records made while laying out their parents. */
-  private readonly nested: Win32Record[] = [];
   readonly usedHandles = new Map<string, { int: IntInfo; invalid?: number }>();
   readonly usedEnums = new Set<string>();
 
@@ -209,7 +207,6 @@ export class Win32Types {
       const decl: RecordDecl = { name: nestedName, kind, fields: this.fields(nestedName, body, innerTypes, sub(kind), place), place };
       if (f.pack) decl.pack = f.pack;
       const rec = this.finish(nestedName, null, decl, innerTypes, place);
-      this.nested.push(rec);
       let type: WinType = { kind: 'record', record: rec };
       for (const s of parseTypeRef(`X${f.suffix ?? ''}`)!.suffixes) type = s.kind === 'pointer' ? { kind: 'pointer', to: type } : { kind: 'array', of: type, length: s.length };
       types.set(f.name, { type, place });
@@ -237,10 +234,6 @@ export class Win32Types {
     }
   }
 
-  /** Every record resolved so far (top-level and nested), sorted by name. */
-  allRecords(): Win32Record[] {
-    return [...this.done.values(), ...this.nested].sort((a, b) => a.name.localeCompare(b.name));
-  }
 }
 
 /** A C primitive of the given width and signedness (Windows: long is 32-bit, so int and long long). */

@@ -14,7 +14,7 @@ import { doc } from '../ts-text.js';
 import { tsType } from './ts-types.js';
 
 /** Reads and writes of one scalar at an offset (little-endian). */
-function scalar(bits: number, signed: boolean, o: number, float = false): { get: string; set: (x: string) => string } {
+function scalar(bits: number, signed: boolean, o: number | string, float = false): { get: string; set: (x: string) => string } {
   const m = dataViewMethod(bits, signed, float);
   const le = bits === 8 ? '' : ', true';
   return { get: `this.view.get${m}(${o}${le})`, set: (x) => `this.view.set${m}(${o}, ${x}${le});` };
@@ -90,7 +90,7 @@ function accessor(model: Win32TargetModel, rec: Win32Record, f: Win32Field, alia
 
 /** How to read one array element at a byte offset expression, and its TypeScript type. */
 function elementRead(el: WinType, ptrBits: number): { type: string; expr: (at: string) => string } | undefined {
-  const view = (bits: number, signed: boolean, float = false) => (at: string) => `this.view.get${dataViewMethod(bits, signed, float)}(${at}${bits === 8 ? '' : ', true'})`;
+  const view = (bits: number, signed: boolean, float = false) => (at: string) => scalar(bits, signed, at, float).get;
   switch (el.kind) {
     case 'int': {
       const bits = el.pointerSized ? ptrBits : el.int.bits;
