@@ -43,7 +43,7 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
     const base = NATIVE_TYPES[e.base as keyof typeof NATIVE_TYPES];
     if (!base || 'float' in base) throw new SpecError(`enum ${e.name}: base ${e.base} is not an integer type`, specs.types.at(['enums', i]));
     const int: IntInfo = { bits: base.bits === 'pointer' ? (abi.dataModel === 'ILP32' ? 32 : 64) : base.bits, signed: base.signed };
-    const values = e.values.map((v, j) => ({ name: v.name, value: valueFor(v.value, int), place: specs.types.at(['enums', i, 'values', j]) }));
+    const values = e.values.map((v, j) => ({ name: v.name, value: valueFor(fixedValue(specs, v.name, target) ?? v.value, int), place: specs.types.at(['enums', i, 'values', j]) }));
     return { name: e.name, flags: e.flags, int, values };
   });
 
@@ -58,6 +58,7 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
   const refused: Refusal[] = [];
   const policy = safetyPolicy(specs);
   checkRecordFixes(specs);
+  checkValueFixes(specs);
   const functions: Win32Function[] = [];
   for (const c of curateFunctions(specs, target, refused)) {
     try {
@@ -131,6 +132,20 @@ function safetyPolicy(specs: Win32Specs): SafetyPolicy {
 }
 
 /** Each record fix still names what it fixes, so a metadata update that renames it is noticed. */
+/** The selection's value for an enum value on this target's architecture, if it corrects the metadata's. */
+function fixedValue(specs: Win32Specs, name: string, target: Target): number | undefined {
+  const fix = specs.selection.data.valueFixes?.[name];
+  return fix && fix.architectures.includes(target.arch) ? fix.value : undefined;
+}
+
+/** Every value fix names an enum value of the specs. */
+function checkValueFixes(specs: Win32Specs): void {
+  const names = new Set(specs.types.data.enums.flatMap((e) => e.values.map((v) => v.name)));
+  for (const name of Object.keys(specs.selection.data.valueFixes ?? {})) {
+    if (!names.has(name)) throw new SpecError(`valueFixes: '${name}' is not an enum value of the Win32 specs`, specs.selection.at(['valueFixes', name]));
+  }
+}
+
 function checkRecordFixes(specs: Win32Specs): void {
   for (const [name, fix] of Object.entries(specs.selection.data.recordFixes ?? {})) {
     const records = specs.types.data.records.filter((r) => r.name === name);

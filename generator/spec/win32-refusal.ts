@@ -23,6 +23,8 @@ export type RefusalCategory =
   | 'variable-length record'
   | 'does not return'
   | 'variadic'
+  | 'writes after return'
+  | 'unterminated string'
   | 'hurts the process';
 
 export class Refused extends EmitError {

@@ -108,6 +108,19 @@ const schema = {
     paths: { type: 'array', items: { type: 'string' } },
     sizeFields: { type: 'object', additionalProperties: { type: 'string' } },
     select: { anyOf: [{ const: 'all' }, { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true }] },
+    valueFixes: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['reason', 'architectures', 'value'],
+        properties: {
+          reason: { type: 'string', minLength: 10 },
+          value: { type: 'integer' },
+          architectures: { type: 'array', items: { type: 'string' }, minItems: 1 },
+        },
+      },
+    },
     recordFixes: {
       type: 'object',
       additionalProperties: {
@@ -140,7 +153,7 @@ const schema = {
         additionalProperties: false,
         required: ['category', 'reason', 'functions'],
         properties: {
-          category: { enum: ['hurts the process', 'variable-length record', 'untyped pointer', 'unvalidated handle', 'variadic'] },
+          category: { enum: ['hurts the process', 'variable-length record', 'untyped pointer', 'unvalidated handle', 'variadic', 'writes after return', 'unterminated string'] },
           reason: { type: 'string', minLength: 10 },
           functions: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
         },
@@ -231,6 +244,11 @@ export interface SelectionFile {
    * fields typed FONT_CHARSET, a UInt32 enum). The audit against the SDK headers finds these.
    */
   recordFixes?: Record<string, { reason: string; align?: number; architectures?: string[]; fields?: Record<string, string> }>;
+  /**
+   * Enum values that differ per architecture where the metadata's JSON form keeps one
+   * (IMAGE_NT_OPTIONAL_HDR_MAGIC is the 64-bit magic on x64 and arm64, the 32-bit one on ia32).
+   */
+  valueFixes?: Record<string, { reason: string; architectures: string[]; value: number }>;
   /** DLLs (lower case) whose every function is imported; those the attributes describe are bound safely, the rest refused with the reason. */
   dlls?: string[];
   /**
@@ -244,7 +262,9 @@ export interface SelectionFile {
    * reason: they hurt the process, or the metadata's description of them is wrong in a way
    * no attribute says (a count inside a record, a HANDLE that is a pointer).
    */
-  refuse?: { category: 'hurts the process' | 'variable-length record' | 'untyped pointer' | 'unvalidated handle' | 'variadic'; reason: string; functions: string[] }[];
+  refuse?: {
+    category: 'hurts the process' | 'variable-length record' | 'untyped pointer' | 'unvalidated handle' | 'variadic' | 'writes after return' | 'unterminated string';
+    reason: string; functions: string[] }[];
   constants?: string[];
   declare?: Record<string, Declaration>;
   conventions?: Record<string, FunctionChange>;

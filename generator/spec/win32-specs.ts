@@ -217,6 +217,8 @@ const constantsSchema = {
 
 /** headers.yaml: what the audit compiles the specs against. */
 export interface HeadersFile {
+  /** Macros defined before the headers (name -> why the headers need it). */
+  defines?: Record<string, string>;
   /** Headers every audit part includes, in order. */
   include: string[];
   /** Metadata enums whose values are C enumerators (not macros) in the headers: asserted without #ifdef. */
@@ -239,6 +241,7 @@ const headersSchema = {
   additionalProperties: false,
   required: ['include', 'enumerators', 'clangIncludeDirs'],
   properties: {
+    defines: { type: 'object', additionalProperties: { type: 'string', minLength: 10 } },
     include: { type: 'array', items: { type: 'string' }, minItems: 1 },
     enumerators: { type: 'array', items: { type: 'string' } },
     clangIncludeDirs: { type: 'array', items: { type: 'string' } },

@@ -276,6 +276,11 @@ record('embeddedNul', () => k.CreateFileW('C:\\a\0b', api.GENERIC_READ, 0, null,
 record('lengthBeyondBuffer', () => k.ReadFile(-1n as never, new Uint8Array(4), 5));
 record('handleAsNumber', () => k.CloseHandle(5 as never));
 record('wrongType', () => k.CreateFileW(42 as never, 0, 0, null, api.OPEN_EXISTING, 0));
+record('sizeFieldBeyondBuffer', () => {
+  const status = new api.MEMORYSTATUSEX();
+  status.dwLength = 4096; // the callee would write 4096 bytes into a 64-byte record
+  return k.GlobalMemoryStatusEx(status);
+});
 record('overlappedRefused', () => k.CreateFileW(file, api.GENERIC_READ, 0, null, api.OPEN_ALWAYS, api.FILE_FLAG_OVERLAPPED));
 
 const plan = JSON.parse(readFileSync(planFile, 'utf8')) as BadInputPlan;

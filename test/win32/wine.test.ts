@@ -134,6 +134,7 @@ for (const name of ['win32-x64', 'win32-ia32']) {
       expect(r.lengthBeyondBuffer!.message).toContain("'nNumberOfBytesToRead'");
       expect(r.handleAsNumber).toMatchObject({ threw: 'TypeError', message: "CloseHandle(): argument 'hObject' must be a handle (bigint), received number" });
       expect(r.wrongType).toMatchObject({ threw: 'TypeError' });
+      expect(r.sizeFieldBeyondBuffer).toMatchObject({ threw: 'RangeError', message: "GlobalMemoryStatusEx(): argument 'lpBuffer' has dwLength larger than its buffer" });
       expect(r.overlappedRefused).toMatchObject({ threw: 'RangeError', message: "CreateFileW(): argument 'dwFlagsAndAttributes' must not include FILE_FLAG_OVERLAPPED" });
       const sweep = r.sweep as unknown as { cases: number; failures: string[] };
       expect(sweep.failures).toEqual([]);

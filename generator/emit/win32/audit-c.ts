@@ -94,7 +94,7 @@ export function win32AuditProgram(model: Win32TargetModel, headers: HeadersFile)
   for (const c of model.constants) constantLines(c, headers, absent, handles, constants);
   return {
     target: t.name,
-    prelude: MACROS,
+    prelude: [...MACROS, ...Object.keys(headers.defines ?? {}).map((d) => `#define ${d} 1`)],
     parts: [
       { title: 'records', headers: headers.include, lines: records.lines, assertions: records.assertions, bitProbes: records.bitProbes },
       { title: 'constants and enum values', headers: headers.include, lines: constants.lines, assertions: constants.assertions, bitProbes: constants.bitProbes },

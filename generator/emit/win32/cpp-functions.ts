@@ -90,6 +90,12 @@ function functionView(f: Win32Function, model: Win32TargetModel): FunctionView {
         // Beyond what any allocation guarantees (CONTEXT, SLIST_HEADER: movaps, cmpxchg16b fault when misaligned).
         const align = k.record.layout.align;
         if (align > 8) checks.range(`((uintptr_t)${base.var} & ${align - 1}) != 0`, p.name, `must be aligned to ${align} bytes`);
+        // A size field tells the callee how many bytes the record has (its version): never more than JS gave it.
+        const sizeField = k.record.sizeField ? k.record.fields.find((x) => x.name === k.record.sizeField) : undefined;
+        if (sizeField && sizeField.type.kind === 'int') {
+          const value = `(uint64_t)*(const ${intCType(sizeField.type)}*)((const uint8_t*)${base.var} + ${sizeField.offset})`;
+          checks.range(`${base.var} != nullptr && ${value} > ${base.var}_len`, p.name, `has ${sizeField.name} larger than its buffer`);
+        }
         if (k.byValue) {
           checks.lines.push(`sbv_${k.record.name} ${base.var}_value;`, `memcpy(&${base.var}_value, ${base.var}, sizeof ${base.var}_value);`);
           callArgs.push(`${base.var}_value`);
