@@ -112,6 +112,18 @@ export type Win32Return =
   /** Memory JavaScript gets as an ArrayBuffer of `length` bytes; `release` frees it (also when it is garbage collected). */
   | { kind: 'mapping'; length: string; release: string };
 
+/**
+ * How a function meets a tracked handle type (selection `trackedHandles`): a parameter
+ * checked against the live values (and for a release function, forgotten after the
+ * call), or a value it returns (the result or an out cell) added to them.
+ */
+export interface LiveHandleUse {
+  type: string;
+  use: 'check' | 'release' | 'produce';
+  /** The parameter; undefined for the result. */
+  param?: string;
+}
+
 /** A bound Win32 function: a Callable invoked through its DLL export. */
 export interface Win32Function extends Callable<Win32Param, Win32Return, DllInvocation> {
   namespace: string;
@@ -121,6 +133,8 @@ export interface Win32Function extends Callable<Win32Param, Win32Return, DllInvo
   notAnError: { name: string; value: number }[];
   /** The out-parameter the wrapper returns instead of the raw result. */
   result?: string;
+  /** Tracked handles it checks, releases or returns (empty for most). */
+  liveHandles: LiveHandleUse[];
   /** Lines for the generated documentation: where the function comes from, the conventions applied. */
   notes: string[];
   platform?: string;

@@ -207,6 +207,7 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
     failure: c.failure,
     notAnError,
     ...(c.result !== undefined ? { result: c.result } : {}),
+    liveHandles: [],
     params,
     notes,
     ...(spec.platform ? { platform: spec.platform } : {}),

@@ -6,7 +6,7 @@
  */
 import { EmitError, SpecError, SysbindError, type Place } from '../errors.js';
 import type { IntInfo } from '../model/syscall.js';
-import type { Win32Constant, Win32Enum, Win32Function, Win32Record, Win32TargetModel, WinType } from '../model/win32.js';
+import type { LiveHandleUse, Win32Constant, Win32Enum, Win32Function, Win32Record, Win32TargetModel, WinType } from '../model/win32.js';
 import { selectsTarget } from './selectors.js';
 import { abiOf } from './targets.js';
 import type { Target } from './targets.js';
@@ -65,7 +65,7 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
       const f = buildFunction(c, { types, constantValue, paths: sel.paths ?? [], moduleOf: dllModuleName });
       const unsafe = c.auto ? unsafeReason(f, c, policy) : undefined;
       if (unsafe) refused.push({ name: f.name, dll: c.dll, ...unsafe });
-      else functions.push(f);
+      else functions.push({ ...f, liveHandles: liveHandleUses(f, policy.trackedHandles) });
     } catch (e) {
       // A record of the function's that cannot be laid out (a SpecError of the types) refuses it too.
       if (!(c.auto && e instanceof SysbindError)) throw e;
@@ -128,7 +128,33 @@ function safetyPolicy(specs: Win32Specs): SafetyPolicy {
       refuse.set(name, { category: group.category, reason: group.reason });
     }),
   );
-  return { validatedHandles: new Set((sel.validatedHandles ?? []).flatMap((g) => g.types)), refuse };
+  const validatedHandles = new Set((sel.validatedHandles ?? []).flatMap((g) => g.types));
+  const trackedHandles = new Map<string, Set<string>>();
+  (sel.trackedHandles ?? []).forEach((group, i) =>
+    Object.entries(group.types).forEach(([type, releases]) => {
+      const place = specs.selection.at(['trackedHandles', i, 'types', type]);
+      if (!specs.types.data.typedefs.some((t) => t.name === type)) throw new SpecError(`trackedHandles: '${type}' is not a typedef of the Win32 specs`, place);
+      if (validatedHandles.has(type) || trackedHandles.has(type)) throw new SpecError(`trackedHandles: '${type}' is listed twice (or also validated)`, place);
+      for (const name of releases) if (!imported.has(name)) throw new SpecError(`trackedHandles: ${type}'s release function '${name}' matches no imported function`, place);
+      trackedHandles.set(type, new Set(releases));
+    }),
+  );
+  return { validatedHandles, trackedHandles, refuse };
+}
+
+/** Where a bound function checks, releases or returns a tracked handle (see LiveHandleUse). */
+function liveHandleUses(f: Win32Function, tracked: Map<string, Set<string>>): LiveHandleUse[] {
+  const uses: LiveHandleUse[] = [];
+  for (const p of f.params) {
+    const k = p.kind;
+    if (k.kind === 'handle' && tracked.has(k.type.name)) {
+      uses.push({ type: k.type.name, use: tracked.get(k.type.name)!.has(f.name) ? 'release' : 'check', param: p.name });
+    } else if (k.kind === 'cell' && k.dir === 'out' && k.elem.kind === 'handle' && tracked.has(k.elem.name)) {
+      uses.push({ type: k.elem.name, use: 'produce', param: p.name });
+    }
+  }
+  if (f.returns.kind === 'handle' && tracked.has(f.returns.type.name)) uses.push({ type: f.returns.type.name, use: 'produce' });
+  return uses;
 }
 
 /** Each record fix still names what it fixes, so a metadata update that renames it is noticed. */

@@ -7,7 +7,9 @@
  *   metadata cannot tell a size from an address, and messages carry pointers
  *   in lParam);
  * - a handle type the system does not look up in a handle table (HHEAP,
- *   HINSTANCE, BCRYPT_*_HANDLE, …): such a handle is a pointer in disguise;
+ *   HINSTANCE, BCRYPT_*_HANDLE, …): such a handle is a pointer in disguise,
+ *   unless the selection tracks it (the binding then accepts only the live
+ *   values its own functions returned: see liveHandleUses);
  * - a record read by the callee (in or in/out) with a pointer, an
  *   address-sized integer or an unvalidated handle among its members, or an
  *   ANYSIZE_ARRAY member whose count the callee would trust;
@@ -20,6 +22,8 @@ import type { RefusalCategory } from './win32-refusal.js';
 
 export interface SafetyPolicy {
   validatedHandles: Set<string>;
+  /** Tracked handle type → its release functions: accepted as a parameter (checked against the live values), not inside records. */
+  trackedHandles: Map<string, Set<string>>;
   /** Function name → the selection's refusal of it. */
   refuse: Map<string, { category: RefusalCategory; reason: string }>;
 }
@@ -28,8 +32,9 @@ export function unsafeReason(f: Win32Function, c: CuratedFunction, policy: Safet
   const listed = policy.refuse.get(f.name);
   if (listed !== undefined) return listed;
   if (c.spec.attrs?.includes('DoesNotReturn')) return { category: 'does not return', reason: 'the metadata marks it DoesNotReturn' };
-  // An integer that is not a length, a flag set or an enum could be the count of a pointer the metadata calls single.
-  const count = f.params.find((p) => p.kind.kind === 'int' && p.kind.type.enumName === undefined && !p.kind.type.flags);
+  // An integer named like a count (Hungarian c/n/cb/cch/i prefixes, count/num/len/size/max/last…),
+  // not a length, flag set or enum, could be the count of a pointer the metadata calls single.
+  const count = f.params.find((p) => p.kind.kind === 'int' && p.kind.type.enumName === undefined && !p.kind.type.flags && looksLikeCount(p.name));
   for (const p of f.params) {
     const k = p.kind;
     const where = `parameter ${p.name}`;
@@ -50,7 +55,9 @@ export function unsafeReason(f: Win32Function, c: CuratedFunction, policy: Safet
       return { category: 'address-sized integer', reason: `${where} is a pointer-sized integer (${k.type.name}), which may carry an address` };
     }
     const handle = k.kind === 'handle' ? k.type : k.kind === 'array' ? k.elem : k.kind === 'cell' && k.dir === 'inout' && k.elem.kind === 'handle' ? k.elem : undefined;
-    if (handle && !policy.validatedHandles.has(handle.name)) {
+    // A tracked handle is checked against the live values only where it is a parameter of its own.
+    const tracked = k.kind === 'handle' && policy.trackedHandles.has(k.type.name);
+    if (handle && !tracked && !policy.validatedHandles.has(handle.name)) {
       return { category: 'unvalidated handle', reason: `${where} is a ${handle.name}, which the system does not look up in a handle table (a pointer in disguise)` };
     }
     if (k.kind === 'cell' && k.dir === 'inout' && k.elem.kind === 'int' && k.elem.pointerSized) {
@@ -63,6 +70,15 @@ export function unsafeReason(f: Win32Function, c: CuratedFunction, policy: Safet
   }
   return undefined;
 }
+
+/**
+ * Parameter names that may be an element count (GetCharWidthW's iFirst/iLast, Polygon's cpt,
+ * GetKerningPairsW's nPairs, …). A pointer-and-integer pair with any other name (dwFlags,
+ * dwControl, samDesired) is not read as an array.
+ */
+const COUNT_WORD = /count|num|cnt|len|size|max|last|first|entries|items|elements/i;
+const COUNT_PREFIX = /^(c|n|cb|cch|i)[A-Z]|^c[a-z]{1,3}$/;
+const looksLikeCount = (name: string) => COUNT_WORD.test(name) || COUNT_PREFIX.test(name);
 
 function describeType(t: WinType): string {
   return 'name' in t && t.name ? t.name : t.kind;

@@ -146,6 +146,22 @@ const schema = {
         properties: { reason: { type: 'string', minLength: 10 }, types: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true } },
       },
     },
+    trackedHandles: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['reason', 'types'],
+        properties: {
+          reason: { type: 'string', minLength: 10 },
+          types: {
+            type: 'object',
+            minProperties: 1,
+            additionalProperties: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
+          },
+        },
+      },
+    },
     refuse: {
       type: 'array',
       items: {
@@ -258,6 +274,12 @@ export interface SelectionFile {
    */
   validatedHandles?: { reason: string; types: string[] }[];
   /**
+   * Handle types that are addresses of user-mode objects, made safe by tracking: the binding
+   * keeps the values its functions returned and accepts no other, and forgets a value when
+   * one of its release functions (the list per type) is called. Grouped with the reason.
+   */
+  trackedHandles?: { reason: string; types: Record<string, string[]> }[];
+  /**
    * Functions of dlls refused although their attributes describe them, grouped with the
    * reason: they hurt the process, or the metadata's description of them is wrong in a way
    * no attribute says (a count inside a record, a HANDLE that is a pointer).
@@ -293,7 +315,7 @@ export function loadSelection(file: string): Selection {
 
 /** Typedefs treated as handles besides those the metadata marks: `handles` and every validated handle type. */
 export function extraHandleTypes(sel: SelectionFile): string[] {
-  return [...(sel.handles ?? []), ...(sel.validatedHandles ?? []).flatMap((g) => g.types)];
+  return [...(sel.handles ?? []), ...(sel.validatedHandles ?? []).flatMap((g) => g.types), ...(sel.trackedHandles ?? []).flatMap((g) => Object.keys(g.types))];
 }
 
 /** Node arch names for a metadata `Architectures` list (empty means every architecture: undefined). */

@@ -227,6 +227,8 @@ export interface HeadersFile {
   clangIncludeDirs: string[];
   /** Items (constants, `Record.field`s) the headers lack, with why: reported, not asserted. */
   absent?: Record<string, string>;
+  /** Records the headers spell differently (a struct tag, an older name of the same layout), with why. */
+  headerNames?: Record<string, { as: string; reason: string }>;
   /** Constants whose value in the headers differs from the metadata's: the headers' value is asserted. */
   differences?: Record<string, { headers: number; reason: string }>;
   /**
@@ -246,6 +248,15 @@ const headersSchema = {
     enumerators: { type: 'array', items: { type: 'string' } },
     clangIncludeDirs: { type: 'array', items: { type: 'string' } },
     absent: { type: 'object', additionalProperties: { type: 'string', minLength: 10 } },
+    headerNames: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['as', 'reason'],
+        properties: { as: { type: 'string', minLength: 1 }, reason: { type: 'string', minLength: 10 } },
+      },
+    },
     absentExports: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' }, uniqueItems: true } },
     differences: {
       type: 'object',
@@ -301,7 +312,7 @@ export function loadWin32Specs(specsDir: string): Win32Specs {
   return specs;
 }
 
-/** Every `absent` and `differences` entry of headers.yaml names a constant, a record or a `Record.field` of the specs. */
+/** Every `absent`, `headerNames` and `differences` entry of headers.yaml names a constant, a record or a `Record.field` of the specs. */
 function checkHeadersNames(specs: Win32Specs): void {
   const { headers, types, constants } = specs;
   const constantNames = new Set([...constants.data.constants.map((c) => c.name), ...types.data.enums.flatMap((e) => e.values.map((v) => v.name))]);
@@ -315,6 +326,9 @@ function checkHeadersNames(specs: Win32Specs): void {
     const [record, ...path] = name.split('.');
     const ok = path.length === 0 ? constantNames.has(name) || types.data.records.some((r) => r.name === name) : types.data.records.some((r) => r.name === record && hasField(r.fields, path));
     if (!ok) throw new SpecError(`absent: '${name}' is not a constant, a record or a Record.field of the Win32 specs`, headers.at(['absent', name]));
+  }
+  for (const name of Object.keys(headers.data.headerNames ?? {})) {
+    if (!types.data.records.some((r) => r.name === name)) throw new SpecError(`headerNames: '${name}' is not a record of the Win32 specs`, headers.at(['headerNames', name]));
   }
   for (const name of Object.keys(headers.data.differences ?? {})) {
     if (!constantNames.has(name)) throw new SpecError(`differences: '${name}' is not a constant of the Win32 specs`, headers.at(['differences', name]));

@@ -80,6 +80,27 @@ record('directory', () => {
   k.FindClose(h);
   return names.sort();
 });
+record('liveHandles', () => {
+  // A tracked handle type: only values this binding returned and has not seen released get through.
+  const out: Record<string, unknown> = {};
+  const attempt = (label: string, fn: () => unknown) => {
+    try {
+      out[label] = JSON.parse(JSON.stringify(fn() ?? null, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
+    } catch (e) {
+      out[label] = shape(e);
+    }
+  };
+  attempt('junk', () => adv.QueryServiceStatus(0x12345678n as never));
+  const scm = adv.OpenSCManagerW(null, null, api.SC_MANAGER_CONNECT);
+  // The live handle passes the check and the call runs: the SCM answers for a service it does not have.
+  attempt('live', () => adv.GetServiceDisplayNameW(scm, 'sysbind-no-such-service', new Uint16Array(64)));
+  attempt('close', () => adv.CloseServiceHandle(scm));
+  attempt('closeAgain', () => adv.CloseServiceHandle(scm));
+  const find = k.FindFirstFileW(join(dir, '*'), new api.WIN32_FIND_DATAW());
+  k.FindClose(find);
+  attempt('findAfterClose', () => k.FindNextFileW(find, new api.WIN32_FIND_DATAW()));
+  return out;
+});
 record('deleteThenDeleteAgain', () => {
   k.DeleteFileW(moved);
   k.DeleteFileW(moved);

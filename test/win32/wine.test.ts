@@ -85,6 +85,15 @@ for (const name of ['win32-x64', 'win32-ia32']) {
       expect(r.openMissing!.path).toMatch(/missing\.txt$/);
     });
 
+    it('accepts a tracked handle only while live: junk and closed SC_HANDLEs and find handles are TypeErrors, a live one reaches the SCM', () => {
+      const l = r.liveHandles as Record<string, { threw?: string; message?: string; code?: string }>;
+      expect(l.junk).toMatchObject({ threw: 'TypeError', message: expect.stringContaining("'hService' is not a live SC_HANDLE") });
+      expect(l.live).toMatchObject({ threw: 'Win32Error', code: 'ERROR_SERVICE_DOES_NOT_EXIST', errno: 1060 });
+      expect(l.close).toBeNull();
+      expect(l.closeAgain).toMatchObject({ threw: 'TypeError', message: expect.stringContaining("'hSCObject' is not a live SC_HANDLE") });
+      expect(l.findAfterClose).toMatchObject({ threw: 'TypeError', message: expect.stringContaining("'hFindFile' is not a live FindFileHandle") });
+    });
+
     it('keeps the last error read right after the call, whatever JavaScript did since', () => {
       expect(r.lastErrorSurvives).toEqual({ captured: 183, churn: 2000, errnoAfterChurn: 2 });
     });

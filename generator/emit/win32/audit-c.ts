@@ -16,9 +16,9 @@ function assert(expr: string, expected: number | bigint, kind: string, item: str
 }
 
 /** Size, alignment, and each field's offset and size; a named nested record's fields through their parent. */
-function recordLines(r: Win32Record, absent: Absent, out: PartLines): void {
+function recordLines(r: Win32Record, headers: HeadersFile, absent: Absent, out: PartLines): void {
   const place = formatPlace(r.place);
-  const c = r.cName!;
+  const c = headers.headerNames?.[r.name]?.as ?? r.cName!;
   if (absent.take(r.name)) {
     out.other(`#pragma message "${missingMessage('record', r.name, r.layout.size, { file: place })}"`);
     return;
@@ -89,7 +89,7 @@ export function win32AuditProgram(model: Win32TargetModel, headers: HeadersFile)
   const handles = new Set(model.handles.map((h) => h.name));
   const absent = new Absent(headers);
   const records = new PartLines();
-  for (const r of model.records.filter((x) => x.cName !== null)) recordLines(r, absent, records);
+  for (const r of model.records.filter((x) => x.cName !== null)) recordLines(r, headers, absent, records);
   const constants = new PartLines();
   for (const c of model.constants) constantLines(c, headers, absent, handles, constants);
   return {

@@ -130,6 +130,7 @@ function functionView(f: Win32Function, model: Win32TargetModel): FunctionView {
       }
     }
   }
+  liveHandleLines(f, v, crossChecks, after);
   const pointer = pointerType(f);
   return {
     ...pointer,
@@ -168,7 +169,31 @@ interface FunctionView extends CallableView {
   returnValue: string;
 }
 
-/** C++ that is true when the call succeeded (after which a released mapping is gone). */
+const liveVar = (type: string) => `live_${type}`;
+
+/**
+ * Tracked handles (see sb::LiveHandles): each parameter checked against the live values under
+ * the lock, a released one forgotten after the call, a returned one added when the call succeeded.
+ */
+function liveHandleLines(f: Win32Function, v: (name: string) => string, checks: ArgChecks, after: string[]): void {
+  if (f.liveHandles.length === 0) return;
+  checks.lines.push('std::lock_guard<std::recursive_mutex> liveLock(sb::liveHandleLock());');
+  for (const u of f.liveHandles) {
+    if (u.use === 'produce') {
+      const value = u.param === undefined ? '(uint64_t)(intptr_t)r' : `(uint64_t)*(intptr_t*)${v(u.param)}`;
+      const given = u.param === undefined ? '' : `${v(u.param)} != nullptr && `;
+      after.push(`if (${given}${successTest(f)}) ${liveVar(u.type)}.add(${value});`);
+      continue;
+    }
+    const a = v(u.param!);
+    const k = f.params.find((p) => p.name === u.param)!.kind;
+    const skipNull = k.kind === 'handle' && k.optional ? `${a} != 0 && ` : '';
+    checks.lines.push(`if (${skipNull}!${liveVar(u.type)}.has((uint64_t)${a})) ${checks.typeError(u.param!, `is not a live ${u.type} (one this binding returned and that is not yet released)`)}`);
+    if (u.use === 'release') after.push(`${liveVar(u.type)}.remove((uint64_t)${a});`);
+  }
+}
+
+/** C++ that is true when the call succeeded (after which a released mapping is gone, a returned handle live). */
 function successTest(f: Win32Function): string {
   switch (f.failure) {
     case 'false':
@@ -180,8 +205,14 @@ function successTest(f: Win32Function): string {
       return '(int32_t)r >= 0';
     case 'none':
       return 'true';
+    case 'null':
+    case 'zero':
+      return '(intptr_t)r != 0';
+    case 'invalid-handle':
+      return '(intptr_t)r != -1';
     default:
-      throw new EmitError(`${f.name}: a release function must report failure as FALSE, an error code, an NTSTATUS or an HRESULT`, f.place);
+      if (typeof f.failure === 'object') return `(int64_t)r != ${f.failure.equals}`;
+      throw new EmitError(`${f.name}: no success test for its failure convention`, f.place);
   }
 }
 
@@ -253,5 +284,6 @@ export function emitWin32Binding(model: Win32TargetModel, banner: string): strin
   }, {
     dlls: model.modules.map((m) => ({ var: dllVar(m.module), name: m.dll })),
     byValue: byValueRecords(model),
+    liveTypes: [...new Set(model.functions.flatMap((f) => f.liveHandles.map((u) => u.type)))].sort(),
   });
 }
