@@ -53,6 +53,8 @@ export interface Win32Record {
   fields: Win32Field[];
   /** Field the caller must set to the record's size (preset by the TypeScript class). */
   sizeField?: string;
+  /** An ANYSIZE_ARRAY member whose element count is another field (checked against the buffer before a call). */
+  countedArray?: { count: string; array: string };
   place: Place;
 }
 

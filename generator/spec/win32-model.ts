@@ -29,6 +29,7 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
     booleans: sel.booleans,
     extraHandles: extraHandleTypes(sel),
     sizeFields: sel.sizeFields ?? {},
+    countedArrays: sel.countedArrays ?? {},
     recordFixes: sel.recordFixes ?? {},
   });
   const { data } = specs.types;

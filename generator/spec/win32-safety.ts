@@ -12,7 +12,8 @@
  *   values its own functions returned: see liveHandleUses);
  * - a record read by the callee (in or in/out) with a pointer, an
  *   address-sized integer or an unvalidated handle among its members, or an
- *   ANYSIZE_ARRAY member whose count the callee would trust;
+ *   ANYSIZE_ARRAY member whose count the callee would trust (unless the
+ *   selection names the count field: the binding then checks it);
  * - DoesNotReturn (ExitProcess and kin), and the selection's `refuse` list:
  *   calls that take over what Node owns, each with its reason.
  */
@@ -64,7 +65,7 @@ export function unsafeReason(f: Win32Function, c: CuratedFunction, policy: Safet
       return { category: 'address-sized integer', reason: `${where} points to a pointer-sized integer (${k.elem.name}) the callee reads` };
     }
     if (k.kind === 'struct' && readsRecord(k.dir, k.byValue)) {
-      const bad = unsafeMember(k.record, policy, new Set());
+      const bad = unsafeMember(k.record, policy, new Set(), true);
       if (bad) return { category: bad.flexible ? 'variable-length record' : 'record with pointers', reason: `${where}: the callee reads ${k.record.name}, whose member ${bad.path} ${bad.what}` };
     }
   }
@@ -89,11 +90,13 @@ function readsRecord(dir: Dir, byValue: boolean): boolean {
 }
 
 /** The first member of a record (through nested records and arrays) a junk value of which could hurt. */
-function unsafeMember(r: Win32Record, policy: SafetyPolicy, seen: Set<string>): { path: string; what: string; flexible?: true } | undefined {
+function unsafeMember(r: Win32Record, policy: SafetyPolicy, seen: Set<string>, top = false): { path: string; what: string; flexible?: true } | undefined {
   if (seen.has(r.name)) return undefined;
   seen.add(r.name);
   for (const field of r.fields) {
-    if (field.flexible) return { path: field.name, what: 'is an ANYSIZE_ARRAY whose count the callee trusts', flexible: true };
+    // A counted array is checked against the buffer by the binding, for the parameter's own record only.
+    const checked = top && r.countedArray?.array === field.name;
+    if (field.flexible && !checked) return { path: field.name, what: 'is an ANYSIZE_ARRAY whose count the callee trusts', flexible: true };
     const bad = unsafeType(field.type, policy, seen);
     if (bad) return { ...bad, path: bad.path ? `${field.name}.${bad.path}` : field.name };
   }

@@ -108,6 +108,15 @@ const schema = {
     paths: { type: 'array', items: { type: 'string' } },
     sizeFields: { type: 'object', additionalProperties: { type: 'string' } },
     select: { anyOf: [{ const: 'all' }, { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true }] },
+    countedArrays: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['count', 'array', 'reason'],
+        properties: { count: { type: 'string' }, array: { type: 'string' }, reason: { type: 'string', minLength: 10 } },
+      },
+    },
     valueFixes: {
       type: 'object',
       additionalProperties: {
@@ -265,6 +274,12 @@ export interface SelectionFile {
    * (IMAGE_NT_OPTIONAL_HDR_MAGIC is the 64-bit magic on x64 and arm64, the 32-bit one on ia32).
    */
   valueFixes?: Record<string, { reason: string; architectures: string[]; value: number }>;
+  /**
+   * Records ending in an ANYSIZE_ARRAY whose element count is one of their fields
+   * (TOKEN_PRIVILEGES.PrivilegeCount): the binding checks before the call that the count
+   * fits the buffer JS passed, so the callee never reads or writes past it.
+   */
+  countedArrays?: Record<string, { count: string; array: string; reason: string }>;
   /** DLLs (lower case) whose every function is imported; those the attributes describe are bound safely, the rest refused with the reason. */
   dlls?: string[];
   /**

@@ -21,6 +21,7 @@ export interface TypeContext {
   booleans: string[];
   extraHandles: string[];
   sizeFields: Record<string, string>;
+  countedArrays: Record<string, { count: string; array: string }>;
   /** The selection's record corrections (alignment, field types). */
   recordFixes: Record<string, { align?: number; architectures?: string[]; fields?: Record<string, string> }>;
 }
@@ -159,6 +160,14 @@ export class Win32Types {
       const f = rec.fields.find((x) => x.name === sizeField);
       if (!f || f.type.kind !== 'int') throw new SpecError(`sizeFields: ${def.name} has no integer field '${sizeField}'`);
       rec.sizeField = sizeField;
+    }
+    const counted = this.ctx.countedArrays[def.name];
+    if (counted !== undefined) {
+      const count = rec.fields.find((x) => x.name === counted.count);
+      const array = rec.fields.find((x) => x.name === counted.array);
+      if (!count || count.type.kind !== 'int') throw new SpecError(`countedArrays: ${def.name} has no integer field '${counted.count}'`);
+      if (!array?.flexible || array.type.kind !== 'array') throw new SpecError(`countedArrays: ${def.name}.${counted.array} is not an ANYSIZE_ARRAY member`);
+      rec.countedArray = { count: counted.count, array: counted.array };
     }
     this.done.set(def.name, rec);
     return rec;

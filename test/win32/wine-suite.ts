@@ -302,10 +302,20 @@ record('sizeFieldBeyondBuffer', () => {
   status.dwLength = 4096; // the callee would write 4096 bytes into a 64-byte record
   return k.GlobalMemoryStatusEx(status);
 });
+record('countedArrayBeyondBuffer', () => {
+  const token = adv.OpenProcessToken(k.GetCurrentProcess(), api.TOKEN_QUERY | api.TOKEN_ADJUST_PRIVILEGES);
+  const privileges = new api.TOKEN_PRIVILEGES();
+  privileges.PrivilegeCount = 5; // room for one: the callee would read four more past the buffer
+  try {
+    return adv.AdjustTokenPrivileges(token, false, privileges);
+  } finally {
+    k.CloseHandle(token);
+  }
+});
 record('overlappedRefused', () => k.CreateFileW(file, api.GENERIC_READ, 0, null, api.OPEN_ALWAYS, api.FILE_FLAG_OVERLAPPED));
 
 const plan = JSON.parse(readFileSync(planFile, 'utf8')) as BadInputPlan;
-const sweep = { cases: 0, failures: [] as string[] };
+const sweep = { functions: 0, cases: 0, failures: [] as string[] };
 const liveMapping = k.VirtualAlloc(4096, api.MEM_COMMIT | api.MEM_RESERVE, api.PAGE_READWRITE);
 const detached = () => {
   const b = new Uint8Array(16);
@@ -342,6 +352,7 @@ const bad: Record<string, [unknown, 'TypeError' | 'RangeError'][]> = {
 for (const f of plan) {
   const [mod, name] = f.fn.split('.') as [string, string];
   const fn = (api as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>)[mod]![name]!;
+  if (f.params.length > 0) sweep.functions++;
   f.params.forEach((p, i) => {
     const cases = [...(bad[p.kind] ?? []), ...((p.kind === 'int' || p.kind === 'cell') && p.unsigned ? bad.uint! : [])];
     for (const [value, expected] of cases) {

@@ -8,48 +8,26 @@
  * needs wine32:i386, and says so when wine cannot start a 32-bit program.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildWin32Addon, win32BuildDir } from '../../generator/build-win32.js';
 import { buildWin32Model } from '../../generator/spec/win32-model.js';
-import { loadTargets, type Target } from '../../generator/spec/targets.js';
+import { loadTargets } from '../../generator/spec/targets.js';
 import { loadWin32Specs } from '../../generator/spec/win32-specs.js';
 import { ROOT } from '../helpers/root.js';
 import { badInputPlan } from './suite-plan.js';
-import { runUnderWine, transpileForWindows, windowsNode, windowsPath, wineRuns, wineToolsPresent } from './wine.js';
+import { nodeVersion, runUnderWine, transpileForWindows, windowsNode, windowsNodeReady, windowsPath } from './wine.js';
 
 const matrix = loadTargets(join(ROOT, 'specs'));
 const specs = loadWin32Specs(join(ROOT, 'specs'));
-
-/** The host's Node version when the target's package has it, else the package's newest (node-win-x86 has no 20.x). */
-function nodeVersion(target: Target): string {
-  const has = spawnSync('npm', ['view', `${target.nodePackage}@${process.versions.node}`, 'version'], { encoding: 'utf8' });
-  if (has.status === 0 && has.stdout.trim() !== '') return process.versions.node;
-  return spawnSync('npm', ['view', target.nodePackage!, 'version'], { encoding: 'utf8' }).stdout.trim();
-}
-
-/** Whether this target's Windows Node starts under wine here (x86's does not in WoW64 mode without wine32: its ws2_32 does not load). */
-function ready(target: Target): boolean {
-  if (!wineToolsPresent(target)) return false;
-  let why = `wine cannot start ${target.arch} programs here (32-bit ones need wine32:i386, or its DLLs in build/wine32: see .ci/run)`;
-  if (wineRuns(ROOT, target)) {
-    const node = windowsNode(ROOT, target, nodeVersion(target));
-    const probe = runUnderWine(ROOT, target, node, ['-e', 'process.exit(42)'], { NODE_SKIP_PLATFORM_CHECK: '1' }, join(win32BuildDir(ROOT, target.name), 'node-probe.out'));
-    if (probe.status === 42) return true;
-    why = `${target.nodePackage}'s node.exe does not start under wine here (exit ${probe.status}: ${probe.output.trim().split('\n').at(-1) ?? ''})`;
-  }
-  // Without wine32:i386 the 32-bit Node cannot run; smoke.test.ts still runs 32-bit code through WoW64.
-  if (process.env.CI === 'true' && target.dataModel !== 'ILP32') throw new Error(why);
-  console.warn(`skipping the ${target.name} suite: ${why}`);
-  return false;
-}
 
 type Results = Record<string, Record<string, unknown> & { threw?: string; message?: string }>;
 
 for (const name of ['win32-x64', 'win32-ia32']) {
   const target = matrix.get(name);
-  const run = ready(target);
+  const run = windowsNodeReady(ROOT, target);
   describe.skipIf(!run)(`${name} under wine`, () => {
     let r: Results;
     let timings = '';
@@ -144,11 +122,81 @@ for (const name of ['win32-x64', 'win32-ia32']) {
       expect(r.handleAsNumber).toMatchObject({ threw: 'TypeError', message: "CloseHandle(): argument 'hObject' must be a handle (bigint), received number" });
       expect(r.wrongType).toMatchObject({ threw: 'TypeError' });
       expect(r.sizeFieldBeyondBuffer).toMatchObject({ threw: 'RangeError', message: "GlobalMemoryStatusEx(): argument 'lpBuffer' has dwLength larger than its buffer" });
+      expect(r.countedArrayBeyondBuffer).toMatchObject({ threw: 'RangeError', message: "AdjustTokenPrivileges(): argument 'NewState' has PrivilegeCount larger than its Privileges array's room in the buffer" });
       expect(r.overlappedRefused).toMatchObject({ threw: 'RangeError', message: "CreateFileW(): argument 'dwFlagsAndAttributes' must not include FILE_FLAG_OVERLAPPED" });
-      const sweep = r.sweep as unknown as { cases: number; failures: string[] };
+      const sweep = r.sweep as unknown as { functions: number; cases: number; failures: string[] };
       expect(sweep.failures).toEqual([]);
-      expect(sweep.cases).toBeGreaterThan(300);
+      expect(sweep.functions).toBeGreaterThanOrEqual(500);
+      expect(sweep.cases).toBeGreaterThan(sweep.functions);
       expect(r.aliveAtEnd).toBe(true);
     });
   });
 }
+
+// The programs of examples/win32/, run as a user runs them on Windows (here a Windows Node under
+// wine, against the win32-x64 binding), their effects checked from outside where there is one.
+const x64 = matrix.get('win32-x64');
+describe.skipIf(!windowsNodeReady(ROOT, x64))('examples/win32 under wine', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sysbind-win-examples-'));
+  let node = '';
+  let addon = '';
+  beforeAll(() => {
+    addon = buildWin32Addon({ root: ROOT, target: x64.name }).file;
+    node = windowsNode(ROOT, x64, nodeVersion(x64));
+  }, 240_000);
+  const example = (name: string, ...args: string[]): string[] => {
+    const script = transpileForWindows(ROOT, x64.name, join(ROOT, 'examples', 'win32', `${name}.ts`));
+    const out = runUnderWine(ROOT, x64, node, [windowsPath(script), ...args], { NODE_SKIP_PLATFORM_CHECK: '1', SYSBIND_ADDON: windowsPath(addon) }, join(win32BuildDir(ROOT, x64.name), `example-${name}.out`));
+    if (out.status !== 0) throw new Error(`examples/win32/${name}.ts exited ${out.status}:\n${out.output}`);
+    return out.output.trim().split(/\r?\n/);
+  };
+
+  it('files.ts writes, reads back and sizes a file; Linux reads the same bytes', () => {
+    const lines = example('files', windowsPath(dir));
+    expect(lines).toEqual(['wrote 24 bytes, size 24, read back: hello from CreateFileW']);
+    expect(readFileSync(join(dir, 'hello.txt'), 'utf8')).toBe('hello from CreateFileW\r\n');
+  });
+
+  it('virtual-memory.ts commits, protects (PAGE_READWRITE 4 -> PAGE_READONLY 2), queries and frees pages', () => {
+    // The numbers are winnt.h's: MEM_COMMIT 0x1000, PAGE_READWRITE 4, PAGE_READONLY 2.
+    expect(example('virtual-memory')).toEqual([
+      `allocated 65536 bytes, sum ${65536 * 0x5a}`,
+      'protection before 4, now 2, region 65536 bytes, state 4096',
+      'after VirtualFree the view has 0 bytes',
+    ]);
+  });
+
+  it('lazy-dll.ts: setupapi.dll enters the process at its first call, not when the addon loads', () => {
+    const lines = example('lazy-dll');
+    expect(lines[0]).toBe('setupapi.dll loaded before the first call: false');
+    expect(lines[1]).toMatch(/^SetupGetNonInteractiveMode\(\) = (true|false)$|^SetupGetNonInteractiveMode\(\) failed: .*setupapi\.dll.*SetupGetNonInteractiveMode/);
+    expect(lines[2]).toBe('setupapi.dll loaded after the first call: true');
+  });
+
+  it('privileges.ts looks up SeShutdownPrivilege (LUID 19, winnt.h SE_SHUTDOWN_PRIVILEGE), enables and disables it', () => {
+    const lines = example('privileges', 'SeShutdownPrivilege');
+    expect(lines[0]).toBe('SeShutdownPrivilege: LUID 0:19');
+    // SE_PRIVILEGE_ENABLED is 2; the token lists the privilege disabled (0) before and after.
+    expect(lines[1]).toBe('attributes before 0, enabled 2, disabled again 0');
+  });
+
+  it('service.ts installs, starts, interrogates, stops and deletes a service through wine\'s SCM; the service logs each step', () => {
+    const exe = join(win32BuildDir(ROOT, x64.name), 'test-service.exe');
+    const cc = spawnSync(`${x64.triple}-gcc`, ['-municode', '-O1', '-o', exe, join(ROOT, 'test', 'win32', 'fixtures', 'test-service.c'), '-ladvapi32'], { encoding: 'utf8' });
+    expect(cc.stderr).toBe('');
+    const log = join(dir, 'service.log');
+    const name = `sysbind-example-${process.pid}`;
+    const lines = example('service', name, `"${windowsPath(exe)}" "${windowsPath(log)}"`);
+    expect(lines).toEqual([
+      `created ${name}: STOPPED`,
+      'started: RUNNING',
+      'interrogated: RUNNING, accepts stop: true',
+      'stopped: STOPPED',
+      'the closed handle: TypeError',
+      expect.stringMatching(/^deleted: ERROR_SERVICE_(DOES_NOT_EXIST|MARKED_FOR_DELETE)$/),
+    ]);
+    // What the service process itself saw, in order.
+    expect(readFileSync(log, 'utf8').trim().split(/\r?\n/)).toEqual(['running', 'interrogate', 'stop', 'stopped']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

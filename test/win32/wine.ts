@@ -116,3 +116,31 @@ export function runUnderWine(
     closeSync(fd);
   }
 }
+
+/** The host's Node version when the target's package has it, else the package's newest (node-win-x86 has no 20.x). */
+export function nodeVersion(target: Target): string {
+  const has = spawnSync('npm', ['view', `${target.nodePackage}@${process.versions.node}`, 'version'], { encoding: 'utf8' });
+  if (has.status === 0 && has.stdout.trim() !== '') return process.versions.node;
+  return spawnSync('npm', ['view', target.nodePackage!, 'version'], { encoding: 'utf8' }).stdout.trim();
+}
+
+/**
+ * Whether this target's Windows Node starts under wine here (x86's does not in WoW64 mode
+ * without wine32: its ws2_32 does not load). False with a printed reason; under CI=true a
+ * 64-bit target that cannot run is an error instead.
+ */
+export function windowsNodeReady(root: string, target: Target): boolean {
+  if (!wineToolsPresent(target)) return false;
+  let why = `wine cannot start ${target.arch} programs here (32-bit ones need wine32:i386, or its DLLs in build/wine32: see .ci/run)`;
+  if (wineRuns(root, target)) {
+    const node = windowsNode(root, target, nodeVersion(target));
+    const dir = join(root, 'build', 'win32', target.name);
+    const probe = runUnderWine(root, target, node, ['-e', 'process.exit(42)'], { NODE_SKIP_PLATFORM_CHECK: '1' }, join(dir, 'node-probe.out'));
+    if (probe.status === 42) return true;
+    why = `${target.nodePackage}'s node.exe does not start under wine here (exit ${probe.status}: ${probe.output.trim().split('\n').at(-1) ?? ''})`;
+  }
+  // Without wine32:i386 the 32-bit Node cannot run; smoke.test.ts still runs 32-bit code through WoW64.
+  if (process.env.CI === 'true' && target.dataModel !== 'ILP32') throw new Error(why);
+  console.warn(`skipping the ${target.name} suite: ${why}`);
+  return false;
+}

@@ -96,6 +96,16 @@ function functionView(f: Win32Function, model: Win32TargetModel): FunctionView {
           const value = `(uint64_t)*(const ${intCType(sizeField.type)}*)((const uint8_t*)${base.var} + ${sizeField.offset})`;
           checks.range(`${base.var} != nullptr && ${value} > ${base.var}_len`, p.name, `has ${sizeField.name} larger than its buffer`);
         }
+        // A counted ANYSIZE_ARRAY: its count elements must fit the buffer JS passed.
+        const counted = k.record.countedArray;
+        if (counted) {
+          const count = k.record.fields.find((x) => x.name === counted.count)!;
+          const array = k.record.fields.find((x) => x.name === counted.array)!;
+          if (count.type.kind !== 'int' || array.type.kind !== 'array') throw new EmitError(`${k.record.name}: counted array fields changed kind`, k.record.place);
+          const elemSize = array.size / array.type.length;
+          const n = `(uint64_t)*(const ${intCType(count.type)}*)((const uint8_t*)${base.var} + ${count.offset})`;
+          checks.range(`${base.var} != nullptr && ${array.offset}ULL + ${n} * ${elemSize}ULL > ${base.var}_len`, p.name, `has ${counted.count} larger than its ${counted.array} array's room in the buffer`);
+        }
         if (k.byValue) {
           checks.lines.push(`sbv_${k.record.name} ${base.var}_value;`, `memcpy(&${base.var}_value, ${base.var}, sizeof ${base.var}_value);`);
           callArgs.push(`${base.var}_value`);
