@@ -87,7 +87,23 @@ export type Win32ParamKind =
   /** Not a JavaScript argument: always this value (reserved parameters, the selection's `fixed`). */
   | { kind: 'fixed'; value: number }
   /** A whole mapping (memory from a `mapping` function): `release` frees it, `use` acts on (part of) it. */
-  | { kind: 'mapping'; release: boolean; length?: string };
+  | { kind: 'mapping'; release: boolean; length?: string }
+  /**
+   * A JavaScript function the callee calls back synchronously, on the calling thread, before
+   * it returns (selection `synchronousCallbacks`); a JS exception stops it and is rethrown.
+   */
+  | { kind: 'callback'; callback: Win32Callback };
+
+/**
+ * A callback type a bound function takes: each parameter as JavaScript gets it (`context`,
+ * the pointer-sized user-data value, stays with the binding and is not passed).
+ */
+export interface Win32Callback {
+  name: string;
+  callingConvention: 'winapi' | 'cdecl';
+  returns: WinType & { kind: 'int' | 'bool' };
+  params: { name: string; cType: string; type: WinType; as: 'int' | 'handle' | 'bool' | 'string' | 'context' }[];
+}
 
 /** Bits an integer may (`allowed`, undefined for any), must (`required`) and must not (`forbidden`) have. */
 export interface FlagsRule {

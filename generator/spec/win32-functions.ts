@@ -6,9 +6,9 @@
  * What cannot be bound safely is an error naming the function and parameter.
  */
 import { EmitError, type Place } from '../errors.js';
-import type { Dir, FlagsRule, Win32Function, Win32Param, Win32ParamKind, Win32Return, WinType } from '../model/win32.js';
+import type { Dir, FlagsRule, Win32Callback, Win32Function, Win32Param, Win32ParamKind, Win32Return, WinType } from '../model/win32.js';
 import type { CuratedFunction, ParamBinding } from './win32-curation.js';
-import type { SpecParam } from './win32-spec-types.js';
+import type { SpecCallback, SpecParam } from './win32-spec-types.js';
 import { Refused, type RefusalCategory } from './win32-refusal.js';
 import type { Win32Types } from './win32-types.js';
 
@@ -20,6 +20,10 @@ export interface FunctionContext {
   paths: string[];
   /** The TypeScript module of a DLL. */
   moduleOf(dll: string): string;
+  /** The callback types of the specs, by name. */
+  callbacks: Map<string, SpecCallback>;
+  /** Functions whose callbacks run only during the call, on the calling thread (selection synchronousCallbacks). */
+  synchronousCallbacks: Set<string>;
 }
 
 type IntType = WinType & { kind: 'int' };
@@ -43,9 +47,12 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
     lengthOf.set(len, { owner: p });
   }
 
+  const synchronous = ctx.synchronousCallbacks.has(spec.name);
   const params: Win32Param[] = spec.params.map((p) => {
     const type = types.get(p.name)!;
-    const kind = classify(p, type);
+    // A function with a synchronous callback passes its user-data value (LPARAM) through to the
+    // callback: that channel belongs to the binding, which passes 0 (JS closures carry their own data).
+    const kind: Win32ParamKind = synchronous && type.kind === 'int' && type.pointerSized ? { kind: 'fixed', value: 0 } : classify(p, type);
     return { name: p.name, cType: cTypeOf(type, kind), type, kind };
   });
   for (const p of params) checkBindable(p);
@@ -110,6 +117,7 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
 
   function classifyPointer(p: SpecParam, t: WinType & { kind: 'pointer' }, dir: Dir, optional: boolean, where: string): Win32ParamKind {
     const to = t.to;
+    if (t.opaque === 'a callback' && synchronous) return { kind: 'callback', callback: callbackOf(t.name!, where) };
     if (t.opaque) return refuse(t.opaque === 'a callback' ? 'callback' : 'COM interface', `${where} is ${t.opaque} (${t.name}), which sysbind does not bind`);
     const length = p.bytesParam ?? p.countParam;
     if (p.countConst !== undefined) refuse('unsupported array', `${where}: fixed-count arrays are not bound yet`);
@@ -137,6 +145,28 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
       `${where} is a ${to.kind === 'void' ? 'void' : to.kind} pointer with no size: the metadata does not say what it points to; ` +
         'give it a bytesParam/countParam, a range, a mapping or a fixed value under conventions (or a type under overrides)',
     );
+  }
+
+  /** A callback type whose parameters JavaScript can take as values (and whose result it can give). */
+  function callbackOf(name: string, where: string): Win32Callback {
+    const cb = ctx.callbacks.get(name);
+    if (!cb) return fail(`${where}: callback type ${name} is not in the specs`);
+    const returns = ctx.types.resolve(cb.returns, c.place);
+    if (returns.kind !== 'int' && returns.kind !== 'bool') return refuse('callback', `${where}: the callback ${name} returns a ${returns.kind}`);
+    let contexts = 0;
+    const cbParams = cb.params.map((q) => {
+      const type = ctx.types.resolve(q.type, c.place);
+      const as =
+        type.kind === 'int' ? (type.pointerSized ? 'context' : 'int')
+        : type.kind === 'handle' || type.kind === 'bool' ? type.kind
+        : type.kind === 'pointer' && type.to.kind === 'int' && type.to.char && !q.attrs.includes('Out') ? 'string'
+        : undefined;
+      if (as === undefined) return refuse('callback', `${where}: the callback ${name}'s parameter ${q.name} is a ${type.kind}, which sysbind does not pass to JavaScript`);
+      if (as === 'context') contexts++;
+      return { name: q.name, cType: type.kind === 'pointer' ? 'const char16_t*' : cTypeOf(type, undefined), type, as } as const;
+    });
+    if (contexts > 1) refuse('callback', `${where}: the callback ${name} has ${contexts} pointer-sized parameters (which is the user data?)`);
+    return { name, callingConvention: cb.callingConvention, returns, params: cbParams };
   }
 
   function isLengthCell(name: string): boolean {
@@ -192,6 +222,10 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
     if (!(r.kind.kind === 'struct' && r.kind.dir !== 'in') && r.kind.kind !== 'cell') fail(`result '${c.result}' must be an out struct or cell`);
   }
   const notAnError = (c.notAnError?.names ?? []).map((name) => ({ name, value: Number(ctx.constantValue(name, c.notAnError!.place)) }));
+  // A callback that returns FALSE stops an enumeration, which then returns FALSE too, with no
+  // error set: with the last error cleared first, FALSE and error 0 is the callback's stop.
+  const stoppable = params.some((p) => p.kind.kind === 'callback') && c.failure === 'false' && spec.setLastError;
+  if (stoppable && !notAnError.some((e) => e.value === 0)) notAnError.push({ name: 'ERROR_SUCCESS', value: 0 });
   if (notAnError.length > 0 && !['false', 'null', 'invalid-handle', 'zero', 'error-code'].includes(String(c.failure))) {
     fail('notAnError needs a failure convention that reports Win32 error codes');
   }
@@ -199,7 +233,7 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
   if (spec.declared) notes.unshift(`Not in the metadata: declared at ${spec.declared.at}: ${spec.declared.reason}`);
   return {
     name: spec.name,
-    invoke: { via: 'dll', dll: c.dll, module: ctx.moduleOf(c.dll), callingConvention: spec.callingConvention, setLastError: spec.setLastError, clearLastError: c.clearLastError },
+    invoke: { via: 'dll', dll: c.dll, module: ctx.moduleOf(c.dll), callingConvention: spec.callingConvention, setLastError: spec.setLastError, clearLastError: c.clearLastError || stoppable },
     blocking: false,
     namespace: spec.namespace,
     returnCType: cTypeOf(returnType, undefined),

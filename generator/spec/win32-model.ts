@@ -60,10 +60,12 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
   const policy = safetyPolicy(specs);
   checkRecordFixes(specs);
   checkValueFixes(specs);
+  const callbacks = new Map(data.callbacks.filter((cb) => selectsTarget(cb.architectures, target)).map((cb) => [cb.name, cb]));
+  const synchronousCallbacks = synchronousCallbackFunctions(specs);
   const functions: Win32Function[] = [];
   for (const c of curateFunctions(specs, target, refused)) {
     try {
-      const f = buildFunction(c, { types, constantValue, paths: sel.paths ?? [], moduleOf: dllModuleName });
+      const f = buildFunction(c, { types, constantValue, paths: sel.paths ?? [], moduleOf: dllModuleName, callbacks, synchronousCallbacks });
       const unsafe = c.auto ? unsafeReason(f, c, policy) : undefined;
       if (unsafe) refused.push({ name: f.name, dll: c.dll, ...unsafe });
       else functions.push({ ...f, liveHandles: liveHandleUses(f, policy.trackedHandles) });
@@ -141,6 +143,19 @@ function safetyPolicy(specs: Win32Specs): SafetyPolicy {
     }),
   );
   return { validatedHandles, trackedHandles, refuse };
+}
+
+/** The selection's functions whose callbacks run only during the call (each name checked against the specs). */
+function synchronousCallbackFunctions(specs: Win32Specs): Set<string> {
+  const imported = new Set(specs.functions.flatMap((file) => file.data.functions.map((f) => f.name)));
+  const names = new Set<string>();
+  (specs.selection.data.synchronousCallbacks ?? []).forEach((group, i) =>
+    group.functions.forEach((name, j) => {
+      if (!imported.has(name)) throw new SpecError(`synchronousCallbacks: '${name}' matches no imported function`, specs.selection.at(['synchronousCallbacks', i, 'functions', j]));
+      names.add(name);
+    }),
+  );
+  return names;
 }
 
 /** Where a bound function checks, releases or returns a tracked handle (see LiveHandleUse). */

@@ -155,6 +155,15 @@ const schema = {
         properties: { reason: { type: 'string', minLength: 10 }, types: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true } },
       },
     },
+    synchronousCallbacks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['reason', 'functions'],
+        properties: { reason: { type: 'string', minLength: 10 }, functions: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true } },
+      },
+    },
     trackedHandles: {
       type: 'array',
       items: {
@@ -294,6 +303,12 @@ export interface SelectionFile {
    * one of its release functions (the list per type) is called. Grouped with the reason.
    */
   trackedHandles?: { reason: string; types: Record<string, string[]> }[];
+  /**
+   * Functions that call their callback only while they run, on the calling thread
+   * (EnumWindows): bound with the callback a JavaScript function. Any other function
+   * taking a callback stays refused (it would call into JS later, from anywhere).
+   */
+  synchronousCallbacks?: { reason: string; functions: string[] }[];
   /**
    * Functions of dlls refused although their attributes describe them, grouped with the
    * reason: they hurt the process, or the metadata's description of them is wrong in a way

@@ -8,7 +8,7 @@ import type { Win32TargetModel } from '../../generator/model/win32.js';
 import { planWrapper } from '../../generator/emit/win32/ts-functions.js';
 import { aliasNames } from '../../generator/emit/win32/ts-types.js';
 
-export type PlanKind = 'int' | 'float' | 'cell' | 'bool' | 'handle' | 'string' | 'bytes' | 'utf16' | 'struct' | 'handles' | 'length' | 'mapping';
+export type PlanKind = 'int' | 'float' | 'cell' | 'bool' | 'handle' | 'string' | 'bytes' | 'utf16' | 'struct' | 'handles' | 'length' | 'mapping' | 'callback';
 
 export type BadInputPlan = { fn: string; params: { name: string; kind: PlanKind; unsigned?: boolean; valid?: number | string }[] }[];
 
@@ -31,6 +31,7 @@ export function badInputPlan(model: Win32TargetModel): BadInputPlan {
         case 'handle':
         case 'string':
         case 'mapping':
+        case 'callback':
           return { name: tp.name, kind: k.kind };
         case 'buffer':
           return { name: tp.name, kind: k.elemSize === 2 ? ('utf16' as const) : ('bytes' as const) };

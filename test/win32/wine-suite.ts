@@ -14,7 +14,7 @@ type Api = typeof import('../../generated/win32-x64/index.js');
 
 const [target, planFile] = process.argv.slice(2) as [string, string];
 const api = (await import(`../../generated/${target}/index.js`)) as Api;
-const { kernel32: k, advapi32: adv, ntdll } = api;
+const { kernel32: k, advapi32: adv, ntdll, user32 } = api;
 
 const results: Record<string, unknown> = {};
 
@@ -100,6 +100,35 @@ record('liveHandles', () => {
   k.FindClose(find);
   attempt('findAfterClose', () => k.FindNextFileW(find, new api.WIN32_FIND_DATAW()));
   return out;
+});
+record('callbacks', () => {
+  // Synchronous callbacks: the JS function runs during the call, on this thread, once per item.
+  const pages: string[] = [];
+  const completed = k.EnumSystemCodePagesW((cp) => pages.push(cp) > 0, api.CP_INSTALLED);
+  const firstThree: string[] = [];
+  const stopped = k.EnumSystemCodePagesW((cp) => firstThree.push(cp) < 3, api.CP_INSTALLED);
+  // The system says the same pages are valid (IsValidCodePage is another entry point).
+  const allValid = pages.every((cp) => k.IsValidCodePage(Number(cp)));
+  // A nested enumeration inside a callback, and a JS exception that stops one and is rethrown.
+  let nested = 0;
+  k.EnumSystemCodePagesW(() => {
+    k.EnumSystemCodePagesW(() => ++nested < 0, api.CP_INSTALLED);
+    return false;
+  }, api.CP_INSTALLED);
+  const boom = new Error('from the callback');
+  let calls = 0;
+  let thrown: unknown;
+  try {
+    k.EnumSystemCodePagesW(() => {
+      calls++;
+      throw boom;
+    }, api.CP_INSTALLED);
+  } catch (e) {
+    thrown = e;
+  }
+  const windows: boolean[] = [];
+  user32.EnumWindows((hwnd) => windows.push(user32.IsWindow(hwnd)) > 0);
+  return { count: pages.length, has1252: pages.includes('1252'), completed, firstThree: firstThree.length, stopped, allValid, nested, sameError: thrown === boom, calls, windowsAllReal: windows.every(Boolean) };
 });
 record('deleteThenDeleteAgain', () => {
   k.DeleteFileW(moved);
@@ -332,6 +361,7 @@ function valid(kind: string, value: unknown): unknown {
   if (kind === 'handles') return [];
   if (kind === 'string') return 'C:\\sysbind-not-there';
   if (kind === 'bool') return false;
+  if (kind === 'callback') return () => false;
   return value;
 }
 const bad: Record<string, [unknown, 'TypeError' | 'RangeError'][]> = {
@@ -348,6 +378,7 @@ const bad: Record<string, [unknown, 'TypeError' | 'RangeError'][]> = {
   handles: [['x', 'TypeError'], [[1], 'TypeError']],
   length: [['x', 'TypeError'], [2 ** 31, 'RangeError']],
   mapping: [[new Uint8Array(16), 'TypeError'], ['x', 'TypeError']],
+  callback: [[1, 'TypeError'], ['x', 'TypeError'], [{}, 'TypeError']],
 };
 for (const f of plan) {
   const [mod, name] = f.fn.split('.') as [string, string];

@@ -72,6 +72,11 @@ for (const name of ['win32-x64', 'win32-ia32']) {
       expect(l.findAfterClose).toMatchObject({ threw: 'TypeError', message: expect.stringContaining("'hFindFile' is not a live FindFileHandle") });
     });
 
+    it('calls JavaScript back synchronously: every code page once, a stop after three, nesting, and a thrown error rethrown as itself', () => {
+      expect(r.callbacks).toMatchObject({ has1252: true, completed: true, firstThree: 3, allValid: true, nested: 1, sameError: true, calls: 1, windowsAllReal: true });
+      expect(r.callbacks!.count as number).toBeGreaterThan(3);
+    });
+
     it('keeps the last error read right after the call, whatever JavaScript did since', () => {
       expect(r.lastErrorSurvives).toEqual({ captured: 183, churn: 2000, errnoAfterChurn: 2 });
     });

@@ -6,7 +6,7 @@
  * (cpp-binding.ts).
  */
 import { EmitError, formatPlace } from '../../errors.js';
-import { byValueRecords, jsParams, pointerType, type Win32Function, type Win32Param, type Win32TargetModel, type WinType } from '../../model/win32.js';
+import { byValueRecords, jsParams, pointerType, type Win32Callback, type Win32Function, type Win32Param, type Win32TargetModel, type WinType } from '../../model/win32.js';
 import type { IntInfo } from '../../model/syscall.js';
 import { intCType } from '../../spec/win32-functions.js';
 import { intBounds, type ArgView } from '../cpp-args.js';
@@ -27,6 +27,7 @@ function functionView(f: Win32Function, model: Win32TargetModel): FunctionView {
   const crossChecks = new ArgChecks(f.name);
   const callArgs: string[] = [];
   const after: string[] = [];
+  const frames: string[] = [];
 
   for (const p of f.params) {
     const k = p.kind;
@@ -127,6 +128,12 @@ function functionView(f: Win32Function, model: Win32TargetModel): FunctionView {
       case 'fixed':
         callArgs.push(p.cType === 'void*' || p.cType.endsWith('*') ? `(${p.cType})(intptr_t)${k.value}` : `(${p.cType})${k.value}`);
         break;
+      case 'callback':
+        // The callee calls cb_<type>, which calls this function through the frame set up before the call.
+        args.push({ ...base, partial: 'arg-callback' });
+        callArgs.push(`(void*)&${trampolineName(k.callback)}`);
+        frames.push(base.var);
+        break;
       case 'mapping': {
         args.push({ ...base, partial: 'arg-mapping', whole: k.release });
         callArgs.push(base.var);
@@ -141,6 +148,11 @@ function functionView(f: Win32Function, model: Win32TargetModel): FunctionView {
     }
   }
   liveHandleLines(f, v, crossChecks, after);
+  // Last before the call: the callback frame, so no check can throw with it installed.
+  for (const a of frames) {
+    crossChecks.lines.push(`sb::CallbackFrame frame_${a}(env, ${a});`);
+    after.unshift(`if (frame_${a}.rethrow()) return nullptr;`);
+  }
   const pointer = pointerType(f);
   return {
     ...pointer,
@@ -180,6 +192,43 @@ interface FunctionView extends CallableView {
 }
 
 const liveVar = (type: string) => `live_${type}`;
+const trampolineName = (cb: Win32Callback) => `cb_${cb.name}`;
+
+/** One C function per callback type the bound functions take: it converts its arguments and calls the frame's JS function. */
+function trampolines(model: Win32TargetModel): { name: string; returnCType: string; cc: string; params: string; argc: number; argvSize: number; conversions: string[] }[] {
+  const seen = new Map<string, Win32Callback>();
+  for (const f of model.functions) for (const p of f.params) if (p.kind.kind === 'callback') seen.set(p.kind.callback.name, p.kind.callback);
+  return [...seen.values()]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((cb) => {
+      const passed = cb.params.map((q, i) => ({ q, v: `p${i}` })).filter(({ q }) => q.as !== 'context');
+      const conversions = passed.map(({ q, v }) => {
+        switch (q.as) {
+          case 'handle':
+            return `sb::bigintSigned(env, (int64_t)(intptr_t)${v})`;
+          case 'bool':
+            return `sb::boolean(env, ${v} != 0)`;
+          case 'string':
+            return `sb::wideString(env, ${v})`;
+          default: {
+            const t = q.type as WinType & { kind: 'int' };
+            if (t.int.bits === 64) return t.int.signed ? `sb::bigintSigned(env, (int64_t)${v})` : `sb::bigintUnsigned(env, (uint64_t)${v})`;
+            return `sb::number(env, (double)${v})`;
+          }
+        }
+      });
+      return {
+        name: trampolineName(cb),
+        returnCType: intCType(cb.returns),
+        cc: cb.callingConvention === 'cdecl' ? '__cdecl' : 'WINAPI',
+        // The user-data value (context) stays unnamed: the binding passed 0 for it and JS does not get it.
+        params: cb.params.map((q, i) => (q.as === 'context' ? q.cType : `${q.cType} p${i}`)).join(', ') || 'void',
+        argc: passed.length,
+        argvSize: Math.max(passed.length, 1),
+        conversions,
+      };
+    });
+}
 
 /**
  * Tracked handles (see sb::LiveHandles): each parameter checked against the live values under
@@ -295,5 +344,6 @@ export function emitWin32Binding(model: Win32TargetModel, banner: string): strin
     dlls: model.modules.map((m) => ({ var: dllVar(m.module), name: m.dll })),
     byValue: byValueRecords(model),
     liveTypes: [...new Set(model.functions.flatMap((f) => f.liveHandles.map((u) => u.type)))].sort(),
+    trampolines: trampolines(model),
   });
 }

@@ -8,11 +8,17 @@
  * out-parameters.
  */
 import { EmitError } from '../../errors.js';
-import { jsParams, type Win32Function, type Win32Param, type Win32TargetModel, type WinType } from '../../model/win32.js';
+import { jsParams, type Win32Callback, type Win32Function, type Win32Param, type Win32TargetModel, type WinType } from '../../model/win32.js';
 import type { IntInfo } from '../../model/syscall.js';
 import { intCellArray, type CallPlan, type TsParam } from '../ts-plan.js';
 import { str } from '../ts-text.js';
 import { tsType } from './ts-types.js';
+
+/** The TypeScript type of a synchronous callback: what JavaScript gets (the user-data value stays with the binding), and what it returns. */
+function callbackType(cb: Win32Callback, aliases: ReadonlySet<string>): string {
+  const params = cb.params.filter((q) => q.as !== 'context').map((q) => `${q.name}: ${q.as === 'string' ? 'string' : tsType(q.type, 'out', aliases)}`);
+  return `(${params.join(', ')}) => ${cb.returns.kind === 'bool' ? 'boolean' : 'number | boolean'}`;
+}
 
 /** The typed array holding one integer (or handle) cell. */
 function cellArray(t: WinType, ptrBits: number): string {
@@ -165,6 +171,9 @@ export function planWrapper(f: Win32Function, model: Win32TargetModel, aliases: 
         } else add(tsType(k.type, 'in', aliases), capacity(owner), 'number | bigint');
         break;
       }
+      case 'callback':
+        add(callbackType(k.callback, aliases), undefined, '(...args: never[]) => unknown');
+        break;
       case 'fixed':
       case 'sizeof':
         break;
