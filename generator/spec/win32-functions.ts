@@ -24,6 +24,8 @@ export interface FunctionContext {
   callbacks: Map<string, SpecCallback>;
   /** Functions whose callbacks run only during the call, on the calling thread (selection synchronousCallbacks). */
   synchronousCallbacks: Set<string>;
+  /** String typedefs the system allocates, with their free function (BSTR: SysFreeString): not a JS string's copy. */
+  allocatedStrings: Map<string, string>;
 }
 
 type IntType = WinType & { kind: 'int' };
@@ -136,6 +138,9 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
     }
     const unterminated = p.attrs.find((a) => a === 'NullNullTerminated' || a === 'NotNullTerminated');
     if (isChar && unterminated) refuse('unsupported type', `${where} is ${unterminated}, which the string conversion does not express`);
+    const allocated = ctx.allocatedStrings.get(p.type);
+    // A BSTR carries its length before its first character and is freed by SysFreeString: a JS string's buffer is neither.
+    if (isChar && allocated) return refuse('untyped pointer', `${where} is a ${p.type}, a string the system allocates (freed by ${allocated}), which a JavaScript string is not`);
     if (isChar && dir === 'in') return { kind: 'string', optional, path: ctx.paths.includes(p.name) };
     if (to.kind === 'record') return { kind: 'struct', record: to.record, dir, optional, byValue: false };
     if ((to.kind === 'int' || to.kind === 'handle' || to.kind === 'bool') && dir !== 'in') return { kind: 'cell', elem: to, dir, optional };
@@ -159,7 +164,7 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
       const as =
         type.kind === 'int' ? (type.pointerSized ? 'context' : 'int')
         : type.kind === 'handle' || type.kind === 'bool' ? type.kind
-        : type.kind === 'pointer' && type.to.kind === 'int' && type.to.char && !q.attrs.includes('Out') ? 'string'
+        : type.kind === 'pointer' && type.to.kind === 'int' && type.to.char && !q.attrs.includes('Out') && !ctx.allocatedStrings.has(q.type) ? 'string'
         : undefined;
       if (as === undefined) return refuse('callback', `${where}: the callback ${name}'s parameter ${q.name} is a ${type.kind}, which sysbind does not pass to JavaScript`);
       if (as === 'context') contexts++;

@@ -62,10 +62,11 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
   checkValueFixes(specs);
   const callbacks = new Map(data.callbacks.filter((cb) => selectsTarget(cb.architectures, target)).map((cb) => [cb.name, cb]));
   const synchronousCallbacks = synchronousCallbackFunctions(specs);
+  const allocatedStrings = new Map(data.typedefs.filter((t) => t.freeFunc !== undefined && /^(Char|Byte|UInt16)\*$/.test(t.type)).map((t) => [t.name, t.freeFunc!]));
   const functions: Win32Function[] = [];
   for (const c of curateFunctions(specs, target, refused)) {
     try {
-      const f = buildFunction(c, { types, constantValue, paths: sel.paths ?? [], moduleOf: dllModuleName, callbacks, synchronousCallbacks });
+      const f = buildFunction(c, { types, constantValue, paths: sel.paths ?? [], moduleOf: dllModuleName, callbacks, synchronousCallbacks, allocatedStrings });
       const unsafe = c.auto ? unsafeReason(f, c, policy) : undefined;
       if (unsafe) refused.push({ name: f.name, dll: c.dll, ...unsafe });
       else functions.push({ ...f, liveHandles: liveHandleUses(f, policy.trackedHandles) });

@@ -32,7 +32,10 @@ async function link(model: Win32TargetModel, module: string): Promise<{ ok: bool
     const object = join(dir, 'imports.o');
     const compiled = await compileC({ target: model.target, source: emitImportsC(model, module), mode: 'object', output: object, args: ['-Wall', '-Werror'] });
     if (!compiled.ok) return { ok: false, output: compiled.stderr };
-    const r = spawnSync(`${model.target.triple}-gcc`, ['-shared', '-nostdlib', '-Wl,--entry=0', '-o', join(dir, 'imports.dll'), object, `-l${module}`], { encoding: 'utf8' });
+    // The import library is named after the DLL without its extension (winspool.drv: libwinspool.a).
+    const dll = model.modules.find((m) => m.module === module)!.dll;
+    const lib = dll.toLowerCase().replace(/\.(dll|drv)$/, '');
+    const r = spawnSync(`${model.target.triple}-gcc`, ['-shared', '-nostdlib', '-Wl,--entry=0', '-o', join(dir, 'imports.dll'), object, `-l${lib}`], { encoding: 'utf8' });
     return { ok: r.status === 0, output: r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
