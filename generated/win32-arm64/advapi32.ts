@@ -26,7 +26,7 @@ export function AbortSystemShutdownW(lpMachineName?: string | null): void {
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function AdjustTokenPrivileges(TokenHandle: HANDLE, DisableAllPrivileges: boolean, NewState?: TOKEN_PRIVILEGES | null, PreviousState?: TOKEN_PRIVILEGES): { PreviousState: TOKEN_PRIVILEGES; ReturnLength: number; } {
+export function AdjustTokenPrivileges(TokenHandle: HANDLE, DisableAllPrivileges: boolean, NewState?: TOKEN_PRIVILEGES | null, PreviousState?: TOKEN_PRIVILEGES): { PreviousState: TOKEN_PRIVILEGES; ReturnLength: number } {
   NewState ??= null;
   PreviousState ??= new TOKEN_PRIVILEGES();
   const ReturnLengthCell = new Uint32Array(1);
@@ -194,7 +194,7 @@ export function CloseServiceHandle(hSCObject: SC_HANDLE): void {
  * CommandLineFromMsiDescriptor (ADVAPI32.dll, namespace System.GroupPolicy).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CommandLineFromMsiDescriptor(Descriptor: string, CommandLine: Uint16Array): { result: number; CommandLineLength: number; } {
+export function CommandLineFromMsiDescriptor(Descriptor: string, CommandLine: Uint16Array): { result: number; CommandLineLength: number } {
   const CommandLineLengthCell = Uint32Array.of(CommandLine?.length ?? 0);
   const r = native.CommandLineFromMsiDescriptor(Descriptor, CommandLine, CommandLineLengthCell);
   return { result: r, CommandLineLength: CommandLineLengthCell[0]! };
@@ -220,7 +220,7 @@ export function ControlService(hService: SC_HANDLE, dwControl: number, lpService
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function ConvertStringSecurityDescriptorToSecurityDescriptorW(StringSecurityDescriptor: string, StringSDRevision: number): { SecurityDescriptor: PSECURITY_DESCRIPTOR; SecurityDescriptorSize: number; } {
+export function ConvertStringSecurityDescriptorToSecurityDescriptorW(StringSecurityDescriptor: string, StringSDRevision: number): { SecurityDescriptor: PSECURITY_DESCRIPTOR; SecurityDescriptorSize: number } {
   const SecurityDescriptorCell = new BigInt64Array(1);
   const SecurityDescriptorSizeCell = new Uint32Array(1);
   const r = native.ConvertStringSecurityDescriptorToSecurityDescriptorW(StringSecurityDescriptor, StringSDRevision, SecurityDescriptorCell, SecurityDescriptorSizeCell);
@@ -237,7 +237,7 @@ export function ConvertStringSecurityDescriptorToSecurityDescriptorW(StringSecur
  * Convention (specs/win32/selection.yaml:504): lpDependencies is a list of names each ending in a NUL, the list in a second NUL, which the metadata types as one string (the callee would read past a JS string's single NUL); the binding passes none
  * @throws Win32Error when it fails.
  */
-export function CreateServiceW(hSCManager: SC_HANDLE, lpServiceName: string, lpDisplayName: string | null | undefined, dwDesiredAccess: number, dwServiceType: ENUM_SERVICE_TYPE, dwStartType: SERVICE_START_TYPE, dwErrorControl: SERVICE_ERROR, lpBinaryPathName?: string | null, lpLoadOrderGroup?: string | null, lpServiceStartName?: string | null, lpPassword?: string | null): { result: SC_HANDLE; lpdwTagId: number; } {
+export function CreateServiceW(hSCManager: SC_HANDLE, lpServiceName: string, lpDisplayName: string | null | undefined, dwDesiredAccess: number, dwServiceType: ENUM_SERVICE_TYPE, dwStartType: SERVICE_START_TYPE, dwErrorControl: SERVICE_ERROR, lpBinaryPathName?: string | null, lpLoadOrderGroup?: string | null, lpServiceStartName?: string | null, lpPassword?: string | null): { result: SC_HANDLE; lpdwTagId: number } {
   lpDisplayName ??= null;
   lpBinaryPathName ??= null;
   lpLoadOrderGroup ??= null;
@@ -319,7 +319,7 @@ export function CredIsProtectedW(pszProtectedCredentials: string): CRED_PROTECTI
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function CredProtectW(fAsSelf: boolean, pszCredentials: Uint16Array, cchCredentials: number | undefined, pszProtectedCredentials: Uint16Array): { pcchMaxChars: number; ProtectionType: CRED_PROTECTION_TYPE; } {
+export function CredProtectW(fAsSelf: boolean, pszCredentials: Uint16Array, cchCredentials: number | undefined, pszProtectedCredentials: Uint16Array): { pcchMaxChars: number; ProtectionType: CRED_PROTECTION_TYPE } {
   cchCredentials ??= pszCredentials?.length ?? 0;
   const pcchMaxCharsCell = Uint32Array.of(pszProtectedCredentials?.length ?? 0);
   const ProtectionTypeCell = new Int32Array(1);
@@ -383,7 +383,7 @@ export function CryptAcquireContextW(szContainer: string | null | undefined, szP
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function CryptEnumProvidersW(dwIndex: number, dwFlags: number, szProvName?: Bytes | null): { pdwProvType: number; pcbProvName: number; } {
+export function CryptEnumProvidersW(dwIndex: number, dwFlags: number, szProvName?: Bytes | null): { pdwProvType: number; pcbProvName: number } {
   szProvName ??= null;
   const pdwProvTypeCell = new Uint32Array(1);
   const pcbProvNameCell = Uint32Array.of(szProvName?.byteLength ?? 0);
@@ -400,7 +400,7 @@ export function CryptEnumProvidersW(dwIndex: number, dwFlags: number, szProvName
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function CryptEnumProviderTypesW(dwIndex: number, dwFlags: number, szTypeName?: Bytes | null): { pdwProvType: number; pcbTypeName: number; } {
+export function CryptEnumProviderTypesW(dwIndex: number, dwFlags: number, szTypeName?: Bytes | null): { pdwProvType: number; pcbTypeName: number } {
   szTypeName ??= null;
   const pdwProvTypeCell = new Uint32Array(1);
   const pcbTypeNameCell = Uint32Array.of(szTypeName?.byteLength ?? 0);
@@ -549,7 +549,7 @@ export function EncryptionDisable(DirPath: string, Disable: boolean): void {
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function EnumDependentServicesW(hService: SC_HANDLE, dwServiceState: ENUM_SERVICE_STATE, lpServices?: ENUM_SERVICE_STATUSW): { lpServices: ENUM_SERVICE_STATUSW; pcbBytesNeeded: number; lpServicesReturned: number; } {
+export function EnumDependentServicesW(hService: SC_HANDLE, dwServiceState: ENUM_SERVICE_STATE, lpServices?: ENUM_SERVICE_STATUSW): { lpServices: ENUM_SERVICE_STATUSW; pcbBytesNeeded: number; lpServicesReturned: number } {
   lpServices ??= new ENUM_SERVICE_STATUSW();
   const pcbBytesNeededCell = new Uint32Array(1);
   const lpServicesReturnedCell = new Uint32Array(1);
@@ -591,7 +591,7 @@ export function EnumerateTraceGuidsEx(TraceQueryInfoClass: TRACE_QUERY_INFO_CLAS
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function EnumServicesStatusExW(hSCManager: SC_HANDLE, InfoLevel: SC_ENUM_TYPE, dwServiceType: ENUM_SERVICE_TYPE, dwServiceState: ENUM_SERVICE_STATE, lpServices?: Bytes | null, cbBufSize?: number, lpResumeHandle?: number, pszGroupName?: string | null): { pcbBytesNeeded: number; lpServicesReturned: number; lpResumeHandle: number; } {
+export function EnumServicesStatusExW(hSCManager: SC_HANDLE, InfoLevel: SC_ENUM_TYPE, dwServiceType: ENUM_SERVICE_TYPE, dwServiceState: ENUM_SERVICE_STATE, lpServices?: Bytes | null, cbBufSize?: number, lpResumeHandle?: number, pszGroupName?: string | null): { pcbBytesNeeded: number; lpServicesReturned: number; lpResumeHandle: number } {
   lpServices ??= null;
   cbBufSize ??= lpServices?.byteLength ?? 0;
   lpResumeHandle ??= 0;
@@ -612,7 +612,7 @@ export function EnumServicesStatusExW(hSCManager: SC_HANDLE, InfoLevel: SC_ENUM_
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function EnumServicesStatusW(hSCManager: SC_HANDLE, dwServiceType: ENUM_SERVICE_TYPE, dwServiceState: ENUM_SERVICE_STATE, lpServices?: ENUM_SERVICE_STATUSW, lpResumeHandle?: number): { lpServices: ENUM_SERVICE_STATUSW; pcbBytesNeeded: number; lpServicesReturned: number; lpResumeHandle: number; } {
+export function EnumServicesStatusW(hSCManager: SC_HANDLE, dwServiceType: ENUM_SERVICE_TYPE, dwServiceState: ENUM_SERVICE_STATE, lpServices?: ENUM_SERVICE_STATUSW, lpResumeHandle?: number): { lpServices: ENUM_SERVICE_STATUSW; pcbBytesNeeded: number; lpServicesReturned: number; lpResumeHandle: number } {
   lpServices ??= new ENUM_SERVICE_STATUSW();
   lpResumeHandle ??= 0;
   const pcbBytesNeededCell = new Uint32Array(1);
@@ -678,7 +678,7 @@ export function GetCurrentHwProfileW(lpHwProfileInfo?: HW_PROFILE_INFOW): HW_PRO
  * GetDynamicTimeZoneInformationEffectiveYears (ADVAPI32.dll, namespace System.Time, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetDynamicTimeZoneInformationEffectiveYears(lpTimeZoneInformation: DYNAMIC_TIME_ZONE_INFORMATION): { result: number; FirstYear: number; LastYear: number; } {
+export function GetDynamicTimeZoneInformationEffectiveYears(lpTimeZoneInformation: DYNAMIC_TIME_ZONE_INFORMATION): { result: number; FirstYear: number; LastYear: number } {
   const FirstYearCell = new Uint32Array(1);
   const LastYearCell = new Uint32Array(1);
   const r = native.GetDynamicTimeZoneInformationEffectiveYears(structBytes(lpTimeZoneInformation, DYNAMIC_TIME_ZONE_INFORMATION, 'GetDynamicTimeZoneInformationEffectiveYears', 'lpTimeZoneInformation', false), FirstYearCell, LastYearCell);
@@ -870,7 +870,7 @@ export function ImpersonateSelf(ImpersonationLevel: SECURITY_IMPERSONATION_LEVEL
  * IsTextUnicode (ADVAPI32.dll, namespace Globalization, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function IsTextUnicode(lpv: Bytes, iSize?: number, lpiResult?: IS_TEXT_UNICODE_RESULT): { result: boolean; lpiResult: IS_TEXT_UNICODE_RESULT; } {
+export function IsTextUnicode(lpv: Bytes, iSize?: number, lpiResult?: IS_TEXT_UNICODE_RESULT): { result: boolean; lpiResult: IS_TEXT_UNICODE_RESULT } {
   iSize ??= lpv?.byteLength ?? 0;
   lpiResult ??= 0;
   const lpiResultCell = intCell(lpiResult, 'IsTextUnicode', 'lpiResult', 32, false);
@@ -922,7 +922,7 @@ export function LogonUserW(lpszUsername: string, lpszDomain: string | null | und
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function LookupAccountNameW(lpSystemName: string | null | undefined, lpAccountName: string, Sid?: Bytes | null, ReferencedDomainName?: Uint16Array | null): { cbSid: number; cchReferencedDomainName: number; peUse: SID_NAME_USE; } {
+export function LookupAccountNameW(lpSystemName: string | null | undefined, lpAccountName: string, Sid?: Bytes | null, ReferencedDomainName?: Uint16Array | null): { cbSid: number; cchReferencedDomainName: number; peUse: SID_NAME_USE } {
   lpSystemName ??= null;
   Sid ??= null;
   ReferencedDomainName ??= null;
@@ -942,7 +942,7 @@ export function LookupAccountNameW(lpSystemName: string | null | undefined, lpAc
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function LookupPrivilegeDisplayNameW(lpSystemName: string | null | undefined, lpName: string, lpDisplayName?: Uint16Array | null): { cchDisplayName: number; lpLanguageId: number; } {
+export function LookupPrivilegeDisplayNameW(lpSystemName: string | null | undefined, lpName: string, lpDisplayName?: Uint16Array | null): { cchDisplayName: number; lpLanguageId: number } {
   lpSystemName ??= null;
   lpDisplayName ??= null;
   const cchDisplayNameCell = Uint32Array.of(lpDisplayName?.length ?? 0);
@@ -1164,7 +1164,7 @@ export function OperationStart(OperationStartParams: OPERATION_START_PARAMETERS)
  * PerfEnumerateCounterSetInstances (ADVAPI32.dll, namespace System.Performance, since windows10.0.14393).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PerfEnumerateCounterSetInstances(szMachine: string | null | undefined, pCounterSetId: GUID, pInstances?: PERF_INSTANCE_HEADER | null): { result: number; pcbInstancesActual: number; } {
+export function PerfEnumerateCounterSetInstances(szMachine: string | null | undefined, pCounterSetId: GUID, pInstances?: PERF_INSTANCE_HEADER | null): { result: number; pcbInstancesActual: number } {
   szMachine ??= null;
   pInstances ??= null;
   const pcbInstancesActualCell = new Uint32Array(1);
@@ -1176,7 +1176,7 @@ export function PerfEnumerateCounterSetInstances(szMachine: string | null | unde
  * PerfOpenQueryHandle (ADVAPI32.dll, namespace System.Performance, since windows10.0.14393).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PerfOpenQueryHandle(szMachine?: string | null): { result: number; phQuery: PerfQueryHandle; } {
+export function PerfOpenQueryHandle(szMachine?: string | null): { result: number; phQuery: PerfQueryHandle } {
   szMachine ??= null;
   const phQueryCell = new BigInt64Array(1);
   const r = native.PerfOpenQueryHandle(szMachine, phQueryCell);
@@ -1187,7 +1187,7 @@ export function PerfOpenQueryHandle(szMachine?: string | null): { result: number
  * PerfQueryCounterSetRegistrationInfo (ADVAPI32.dll, namespace System.Performance, since windows10.0.14393).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PerfQueryCounterSetRegistrationInfo(szMachine: string | null | undefined, pCounterSetId: GUID, requestCode: PerfRegInfoType, requestLangId: number, pbRegInfo?: Bytes | null, cbRegInfo?: number): { result: number; pcbRegInfoActual: number; } {
+export function PerfQueryCounterSetRegistrationInfo(szMachine: string | null | undefined, pCounterSetId: GUID, requestCode: PerfRegInfoType, requestLangId: number, pbRegInfo?: Bytes | null, cbRegInfo?: number): { result: number; pcbRegInfoActual: number } {
   szMachine ??= null;
   pbRegInfo ??= null;
   cbRegInfo ??= pbRegInfo?.byteLength ?? 0;
@@ -1210,7 +1210,7 @@ export function PerfSetCounterSetInfo(ProviderHandle: HANDLE, Template: PERF_COU
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function PrivilegeCheck(ClientToken: HANDLE, RequiredPrivileges?: PRIVILEGE_SET): { RequiredPrivileges: PRIVILEGE_SET; pfResult: number; } {
+export function PrivilegeCheck(ClientToken: HANDLE, RequiredPrivileges?: PRIVILEGE_SET): { RequiredPrivileges: PRIVILEGE_SET; pfResult: number } {
   RequiredPrivileges ??= new PRIVILEGE_SET();
   const pfResultCell = new Int32Array(1);
   const r = native.PrivilegeCheck(ClientToken, structBytes(RequiredPrivileges, PRIVILEGE_SET, 'PrivilegeCheck', 'RequiredPrivileges', false), pfResultCell);
@@ -1262,7 +1262,7 @@ export function QueryServiceConfig2W(hService: SC_HANDLE, dwInfoLevel: SERVICE_C
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function QueryServiceConfigW(hService: SC_HANDLE, lpServiceConfig?: QUERY_SERVICE_CONFIGW): { lpServiceConfig: QUERY_SERVICE_CONFIGW; pcbBytesNeeded: number; } {
+export function QueryServiceConfigW(hService: SC_HANDLE, lpServiceConfig?: QUERY_SERVICE_CONFIGW): { lpServiceConfig: QUERY_SERVICE_CONFIGW; pcbBytesNeeded: number } {
   lpServiceConfig ??= new QUERY_SERVICE_CONFIGW();
   const pcbBytesNeededCell = new Uint32Array(1);
   const r = native.QueryServiceConfigW(hService, structBytes(lpServiceConfig, QUERY_SERVICE_CONFIGW, 'QueryServiceConfigW', 'lpServiceConfig', false), pcbBytesNeededCell);
@@ -1278,7 +1278,7 @@ export function QueryServiceConfigW(hService: SC_HANDLE, lpServiceConfig?: QUERY
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function QueryServiceLockStatusW(hSCManager: SC_HANDLE, lpLockStatus?: QUERY_SERVICE_LOCK_STATUSW): { lpLockStatus: QUERY_SERVICE_LOCK_STATUSW; pcbBytesNeeded: number; } {
+export function QueryServiceLockStatusW(hSCManager: SC_HANDLE, lpLockStatus?: QUERY_SERVICE_LOCK_STATUSW): { lpLockStatus: QUERY_SERVICE_LOCK_STATUSW; pcbBytesNeeded: number } {
   lpLockStatus ??= new QUERY_SERVICE_LOCK_STATUSW();
   const pcbBytesNeededCell = new Uint32Array(1);
   const r = native.QueryServiceLockStatusW(hSCManager, structBytes(lpLockStatus, QUERY_SERVICE_LOCK_STATUSW, 'QueryServiceLockStatusW', 'lpLockStatus', false), pcbBytesNeededCell);
@@ -1326,7 +1326,7 @@ export function QueryServiceStatusEx(hService: SC_HANDLE, InfoLevel: SC_STATUS_T
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function ReadEventLogW(hEventLog: EventLogHandle, dwReadFlags: READ_EVENT_LOG_READ_FLAGS, dwRecordOffset: number, lpBuffer: Bytes, nNumberOfBytesToRead?: number): { pnBytesRead: number; pnMinNumberOfBytesNeeded: number; } {
+export function ReadEventLogW(hEventLog: EventLogHandle, dwReadFlags: READ_EVENT_LOG_READ_FLAGS, dwRecordOffset: number, lpBuffer: Bytes, nNumberOfBytesToRead?: number): { pnBytesRead: number; pnMinNumberOfBytesNeeded: number } {
   nNumberOfBytesToRead ??= lpBuffer?.byteLength ?? 0;
   const pnBytesReadCell = new Uint32Array(1);
   const pnMinNumberOfBytesNeededCell = new Uint32Array(1);
@@ -1352,7 +1352,7 @@ export function RegCloseKey(hKey: HKEY): void {
  * RegConnectRegistryExW (ADVAPI32.dll, namespace System.Registry).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function RegConnectRegistryExW(lpMachineName: string | null | undefined, hKey: HKEY, Flags: number): { result: number; phkResult: HKEY; } {
+export function RegConnectRegistryExW(lpMachineName: string | null | undefined, hKey: HKEY, Flags: number): { result: number; phkResult: HKEY } {
   lpMachineName ??= null;
   const phkResultCell = new BigInt64Array(1);
   const r = native.RegConnectRegistryExW(lpMachineName, hKey, Flags, phkResultCell);
@@ -1388,7 +1388,7 @@ export function RegCopyTreeW(hKeySrc: HKEY, lpSubKey: string | null | undefined,
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function RegCreateKeyExW(hKey: HKEY, lpSubKey: string, lpClass: string | null | undefined, dwOptions: REG_OPEN_CREATE_OPTIONS, samDesired: REG_SAM_FLAGS, lpSecurityAttributes?: SECURITY_ATTRIBUTES | null): { phkResult: HKEY; lpdwDisposition: REG_CREATE_KEY_DISPOSITION; } {
+export function RegCreateKeyExW(hKey: HKEY, lpSubKey: string, lpClass: string | null | undefined, dwOptions: REG_OPEN_CREATE_OPTIONS, samDesired: REG_SAM_FLAGS, lpSecurityAttributes?: SECURITY_ATTRIBUTES | null): { phkResult: HKEY; lpdwDisposition: REG_CREATE_KEY_DISPOSITION } {
   lpClass ??= null;
   lpSecurityAttributes ??= null;
   const phkResultCell = new BigInt64Array(1);
@@ -1520,7 +1520,7 @@ export function RegEnableReflectionKey(hBase: HKEY): void {
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function RegEnumKeyExW(hKey: HKEY, dwIndex: number, lpName?: Uint16Array | null, lpClass?: Uint16Array | null, lpftLastWriteTime?: FILETIME): { lpcchName: number; lpcchClass: number; lpftLastWriteTime: FILETIME; } {
+export function RegEnumKeyExW(hKey: HKEY, dwIndex: number, lpName?: Uint16Array | null, lpClass?: Uint16Array | null, lpftLastWriteTime?: FILETIME): { lpcchName: number; lpcchClass: number; lpftLastWriteTime: FILETIME } {
   lpName ??= null;
   lpClass ??= null;
   lpftLastWriteTime ??= new FILETIME();
@@ -1548,7 +1548,7 @@ export function RegEnumKeyW(hKey: HKEY, dwIndex: number, lpName?: Uint16Array | 
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function RegEnumValueW(hKey: HKEY, dwIndex: number, lpValueName?: Uint16Array | null, lpData?: Bytes | null): { lpcchValueName: number; lpType: number; lpcbData: number; } {
+export function RegEnumValueW(hKey: HKEY, dwIndex: number, lpValueName?: Uint16Array | null, lpData?: Bytes | null): { lpcchValueName: number; lpType: number; lpcbData: number } {
   lpValueName ??= null;
   lpData ??= null;
   const lpcchValueNameCell = Uint32Array.of(lpValueName?.length ?? 0);
@@ -1574,7 +1574,7 @@ export function RegFlushKey(hKey: HKEY): void {
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function RegGetValueW(hkey: HKEY, lpSubKey: string | null | undefined, lpValue: string | null | undefined, dwFlags: RRF_RT, pvData?: Bytes | null): { pdwType: number; pcbData: number; } {
+export function RegGetValueW(hkey: HKEY, lpSubKey: string | null | undefined, lpValue: string | null | undefined, dwFlags: RRF_RT, pvData?: Bytes | null): { pdwType: number; pcbData: number } {
   lpSubKey ??= null;
   lpValue ??= null;
   pvData ??= null;
@@ -1731,7 +1731,7 @@ export function RegOverridePredefKey(hKey: HKEY, hNewHKey?: HKEY | null): void {
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function RegQueryInfoKeyW(hKey: HKEY, lpClass?: Uint16Array | null, lpftLastWriteTime?: FILETIME): { lpcchClass: number; lpcSubKeys: number; lpcbMaxSubKeyLen: number; lpcbMaxClassLen: number; lpcValues: number; lpcbMaxValueNameLen: number; lpcbMaxValueLen: number; lpcbSecurityDescriptor: number; lpftLastWriteTime: FILETIME; } {
+export function RegQueryInfoKeyW(hKey: HKEY, lpClass?: Uint16Array | null, lpftLastWriteTime?: FILETIME): { lpcchClass: number; lpcSubKeys: number; lpcbMaxSubKeyLen: number; lpcbMaxClassLen: number; lpcValues: number; lpcbMaxValueNameLen: number; lpcbMaxValueLen: number; lpcbSecurityDescriptor: number; lpftLastWriteTime: FILETIME } {
   lpClass ??= null;
   lpftLastWriteTime ??= new FILETIME();
   const lpcchClassCell = Uint32Array.of(lpClass?.length ?? 0);
@@ -1764,7 +1764,7 @@ export function RegQueryReflectionKey(hBase: HKEY): boolean {
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function RegQueryValueExW(hKey: HKEY, lpValueName?: string | null, lpData?: Bytes | null): { lpType: REG_VALUE_TYPE; lpcbData: number; } {
+export function RegQueryValueExW(hKey: HKEY, lpValueName?: string | null, lpData?: Bytes | null): { lpType: REG_VALUE_TYPE; lpcbData: number } {
   lpValueName ??= null;
   lpData ??= null;
   const lpTypeCell = new Uint32Array(1);

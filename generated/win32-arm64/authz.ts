@@ -12,7 +12,7 @@ import { AUTHZ_SOURCE_SCHEMA_REGISTRATION } from './structs.js';
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function AuthzEnumerateSecurityEventSources(dwFlags: number, Buffer?: AUTHZ_SOURCE_SCHEMA_REGISTRATION, pdwLength?: number): { Buffer: AUTHZ_SOURCE_SCHEMA_REGISTRATION; pdwCount: number; pdwLength: number; } {
+export function AuthzEnumerateSecurityEventSources(dwFlags: number, Buffer?: AUTHZ_SOURCE_SCHEMA_REGISTRATION, pdwLength?: number): { Buffer: AUTHZ_SOURCE_SCHEMA_REGISTRATION; pdwCount: number; pdwLength: number } {
   Buffer ??= new AUTHZ_SOURCE_SCHEMA_REGISTRATION();
   pdwLength ??= 0;
   const pdwCountCell = new Uint32Array(1);

@@ -93,7 +93,7 @@ export function FlatSB_GetScrollPos(param0: HWND, code: SCROLLBAR_CONSTANTS): nu
  * FlatSB_GetScrollProp (COMCTL32.dll, namespace UI.Controls, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function FlatSB_GetScrollProp(param0: HWND, propIndex: WSB_PROP, param2?: number): { result: boolean; param2: number; } {
+export function FlatSB_GetScrollProp(param0: HWND, propIndex: WSB_PROP, param2?: number): { result: boolean; param2: number } {
   param2 ??= 0;
   const param2Cell = intCell(param2, 'FlatSB_GetScrollProp', 'param2', 32, true);
   const r = native.FlatSB_GetScrollProp(param0, propIndex, param2Cell);
@@ -104,7 +104,7 @@ export function FlatSB_GetScrollProp(param0: HWND, propIndex: WSB_PROP, param2?:
  * FlatSB_GetScrollRange (COMCTL32.dll, namespace UI.Controls, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function FlatSB_GetScrollRange(param0: HWND, code: SCROLLBAR_CONSTANTS, param2?: number, param3?: number): { result: boolean; param2: number; param3: number; } {
+export function FlatSB_GetScrollRange(param0: HWND, code: SCROLLBAR_CONSTANTS, param2?: number, param3?: number): { result: boolean; param2: number; param3: number } {
   param2 ??= 0;
   param3 ??= 0;
   const param2Cell = intCell(param2, 'FlatSB_GetScrollRange', 'param2', 32, true);

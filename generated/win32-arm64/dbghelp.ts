@@ -120,7 +120,7 @@ export function SymGetExtendedOption(option: IMAGEHLP_EXTENDED_OPTIONS): boolean
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SymGetLineFromAddr64(hProcess: HANDLE, qwAddr: number | bigint, Line64?: IMAGEHLP_LINE64): { pdwDisplacement: number; Line64: IMAGEHLP_LINE64; } {
+export function SymGetLineFromAddr64(hProcess: HANDLE, qwAddr: number | bigint, Line64?: IMAGEHLP_LINE64): { pdwDisplacement: number; Line64: IMAGEHLP_LINE64 } {
   Line64 ??= new IMAGEHLP_LINE64();
   const pdwDisplacementCell = new Uint32Array(1);
   const r = native.SymGetLineFromAddr64(hProcess, qwAddr, pdwDisplacementCell, structBytes(Line64, IMAGEHLP_LINE64, 'SymGetLineFromAddr64', 'Line64', false));
@@ -136,7 +136,7 @@ export function SymGetLineFromAddr64(hProcess: HANDLE, qwAddr: number | bigint, 
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SymGetLineFromAddrW64(hProcess: HANDLE, dwAddr: number | bigint, Line?: IMAGEHLP_LINEW64): { pdwDisplacement: number; Line: IMAGEHLP_LINEW64; } {
+export function SymGetLineFromAddrW64(hProcess: HANDLE, dwAddr: number | bigint, Line?: IMAGEHLP_LINEW64): { pdwDisplacement: number; Line: IMAGEHLP_LINEW64 } {
   Line ??= new IMAGEHLP_LINEW64();
   const pdwDisplacementCell = new Uint32Array(1);
   const r = native.SymGetLineFromAddrW64(hProcess, dwAddr, pdwDisplacementCell, structBytes(Line, IMAGEHLP_LINEW64, 'SymGetLineFromAddrW64', 'Line', false));
@@ -152,7 +152,7 @@ export function SymGetLineFromAddrW64(hProcess: HANDLE, dwAddr: number | bigint,
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SymGetLineFromInlineContext(hProcess: HANDLE, qwAddr: number | bigint, InlineContext: number, qwModuleBaseAddress?: number | bigint, Line64?: IMAGEHLP_LINE64): { pdwDisplacement: number; Line64: IMAGEHLP_LINE64; } {
+export function SymGetLineFromInlineContext(hProcess: HANDLE, qwAddr: number | bigint, InlineContext: number, qwModuleBaseAddress?: number | bigint, Line64?: IMAGEHLP_LINE64): { pdwDisplacement: number; Line64: IMAGEHLP_LINE64 } {
   qwModuleBaseAddress ??= 0;
   Line64 ??= new IMAGEHLP_LINE64();
   const pdwDisplacementCell = new Uint32Array(1);
@@ -169,7 +169,7 @@ export function SymGetLineFromInlineContext(hProcess: HANDLE, qwAddr: number | b
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SymGetLineFromInlineContextW(hProcess: HANDLE, dwAddr: number | bigint, InlineContext: number, qwModuleBaseAddress?: number | bigint, Line?: IMAGEHLP_LINEW64): { pdwDisplacement: number; Line: IMAGEHLP_LINEW64; } {
+export function SymGetLineFromInlineContextW(hProcess: HANDLE, dwAddr: number | bigint, InlineContext: number, qwModuleBaseAddress?: number | bigint, Line?: IMAGEHLP_LINEW64): { pdwDisplacement: number; Line: IMAGEHLP_LINEW64 } {
   qwModuleBaseAddress ??= 0;
   Line ??= new IMAGEHLP_LINEW64();
   const pdwDisplacementCell = new Uint32Array(1);
@@ -253,7 +253,7 @@ export function SymGetSearchPathW(hProcess: HANDLE, SearchPathA: Uint16Array, Se
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SymGetSourceFileChecksumW(hProcess: HANDLE, Base: number | bigint, FileSpec: string, pChecksum: Bytes, checksumSize?: number): { pCheckSumType: number; pActualBytesWritten: number; } {
+export function SymGetSourceFileChecksumW(hProcess: HANDLE, Base: number | bigint, FileSpec: string, pChecksum: Bytes, checksumSize?: number): { pCheckSumType: number; pActualBytesWritten: number } {
   checksumSize ??= pChecksum?.byteLength ?? 0;
   const pCheckSumTypeCell = new Uint32Array(1);
   const pActualBytesWrittenCell = new Uint32Array(1);
@@ -301,7 +301,7 @@ export function SymGetSymbolFileW(hProcess: HANDLE | null | undefined, SymPath: 
  * SymGetUnwindInfo (dbghelp.dll, namespace System.Diagnostics.Debug).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function SymGetUnwindInfo(hProcess: HANDLE, Address: number | bigint, Buffer?: Bytes | null): { result: boolean; Size: number; } {
+export function SymGetUnwindInfo(hProcess: HANDLE, Address: number | bigint, Buffer?: Bytes | null): { result: boolean; Size: number } {
   Buffer ??= null;
   const SizeCell = Uint32Array.of(Buffer?.byteLength ?? 0);
   const r = native.SymGetUnwindInfo(hProcess, Address, Buffer, SizeCell);
@@ -340,7 +340,7 @@ export function SymMatchStringW(string: string, expression: string, fCase: boole
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SymQueryInlineTrace(hProcess: HANDLE, StartAddress: number | bigint, StartContext: number, StartRetAddress: number | bigint, CurAddress: number | bigint): { CurContext: number; CurFrameIndex: number; } {
+export function SymQueryInlineTrace(hProcess: HANDLE, StartAddress: number | bigint, StartContext: number, StartRetAddress: number | bigint, CurAddress: number | bigint): { CurContext: number; CurFrameIndex: number } {
   const CurContextCell = new Uint32Array(1);
   const CurFrameIndexCell = new Uint32Array(1);
   const r = native.SymQueryInlineTrace(hProcess, StartAddress, StartContext, StartRetAddress, CurAddress, CurContextCell, CurFrameIndexCell);
@@ -453,7 +453,7 @@ export function SymSetSearchPathW(hProcess: HANDLE, SearchPathA?: string | null)
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SymSrvGetFileIndexesW(File: string, Id: GUID | undefined, Flags: number): { Id: GUID; Val1: number; Val2: number; } {
+export function SymSrvGetFileIndexesW(File: string, Id: GUID | undefined, Flags: number): { Id: GUID; Val1: number; Val2: number } {
   Id ??= new GUID();
   const Val1Cell = new Uint32Array(1);
   const Val2Cell = new Uint32Array(1);

@@ -92,7 +92,7 @@ export function ImmGetDefaultIMEWnd(param0: HWND): HWND {
  * ImmGetHotKey (IMM32.dll, namespace UI.Input.Ime).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function ImmGetHotKey(param0: number): { result: boolean; lpuModifiers: number; lpuVKey: number; phKL: bigint; } {
+export function ImmGetHotKey(param0: number): { result: boolean; lpuModifiers: number; lpuVKey: number; phKL: bigint } {
   const lpuModifiersCell = new Uint32Array(1);
   const lpuVKeyCell = new Uint32Array(1);
   const phKLCell = new BigInt64Array(1);

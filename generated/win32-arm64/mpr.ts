@@ -59,7 +59,7 @@ export function WNetDisconnectDialog(hwnd: HWND | null | undefined, dwType: numb
  * WNetGetConnectionW (MPR.dll, namespace NetworkManagement.WNet, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WNetGetConnectionW(lpLocalName: string, lpRemoteName?: Uint16Array | null): { result: number; lpnLength: number; } {
+export function WNetGetConnectionW(lpLocalName: string, lpRemoteName?: Uint16Array | null): { result: number; lpnLength: number } {
   lpRemoteName ??= null;
   const lpnLengthCell = Uint32Array.of(lpRemoteName?.length ?? 0);
   const r = native.WNetGetConnectionW(lpLocalName, lpRemoteName, lpnLengthCell);
@@ -79,7 +79,7 @@ export function WNetGetNetworkInformationW(lpProvider: string, lpNetInfoStruct: 
  * WNetGetProviderNameW (MPR.dll, namespace NetworkManagement.WNet, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WNetGetProviderNameW(dwNetType: number, lpProviderName: Uint16Array): { result: number; lpBufferSize: number; } {
+export function WNetGetProviderNameW(dwNetType: number, lpProviderName: Uint16Array): { result: number; lpBufferSize: number } {
   const lpBufferSizeCell = Uint32Array.of(lpProviderName?.length ?? 0);
   const r = native.WNetGetProviderNameW(dwNetType, lpProviderName, lpBufferSizeCell);
   return { result: r, lpBufferSize: lpBufferSizeCell[0]! };
@@ -89,7 +89,7 @@ export function WNetGetProviderNameW(dwNetType: number, lpProviderName: Uint16Ar
  * WNetGetUniversalNameW (MPR.dll, namespace NetworkManagement.WNet, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WNetGetUniversalNameW(lpLocalPath: string, dwInfoLevel: UNC_INFO_LEVEL, lpBuffer: Bytes): { result: number; lpBufferSize: number; } {
+export function WNetGetUniversalNameW(lpLocalPath: string, dwInfoLevel: UNC_INFO_LEVEL, lpBuffer: Bytes): { result: number; lpBufferSize: number } {
   const lpBufferSizeCell = Uint32Array.of(lpBuffer?.byteLength ?? 0);
   const r = native.WNetGetUniversalNameW(lpLocalPath, dwInfoLevel, lpBuffer, lpBufferSizeCell);
   return { result: r, lpBufferSize: lpBufferSizeCell[0]! };
@@ -99,7 +99,7 @@ export function WNetGetUniversalNameW(lpLocalPath: string, dwInfoLevel: UNC_INFO
  * WNetGetUserW (MPR.dll, namespace NetworkManagement.WNet, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WNetGetUserW(lpName: string | null | undefined, lpUserName: Uint16Array): { result: number; lpnLength: number; } {
+export function WNetGetUserW(lpName: string | null | undefined, lpUserName: Uint16Array): { result: number; lpnLength: number } {
   lpName ??= null;
   const lpnLengthCell = Uint32Array.of(lpUserName?.length ?? 0);
   const r = native.WNetGetUserW(lpName, lpUserName, lpnLengthCell);

@@ -55,7 +55,7 @@ export function MsiApplyPatchW(szPatchPackage: string, szInstallPackage: string 
  * MsiBeginTransactionW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiBeginTransactionW(szName: string, dwTransactionAttributes: number): { result: number; phTransactionHandle: MSIHANDLE; phChangeOfOwnerEvent: HANDLE; } {
+export function MsiBeginTransactionW(szName: string, dwTransactionAttributes: number): { result: number; phTransactionHandle: MSIHANDLE; phChangeOfOwnerEvent: HANDLE } {
   const phTransactionHandleCell = new Uint32Array(1);
   const phChangeOfOwnerEventCell = new BigInt64Array(1);
   const r = native.MsiBeginTransactionW(szName, dwTransactionAttributes, phTransactionHandleCell, phChangeOfOwnerEventCell);
@@ -175,7 +175,7 @@ export function MsiDatabaseGenerateTransformW(hDatabase: MSIHANDLE, hDatabaseRef
  * MsiDatabaseGetPrimaryKeysW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiDatabaseGetPrimaryKeysW(hDatabase: MSIHANDLE, szTableName: string, phRecord?: MSIHANDLE): { result: number; phRecord: MSIHANDLE; } {
+export function MsiDatabaseGetPrimaryKeysW(hDatabase: MSIHANDLE, szTableName: string, phRecord?: MSIHANDLE): { result: number; phRecord: MSIHANDLE } {
   phRecord ??= 0;
   const phRecordCell = intCell(phRecord, 'MsiDatabaseGetPrimaryKeysW', 'phRecord', 32, false);
   const r = native.MsiDatabaseGetPrimaryKeysW(hDatabase, szTableName, phRecordCell);
@@ -213,7 +213,7 @@ export function MsiDatabaseMergeW(hDatabase: MSIHANDLE, hDatabaseMerge: MSIHANDL
  * MsiDatabaseOpenViewW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiDatabaseOpenViewW(hDatabase: MSIHANDLE, szQuery: string, phView?: MSIHANDLE): { result: number; phView: MSIHANDLE; } {
+export function MsiDatabaseOpenViewW(hDatabase: MSIHANDLE, szQuery: string, phView?: MSIHANDLE): { result: number; phView: MSIHANDLE } {
   phView ??= 0;
   const phViewCell = intCell(phView, 'MsiDatabaseOpenViewW', 'phView', 32, false);
   const r = native.MsiDatabaseOpenViewW(hDatabase, szQuery, phViewCell);
@@ -243,7 +243,7 @@ export function MsiEnableLogW(dwLogMode: INSTALLOGMODE, szLogFile: string | null
  * MsiEnableUIPreview (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiEnableUIPreview(hDatabase: MSIHANDLE, phPreview?: MSIHANDLE): { result: number; phPreview: MSIHANDLE; } {
+export function MsiEnableUIPreview(hDatabase: MSIHANDLE, phPreview?: MSIHANDLE): { result: number; phPreview: MSIHANDLE } {
   phPreview ??= 0;
   const phPreviewCell = intCell(phPreview, 'MsiEnableUIPreview', 'phPreview', 32, false);
   const r = native.MsiEnableUIPreview(hDatabase, phPreviewCell);
@@ -263,7 +263,7 @@ export function MsiEndTransaction(dwTransactionState: MSITRANSACTIONSTATE): numb
  * MsiEnumComponentCostsW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiEnumComponentCostsW(hInstall: MSIHANDLE, szComponent: string, dwIndex: number, iState: INSTALLSTATE, szDriveBuf: Uint16Array): { result: number; pcchDriveBuf: number; piCost: number; piTempCost: number; } {
+export function MsiEnumComponentCostsW(hInstall: MSIHANDLE, szComponent: string, dwIndex: number, iState: INSTALLSTATE, szDriveBuf: Uint16Array): { result: number; pcchDriveBuf: number; piCost: number; piTempCost: number } {
   const pcchDriveBufCell = Uint32Array.of(szDriveBuf?.length ?? 0);
   const piCostCell = new Int32Array(1);
   const piTempCostCell = new Int32Array(1);
@@ -275,7 +275,7 @@ export function MsiEnumComponentCostsW(hInstall: MSIHANDLE, szComponent: string,
  * MsiEnumComponentQualifiersW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiEnumComponentQualifiersW(szComponent: string, iIndex: number, lpQualifierBuf: Uint16Array, lpApplicationDataBuf?: Uint16Array | null): { result: number; pcchQualifierBuf: number; pcchApplicationDataBuf: number; } {
+export function MsiEnumComponentQualifiersW(szComponent: string, iIndex: number, lpQualifierBuf: Uint16Array, lpApplicationDataBuf?: Uint16Array | null): { result: number; pcchQualifierBuf: number; pcchApplicationDataBuf: number } {
   lpApplicationDataBuf ??= null;
   const pcchQualifierBufCell = Uint32Array.of(lpQualifierBuf?.length ?? 0);
   const pcchApplicationDataBufCell = Uint32Array.of(lpApplicationDataBuf?.length ?? 0);
@@ -296,7 +296,7 @@ export function MsiEvaluateConditionW(hInstall: MSIHANDLE, szCondition: string):
  * MsiExtractPatchXMLDataW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiExtractPatchXMLDataW(szPatchPath: string, szXMLData?: Uint16Array | null): { result: number; pcchXMLData: number; } {
+export function MsiExtractPatchXMLDataW(szPatchPath: string, szXMLData?: Uint16Array | null): { result: number; pcchXMLData: number } {
   szXMLData ??= null;
   const pcchXMLDataCell = Uint32Array.of(szXMLData?.length ?? 0);
   const r = native.MsiExtractPatchXMLDataW(szPatchPath, szXMLData, pcchXMLDataCell);
@@ -307,7 +307,7 @@ export function MsiExtractPatchXMLDataW(szPatchPath: string, szXMLData?: Uint16A
  * MsiFormatRecordW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiFormatRecordW(hInstall: MSIHANDLE, hRecord: MSIHANDLE, szResultBuf?: Uint16Array | null): { result: number; pcchResultBuf: number; } {
+export function MsiFormatRecordW(hInstall: MSIHANDLE, hRecord: MSIHANDLE, szResultBuf?: Uint16Array | null): { result: number; pcchResultBuf: number } {
   szResultBuf ??= null;
   const pcchResultBufCell = Uint32Array.of(szResultBuf?.length ?? 0);
   const r = native.MsiFormatRecordW(hInstall, hRecord, szResultBuf, pcchResultBufCell);
@@ -327,7 +327,7 @@ export function MsiGetActiveDatabase(hInstall: MSIHANDLE): MSIHANDLE {
  * MsiGetComponentPathExW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetComponentPathExW(szProductCode: string, szComponentCode: string, szUserSid?: string | null, dwContext?: MSIINSTALLCONTEXT, lpOutPathBuffer?: Uint16Array | null): { result: INSTALLSTATE; pcchOutPathBuffer: number; } {
+export function MsiGetComponentPathExW(szProductCode: string, szComponentCode: string, szUserSid?: string | null, dwContext?: MSIINSTALLCONTEXT, lpOutPathBuffer?: Uint16Array | null): { result: INSTALLSTATE; pcchOutPathBuffer: number } {
   szUserSid ??= null;
   dwContext ??= 0;
   lpOutPathBuffer ??= null;
@@ -340,7 +340,7 @@ export function MsiGetComponentPathExW(szProductCode: string, szComponentCode: s
  * MsiGetComponentPathW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetComponentPathW(szProduct: string, szComponent: string, lpPathBuf?: Uint16Array | null): { result: INSTALLSTATE; pcchBuf: number; } {
+export function MsiGetComponentPathW(szProduct: string, szComponent: string, lpPathBuf?: Uint16Array | null): { result: INSTALLSTATE; pcchBuf: number } {
   lpPathBuf ??= null;
   const pcchBufCell = Uint32Array.of(lpPathBuf?.length ?? 0);
   const r = native.MsiGetComponentPathW(szProduct, szComponent, lpPathBuf, pcchBufCell);
@@ -351,7 +351,7 @@ export function MsiGetComponentPathW(szProduct: string, szComponent: string, lpP
  * MsiGetComponentStateW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetComponentStateW(hInstall: MSIHANDLE, szComponent: string, piInstalled?: INSTALLSTATE, piAction?: INSTALLSTATE): { result: number; piInstalled: INSTALLSTATE; piAction: INSTALLSTATE; } {
+export function MsiGetComponentStateW(hInstall: MSIHANDLE, szComponent: string, piInstalled?: INSTALLSTATE, piAction?: INSTALLSTATE): { result: number; piInstalled: INSTALLSTATE; piAction: INSTALLSTATE } {
   piInstalled ??= 0;
   piAction ??= 0;
   const piInstalledCell = intCell(piInstalled, 'MsiGetComponentStateW', 'piInstalled', 32, true);
@@ -373,7 +373,7 @@ export function MsiGetDatabaseState(hDatabase: MSIHANDLE): MSIDBSTATE {
  * MsiGetFeatureCostW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetFeatureCostW(hInstall: MSIHANDLE, szFeature: string, iCostTree: MSICOSTTREE, iState: INSTALLSTATE, piCost?: number): { result: number; piCost: number; } {
+export function MsiGetFeatureCostW(hInstall: MSIHANDLE, szFeature: string, iCostTree: MSICOSTTREE, iState: INSTALLSTATE, piCost?: number): { result: number; piCost: number } {
   piCost ??= 0;
   const piCostCell = intCell(piCost, 'MsiGetFeatureCostW', 'piCost', 32, true);
   const r = native.MsiGetFeatureCostW(hInstall, szFeature, iCostTree, iState, piCostCell);
@@ -384,7 +384,7 @@ export function MsiGetFeatureCostW(hInstall: MSIHANDLE, szFeature: string, iCost
  * MsiGetFeatureInfoW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetFeatureInfoW(hProduct: MSIHANDLE, szFeature: string, lpTitleBuf?: Uint16Array | null, lpHelpBuf?: Uint16Array | null): { result: number; lpAttributes: number; pcchTitleBuf: number; pcchHelpBuf: number; } {
+export function MsiGetFeatureInfoW(hProduct: MSIHANDLE, szFeature: string, lpTitleBuf?: Uint16Array | null, lpHelpBuf?: Uint16Array | null): { result: number; lpAttributes: number; pcchTitleBuf: number; pcchHelpBuf: number } {
   lpTitleBuf ??= null;
   lpHelpBuf ??= null;
   const lpAttributesCell = new Uint32Array(1);
@@ -398,7 +398,7 @@ export function MsiGetFeatureInfoW(hProduct: MSIHANDLE, szFeature: string, lpTit
  * MsiGetFeatureStateW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetFeatureStateW(hInstall: MSIHANDLE, szFeature: string, piInstalled?: INSTALLSTATE, piAction?: INSTALLSTATE): { result: number; piInstalled: INSTALLSTATE; piAction: INSTALLSTATE; } {
+export function MsiGetFeatureStateW(hInstall: MSIHANDLE, szFeature: string, piInstalled?: INSTALLSTATE, piAction?: INSTALLSTATE): { result: number; piInstalled: INSTALLSTATE; piAction: INSTALLSTATE } {
   piInstalled ??= 0;
   piAction ??= 0;
   const piInstalledCell = intCell(piInstalled, 'MsiGetFeatureStateW', 'piInstalled', 32, true);
@@ -411,7 +411,7 @@ export function MsiGetFeatureStateW(hInstall: MSIHANDLE, szFeature: string, piIn
  * MsiGetFeatureUsageW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetFeatureUsageW(szProduct: string, szFeature: string): { result: number; pdwUseCount: number; pwDateUsed: number; } {
+export function MsiGetFeatureUsageW(szProduct: string, szFeature: string): { result: number; pdwUseCount: number; pwDateUsed: number } {
   const pdwUseCountCell = new Uint32Array(1);
   const pwDateUsedCell = new Uint16Array(1);
   const r = native.MsiGetFeatureUsageW(szProduct, szFeature, pdwUseCountCell, pwDateUsedCell);
@@ -422,7 +422,7 @@ export function MsiGetFeatureUsageW(szProduct: string, szFeature: string): { res
  * MsiGetFeatureValidStatesW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetFeatureValidStatesW(hInstall: MSIHANDLE, szFeature: string, lpInstallStates?: number): { result: number; lpInstallStates: number; } {
+export function MsiGetFeatureValidStatesW(hInstall: MSIHANDLE, szFeature: string, lpInstallStates?: number): { result: number; lpInstallStates: number } {
   lpInstallStates ??= 0;
   const lpInstallStatesCell = intCell(lpInstallStates, 'MsiGetFeatureValidStatesW', 'lpInstallStates', 32, false);
   const r = native.MsiGetFeatureValidStatesW(hInstall, szFeature, lpInstallStatesCell);
@@ -442,7 +442,7 @@ export function MsiGetFileHashW(szFilePath: string, dwOptions: number, pHash: MS
  * MsiGetFileVersionW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetFileVersionW(szFilePath: string, lpVersionBuf?: Uint16Array | null, lpLangBuf?: Uint16Array | null): { result: number; pcchVersionBuf: number; pcchLangBuf: number; } {
+export function MsiGetFileVersionW(szFilePath: string, lpVersionBuf?: Uint16Array | null, lpLangBuf?: Uint16Array | null): { result: number; pcchVersionBuf: number; pcchLangBuf: number } {
   lpVersionBuf ??= null;
   lpLangBuf ??= null;
   const pcchVersionBufCell = Uint32Array.of(lpVersionBuf?.length ?? 0);
@@ -482,7 +482,7 @@ export function MsiGetMode(hInstall: MSIHANDLE, eRunMode: MSIRUNMODE): boolean {
  * MsiGetPatchInfoExW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetPatchInfoExW(szPatchCode: string, szProductCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, szProperty: string, lpValue?: Uint16Array | null): { result: number; pcchValue: number; } {
+export function MsiGetPatchInfoExW(szPatchCode: string, szProductCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, szProperty: string, lpValue?: Uint16Array | null): { result: number; pcchValue: number } {
   szUserSid ??= null;
   lpValue ??= null;
   const pcchValueCell = Uint32Array.of(lpValue?.length ?? 0);
@@ -494,7 +494,7 @@ export function MsiGetPatchInfoExW(szPatchCode: string, szProductCode: string, s
  * MsiGetPatchInfoW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetPatchInfoW(szPatch: string, szAttribute: string, lpValueBuf?: Uint16Array | null): { result: number; pcchValueBuf: number; } {
+export function MsiGetPatchInfoW(szPatch: string, szAttribute: string, lpValueBuf?: Uint16Array | null): { result: number; pcchValueBuf: number } {
   lpValueBuf ??= null;
   const pcchValueBufCell = Uint32Array.of(lpValueBuf?.length ?? 0);
   const r = native.MsiGetPatchInfoW(szPatch, szAttribute, lpValueBuf, pcchValueBufCell);
@@ -505,7 +505,7 @@ export function MsiGetPatchInfoW(szPatch: string, szAttribute: string, lpValueBu
  * MsiGetProductInfoExW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetProductInfoExW(szProductCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, szProperty: string, szValue?: Uint16Array | null): { result: number; pcchValue: number; } {
+export function MsiGetProductInfoExW(szProductCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, szProperty: string, szValue?: Uint16Array | null): { result: number; pcchValue: number } {
   szUserSid ??= null;
   szValue ??= null;
   const pcchValueCell = Uint32Array.of(szValue?.length ?? 0);
@@ -517,7 +517,7 @@ export function MsiGetProductInfoExW(szProductCode: string, szUserSid: string | 
  * MsiGetProductInfoW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetProductInfoW(szProduct: string, szAttribute: string, lpValueBuf?: Uint16Array | null): { result: number; pcchValueBuf: number; } {
+export function MsiGetProductInfoW(szProduct: string, szAttribute: string, lpValueBuf?: Uint16Array | null): { result: number; pcchValueBuf: number } {
   lpValueBuf ??= null;
   const pcchValueBufCell = Uint32Array.of(lpValueBuf?.length ?? 0);
   const r = native.MsiGetProductInfoW(szProduct, szAttribute, lpValueBuf, pcchValueBufCell);
@@ -528,7 +528,7 @@ export function MsiGetProductInfoW(szProduct: string, szAttribute: string, lpVal
  * MsiGetProductPropertyW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetProductPropertyW(hProduct: MSIHANDLE, szProperty: string, lpValueBuf?: Uint16Array | null): { result: number; pcchValueBuf: number; } {
+export function MsiGetProductPropertyW(hProduct: MSIHANDLE, szProperty: string, lpValueBuf?: Uint16Array | null): { result: number; pcchValueBuf: number } {
   lpValueBuf ??= null;
   const pcchValueBufCell = Uint32Array.of(lpValueBuf?.length ?? 0);
   const r = native.MsiGetProductPropertyW(hProduct, szProperty, lpValueBuf, pcchValueBufCell);
@@ -539,7 +539,7 @@ export function MsiGetProductPropertyW(hProduct: MSIHANDLE, szProperty: string, 
  * MsiGetPropertyW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetPropertyW(hInstall: MSIHANDLE, szName: string, szValueBuf?: Uint16Array | null): { result: number; pcchValueBuf: number; } {
+export function MsiGetPropertyW(hInstall: MSIHANDLE, szName: string, szValueBuf?: Uint16Array | null): { result: number; pcchValueBuf: number } {
   szValueBuf ??= null;
   const pcchValueBufCell = Uint32Array.of(szValueBuf?.length ?? 0);
   const r = native.MsiGetPropertyW(hInstall, szName, szValueBuf, pcchValueBufCell);
@@ -550,7 +550,7 @@ export function MsiGetPropertyW(hInstall: MSIHANDLE, szName: string, szValueBuf?
  * MsiGetSourcePathW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetSourcePathW(hInstall: MSIHANDLE, szFolder: string, szPathBuf?: Uint16Array | null): { result: number; pcchPathBuf: number; } {
+export function MsiGetSourcePathW(hInstall: MSIHANDLE, szFolder: string, szPathBuf?: Uint16Array | null): { result: number; pcchPathBuf: number } {
   szPathBuf ??= null;
   const pcchPathBufCell = Uint32Array.of(szPathBuf?.length ?? 0);
   const r = native.MsiGetSourcePathW(hInstall, szFolder, szPathBuf, pcchPathBufCell);
@@ -561,7 +561,7 @@ export function MsiGetSourcePathW(hInstall: MSIHANDLE, szFolder: string, szPathB
  * MsiGetTargetPathW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetTargetPathW(hInstall: MSIHANDLE, szFolder: string, szPathBuf?: Uint16Array | null): { result: number; pcchPathBuf: number; } {
+export function MsiGetTargetPathW(hInstall: MSIHANDLE, szFolder: string, szPathBuf?: Uint16Array | null): { result: number; pcchPathBuf: number } {
   szPathBuf ??= null;
   const pcchPathBufCell = Uint32Array.of(szPathBuf?.length ?? 0);
   const r = native.MsiGetTargetPathW(hInstall, szFolder, szPathBuf, pcchPathBufCell);
@@ -572,7 +572,7 @@ export function MsiGetTargetPathW(hInstall: MSIHANDLE, szFolder: string, szPathB
  * MsiGetUserInfoW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiGetUserInfoW(szProduct: string, lpUserNameBuf?: Uint16Array | null, lpOrgNameBuf?: Uint16Array | null, lpSerialBuf?: Uint16Array | null): { result: USERINFOSTATE; pcchUserNameBuf: number; pcchOrgNameBuf: number; pcchSerialBuf: number; } {
+export function MsiGetUserInfoW(szProduct: string, lpUserNameBuf?: Uint16Array | null, lpOrgNameBuf?: Uint16Array | null, lpSerialBuf?: Uint16Array | null): { result: USERINFOSTATE; pcchUserNameBuf: number; pcchOrgNameBuf: number; pcchSerialBuf: number } {
   lpUserNameBuf ??= null;
   lpOrgNameBuf ??= null;
   lpSerialBuf ??= null;
@@ -615,7 +615,7 @@ export function MsiInstallProductW(szPackagePath: string, szCommandLine?: string
  * MsiIsProductElevatedW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiIsProductElevatedW(szProduct: string): { result: number; pfElevated: boolean; } {
+export function MsiIsProductElevatedW(szProduct: string): { result: number; pfElevated: boolean } {
   const pfElevatedCell = new Int32Array(1);
   const r = native.MsiIsProductElevatedW(szProduct, pfElevatedCell);
   return { result: r, pfElevated: pfElevatedCell[0]! !== 0 };
@@ -625,7 +625,7 @@ export function MsiIsProductElevatedW(szProduct: string): { result: number; pfEl
  * MsiJoinTransaction (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiJoinTransaction(hTransactionHandle: MSIHANDLE, dwTransactionAttributes: number): { result: number; phChangeOfOwnerEvent: HANDLE; } {
+export function MsiJoinTransaction(hTransactionHandle: MSIHANDLE, dwTransactionAttributes: number): { result: number; phChangeOfOwnerEvent: HANDLE } {
   const phChangeOfOwnerEventCell = new BigInt64Array(1);
   const r = native.MsiJoinTransaction(hTransactionHandle, dwTransactionAttributes, phChangeOfOwnerEventCell);
   return { result: r, phChangeOfOwnerEvent: phChangeOfOwnerEventCell[0]! as HANDLE };
@@ -635,7 +635,7 @@ export function MsiJoinTransaction(hTransactionHandle: MSIHANDLE, dwTransactionA
  * MsiLocateComponentW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiLocateComponentW(szComponent: string, lpPathBuf?: Uint16Array | null): { result: INSTALLSTATE; pcchBuf: number; } {
+export function MsiLocateComponentW(szComponent: string, lpPathBuf?: Uint16Array | null): { result: INSTALLSTATE; pcchBuf: number } {
   lpPathBuf ??= null;
   const pcchBufCell = Uint32Array.of(lpPathBuf?.length ?? 0);
   const r = native.MsiLocateComponentW(szComponent, lpPathBuf, pcchBufCell);
@@ -655,7 +655,7 @@ export function MsiNotifySidChangeW(pOldSid: string, pNewSid: string): number {
  * MsiOpenDatabaseW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiOpenDatabaseW(szDatabasePath: string, szPersist: string, phDatabase?: MSIHANDLE): { result: number; phDatabase: MSIHANDLE; } {
+export function MsiOpenDatabaseW(szDatabasePath: string, szPersist: string, phDatabase?: MSIHANDLE): { result: number; phDatabase: MSIHANDLE } {
   phDatabase ??= 0;
   const phDatabaseCell = intCell(phDatabase, 'MsiOpenDatabaseW', 'phDatabase', 32, false);
   const r = native.MsiOpenDatabaseW(szDatabasePath, szPersist, phDatabaseCell);
@@ -666,7 +666,7 @@ export function MsiOpenDatabaseW(szDatabasePath: string, szPersist: string, phDa
  * MsiOpenPackageExW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiOpenPackageExW(szPackagePath: string, dwOptions: number): { result: number; hProduct: MSIHANDLE; } {
+export function MsiOpenPackageExW(szPackagePath: string, dwOptions: number): { result: number; hProduct: MSIHANDLE } {
   const hProductCell = new Uint32Array(1);
   const r = native.MsiOpenPackageExW(szPackagePath, dwOptions, hProductCell);
   return { result: r, hProduct: hProductCell[0]! as MSIHANDLE };
@@ -676,7 +676,7 @@ export function MsiOpenPackageExW(szPackagePath: string, dwOptions: number): { r
  * MsiOpenPackageW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiOpenPackageW(szPackagePath: string): { result: number; hProduct: MSIHANDLE; } {
+export function MsiOpenPackageW(szPackagePath: string): { result: number; hProduct: MSIHANDLE } {
   const hProductCell = new Uint32Array(1);
   const r = native.MsiOpenPackageW(szPackagePath, hProductCell);
   return { result: r, hProduct: hProductCell[0]! as MSIHANDLE };
@@ -686,7 +686,7 @@ export function MsiOpenPackageW(szPackagePath: string): { result: number; hProdu
  * MsiOpenProductW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiOpenProductW(szProduct: string): { result: number; hProduct: MSIHANDLE; } {
+export function MsiOpenProductW(szProduct: string): { result: number; hProduct: MSIHANDLE } {
   const hProductCell = new Uint32Array(1);
   const r = native.MsiOpenProductW(szProduct, hProductCell);
   return { result: r, hProduct: hProductCell[0]! as MSIHANDLE };
@@ -734,7 +734,7 @@ export function MsiProcessMessage(hInstall: MSIHANDLE, eMessageType: INSTALLMESS
  * MsiProvideAssemblyW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiProvideAssemblyW(szAssemblyName: string, szAppContext: string | null | undefined, dwInstallMode: INSTALLMODE, dwAssemblyInfo: MSIASSEMBLYINFO, lpPathBuf?: Uint16Array | null): { result: number; pcchPathBuf: number; } {
+export function MsiProvideAssemblyW(szAssemblyName: string, szAppContext: string | null | undefined, dwInstallMode: INSTALLMODE, dwAssemblyInfo: MSIASSEMBLYINFO, lpPathBuf?: Uint16Array | null): { result: number; pcchPathBuf: number } {
   szAppContext ??= null;
   lpPathBuf ??= null;
   const pcchPathBufCell = Uint32Array.of(lpPathBuf?.length ?? 0);
@@ -746,7 +746,7 @@ export function MsiProvideAssemblyW(szAssemblyName: string, szAppContext: string
  * MsiProvideComponentW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiProvideComponentW(szProduct: string, szFeature: string, szComponent: string, dwInstallMode: INSTALLMODE, lpPathBuf?: Uint16Array | null): { result: number; pcchPathBuf: number; } {
+export function MsiProvideComponentW(szProduct: string, szFeature: string, szComponent: string, dwInstallMode: INSTALLMODE, lpPathBuf?: Uint16Array | null): { result: number; pcchPathBuf: number } {
   lpPathBuf ??= null;
   const pcchPathBufCell = Uint32Array.of(lpPathBuf?.length ?? 0);
   const r = native.MsiProvideComponentW(szProduct, szFeature, szComponent, dwInstallMode, lpPathBuf, pcchPathBufCell);
@@ -757,7 +757,7 @@ export function MsiProvideComponentW(szProduct: string, szFeature: string, szCom
  * MsiProvideQualifiedComponentExW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiProvideQualifiedComponentExW(szCategory: string, szQualifier: string, dwInstallMode: INSTALLMODE, szProduct?: string | null, lpPathBuf?: Uint16Array | null): { result: number; pcchPathBuf: number; } {
+export function MsiProvideQualifiedComponentExW(szCategory: string, szQualifier: string, dwInstallMode: INSTALLMODE, szProduct?: string | null, lpPathBuf?: Uint16Array | null): { result: number; pcchPathBuf: number } {
   szProduct ??= null;
   lpPathBuf ??= null;
   const pcchPathBufCell = Uint32Array.of(lpPathBuf?.length ?? 0);
@@ -769,7 +769,7 @@ export function MsiProvideQualifiedComponentExW(szCategory: string, szQualifier:
  * MsiProvideQualifiedComponentW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiProvideQualifiedComponentW(szCategory: string, szQualifier: string, dwInstallMode: INSTALLMODE, lpPathBuf?: Uint16Array | null): { result: number; pcchPathBuf: number; } {
+export function MsiProvideQualifiedComponentW(szCategory: string, szQualifier: string, dwInstallMode: INSTALLMODE, lpPathBuf?: Uint16Array | null): { result: number; pcchPathBuf: number } {
   lpPathBuf ??= null;
   const pcchPathBufCell = Uint32Array.of(lpPathBuf?.length ?? 0);
   const r = native.MsiProvideQualifiedComponentW(szCategory, szQualifier, dwInstallMode, lpPathBuf, pcchPathBufCell);
@@ -780,7 +780,7 @@ export function MsiProvideQualifiedComponentW(szCategory: string, szQualifier: s
  * MsiQueryComponentStateW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiQueryComponentStateW(szProductCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, szComponentCode: string): { result: number; pdwState: INSTALLSTATE; } {
+export function MsiQueryComponentStateW(szProductCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, szComponentCode: string): { result: number; pdwState: INSTALLSTATE } {
   szUserSid ??= null;
   const pdwStateCell = new Int32Array(1);
   const r = native.MsiQueryComponentStateW(szProductCode, szUserSid, dwContext, szComponentCode, pdwStateCell);
@@ -791,7 +791,7 @@ export function MsiQueryComponentStateW(szProductCode: string, szUserSid: string
  * MsiQueryFeatureStateExW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiQueryFeatureStateExW(szProductCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, szFeature: string): { result: number; pdwState: INSTALLSTATE; } {
+export function MsiQueryFeatureStateExW(szProductCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, szFeature: string): { result: number; pdwState: INSTALLSTATE } {
   szUserSid ??= null;
   const pdwStateCell = new Int32Array(1);
   const r = native.MsiQueryFeatureStateExW(szProductCode, szUserSid, dwContext, szFeature, pdwStateCell);
@@ -856,7 +856,7 @@ export function MsiRecordGetInteger(hRecord: MSIHANDLE, iField: number): number 
  * MsiRecordGetStringW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiRecordGetStringW(hRecord: MSIHANDLE, iField: number, szValueBuf?: Uint16Array | null): { result: number; pcchValueBuf: number; } {
+export function MsiRecordGetStringW(hRecord: MSIHANDLE, iField: number, szValueBuf?: Uint16Array | null): { result: number; pcchValueBuf: number } {
   szValueBuf ??= null;
   const pcchValueBufCell = Uint32Array.of(szValueBuf?.length ?? 0);
   const r = native.MsiRecordGetStringW(hRecord, iField, szValueBuf, pcchValueBufCell);
@@ -876,7 +876,7 @@ export function MsiRecordIsNull(hRecord: MSIHANDLE, iField: number): boolean {
  * MsiRecordReadStream (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiRecordReadStream(hRecord: MSIHANDLE, iField: number, szDataBuf?: Bytes | null): { result: number; pcbDataBuf: number; } {
+export function MsiRecordReadStream(hRecord: MSIHANDLE, iField: number, szDataBuf?: Bytes | null): { result: number; pcbDataBuf: number } {
   szDataBuf ??= null;
   const pcbDataBufCell = Uint32Array.of(szDataBuf?.byteLength ?? 0);
   const r = native.MsiRecordReadStream(hRecord, iField, szDataBuf, pcbDataBufCell);
@@ -1086,7 +1086,7 @@ export function MsiSourceListClearSourceW(szProductCodeOrPatchCode: string, szUs
  * MsiSourceListEnumMediaDisksW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiSourceListEnumMediaDisksW(szProductCodeOrPatchCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, dwOptions: number, dwIndex: number, szVolumeLabel?: Uint16Array | null, szDiskPrompt?: Uint16Array | null): { result: number; pdwDiskId: number; pcchVolumeLabel: number; pcchDiskPrompt: number; } {
+export function MsiSourceListEnumMediaDisksW(szProductCodeOrPatchCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, dwOptions: number, dwIndex: number, szVolumeLabel?: Uint16Array | null, szDiskPrompt?: Uint16Array | null): { result: number; pdwDiskId: number; pcchVolumeLabel: number; pcchDiskPrompt: number } {
   szUserSid ??= null;
   szVolumeLabel ??= null;
   szDiskPrompt ??= null;
@@ -1101,7 +1101,7 @@ export function MsiSourceListEnumMediaDisksW(szProductCodeOrPatchCode: string, s
  * MsiSourceListEnumSourcesW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiSourceListEnumSourcesW(szProductCodeOrPatchCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, dwOptions: number, dwIndex: number, szSource?: Uint16Array | null): { result: number; pcchSource: number; } {
+export function MsiSourceListEnumSourcesW(szProductCodeOrPatchCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, dwOptions: number, dwIndex: number, szSource?: Uint16Array | null): { result: number; pcchSource: number } {
   szUserSid ??= null;
   szSource ??= null;
   const pcchSourceCell = Uint32Array.of(szSource?.length ?? 0);
@@ -1133,7 +1133,7 @@ export function MsiSourceListForceResolutionW(szProduct: string, szUserName?: st
  * MsiSourceListGetInfoW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiSourceListGetInfoW(szProductCodeOrPatchCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, dwOptions: number, szProperty: string, szValue?: Uint16Array | null): { result: number; pcchValue: number; } {
+export function MsiSourceListGetInfoW(szProductCodeOrPatchCode: string, szUserSid: string | null | undefined, dwContext: MSIINSTALLCONTEXT, dwOptions: number, szProperty: string, szValue?: Uint16Array | null): { result: number; pcchValue: number } {
   szUserSid ??= null;
   szValue ??= null;
   const pcchValueCell = Uint32Array.of(szValue?.length ?? 0);
@@ -1155,7 +1155,7 @@ export function MsiSourceListSetInfoW(szProductCodeOrPatchCode: string, szUserSi
  * MsiSummaryInfoGetPropertyCount (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiSummaryInfoGetPropertyCount(hSummaryInfo: MSIHANDLE, puiPropertyCount?: number): { result: number; puiPropertyCount: number; } {
+export function MsiSummaryInfoGetPropertyCount(hSummaryInfo: MSIHANDLE, puiPropertyCount?: number): { result: number; puiPropertyCount: number } {
   puiPropertyCount ??= 0;
   const puiPropertyCountCell = intCell(puiPropertyCount, 'MsiSummaryInfoGetPropertyCount', 'puiPropertyCount', 32, false);
   const r = native.MsiSummaryInfoGetPropertyCount(hSummaryInfo, puiPropertyCountCell);
@@ -1166,7 +1166,7 @@ export function MsiSummaryInfoGetPropertyCount(hSummaryInfo: MSIHANDLE, puiPrope
  * MsiSummaryInfoGetPropertyW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiSummaryInfoGetPropertyW(hSummaryInfo: MSIHANDLE, uiProperty: number, pftValue?: FILETIME | null, szValueBuf?: Uint16Array | null): { result: number; puiDataType: number; piValue: number; pcchValueBuf: number; } {
+export function MsiSummaryInfoGetPropertyW(hSummaryInfo: MSIHANDLE, uiProperty: number, pftValue?: FILETIME | null, szValueBuf?: Uint16Array | null): { result: number; puiDataType: number; piValue: number; pcchValueBuf: number } {
   pftValue ??= null;
   szValueBuf ??= null;
   const puiDataTypeCell = new Uint32Array(1);
@@ -1243,7 +1243,7 @@ export function MsiViewExecute(hView: MSIHANDLE, hRecord: MSIHANDLE): number {
  * MsiViewFetch (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiViewFetch(hView: MSIHANDLE, phRecord?: MSIHANDLE): { result: number; phRecord: MSIHANDLE; } {
+export function MsiViewFetch(hView: MSIHANDLE, phRecord?: MSIHANDLE): { result: number; phRecord: MSIHANDLE } {
   phRecord ??= 0;
   const phRecordCell = intCell(phRecord, 'MsiViewFetch', 'phRecord', 32, false);
   const r = native.MsiViewFetch(hView, phRecordCell);
@@ -1254,7 +1254,7 @@ export function MsiViewFetch(hView: MSIHANDLE, phRecord?: MSIHANDLE): { result: 
  * MsiViewGetColumnInfo (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiViewGetColumnInfo(hView: MSIHANDLE, eColumnInfo: MSICOLINFO, phRecord?: MSIHANDLE): { result: number; phRecord: MSIHANDLE; } {
+export function MsiViewGetColumnInfo(hView: MSIHANDLE, eColumnInfo: MSICOLINFO, phRecord?: MSIHANDLE): { result: number; phRecord: MSIHANDLE } {
   phRecord ??= 0;
   const phRecordCell = intCell(phRecord, 'MsiViewGetColumnInfo', 'phRecord', 32, false);
   const r = native.MsiViewGetColumnInfo(hView, eColumnInfo, phRecordCell);
@@ -1265,7 +1265,7 @@ export function MsiViewGetColumnInfo(hView: MSIHANDLE, eColumnInfo: MSICOLINFO, 
  * MsiViewGetErrorW (msi.dll, namespace System.ApplicationInstallationAndServicing, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function MsiViewGetErrorW(hView: MSIHANDLE, szColumnNameBuffer?: Uint16Array | null): { result: MSIDBERROR; pcchBuf: number; } {
+export function MsiViewGetErrorW(hView: MSIHANDLE, szColumnNameBuffer?: Uint16Array | null): { result: MSIDBERROR; pcchBuf: number } {
   szColumnNameBuffer ??= null;
   const pcchBufCell = Uint32Array.of(szColumnNameBuffer?.length ?? 0);
   const r = native.MsiViewGetErrorW(hView, szColumnNameBuffer, pcchBufCell);

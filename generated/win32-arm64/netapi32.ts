@@ -29,7 +29,7 @@ export function DavFlushFile(hFile: HANDLE): number {
  * DavGetExtendedError (NETAPI32.dll, namespace NetworkManagement.WebDav, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function DavGetExtendedError(hFile: HANDLE, ExtErrorString: Uint16Array): { result: number; ExtError: number; cChSize: number; } {
+export function DavGetExtendedError(hFile: HANDLE, ExtErrorString: Uint16Array): { result: number; ExtError: number; cChSize: number } {
   const ExtErrorCell = new Uint32Array(1);
   const cChSizeCell = Uint32Array.of(ExtErrorString?.length ?? 0);
   const r = native.DavGetExtendedError(hFile, ExtErrorCell, ExtErrorString, cChSizeCell);
@@ -40,7 +40,7 @@ export function DavGetExtendedError(hFile: HANDLE, ExtErrorString: Uint16Array):
  * DavGetHTTPFromUNCPath (NETAPI32.dll, namespace NetworkManagement.WebDav, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function DavGetHTTPFromUNCPath(UncPath: string, Url?: Uint16Array | null): { result: number; lpSize: number; } {
+export function DavGetHTTPFromUNCPath(UncPath: string, Url?: Uint16Array | null): { result: number; lpSize: number } {
   Url ??= null;
   const lpSizeCell = Uint32Array.of(Url?.length ?? 0);
   const r = native.DavGetHTTPFromUNCPath(UncPath, Url, lpSizeCell);
@@ -51,7 +51,7 @@ export function DavGetHTTPFromUNCPath(UncPath: string, Url?: Uint16Array | null)
  * DavGetUNCFromHTTPPath (NETAPI32.dll, namespace NetworkManagement.WebDav, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function DavGetUNCFromHTTPPath(Url: string, UncPath?: Uint16Array | null): { result: number; lpSize: number; } {
+export function DavGetUNCFromHTTPPath(Url: string, UncPath?: Uint16Array | null): { result: number; lpSize: number } {
   UncPath ??= null;
   const lpSizeCell = Uint32Array.of(UncPath?.length ?? 0);
   const r = native.DavGetUNCFromHTTPPath(Url, UncPath, lpSizeCell);
@@ -75,7 +75,7 @@ export function DsDeregisterDnsHostRecordsW(ServerName: string | null | undefine
  * DsGetDcOpenW (NETAPI32.dll, namespace Networking.ActiveDirectory, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function DsGetDcOpenW(DnsName: string, OptionFlags: number, SiteName: string | null | undefined, DomainGuid: GUID | null | undefined, DnsForestName: string | null | undefined, DcFlags: number): { result: number; RetGetDcContext: GetDcContextHandle; } {
+export function DsGetDcOpenW(DnsName: string, OptionFlags: number, SiteName: string | null | undefined, DomainGuid: GUID | null | undefined, DnsForestName: string | null | undefined, DcFlags: number): { result: number; RetGetDcContext: GetDcContextHandle } {
   SiteName ??= null;
   DomainGuid ??= null;
   DnsForestName ??= null;
@@ -106,7 +106,7 @@ export function NetAccessDel(servername: string, resource: string): number {
  * NetAccessGetUserPerms (NETAPI32.dll, namespace NetworkManagement.NetManagement, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function NetAccessGetUserPerms(servername: string, UGname: string, resource: string, Perms?: number): { result: number; Perms: number; } {
+export function NetAccessGetUserPerms(servername: string, UGname: string, resource: string, Perms?: number): { result: number; Perms: number } {
   Perms ??= 0;
   const PermsCell = intCell(Perms, 'NetAccessGetUserPerms', 'Perms', 32, false);
   const r = native.NetAccessGetUserPerms(servername, UGname, resource, PermsCell);
@@ -190,7 +190,7 @@ export function NetDfsAddStdRoot(ServerName: string, RootShare: string, Comment:
  * NetDfsGetFtContainerSecurity (NETAPI32.dll, namespace Storage.DistributedFileSystem, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function NetDfsGetFtContainerSecurity(DomainName: string, SecurityInformation: number): { result: number; ppSecurityDescriptor: PSECURITY_DESCRIPTOR; lpcbSecurityDescriptor: number; } {
+export function NetDfsGetFtContainerSecurity(DomainName: string, SecurityInformation: number): { result: number; ppSecurityDescriptor: PSECURITY_DESCRIPTOR; lpcbSecurityDescriptor: number } {
   const ppSecurityDescriptorCell = new BigInt64Array(1);
   const lpcbSecurityDescriptorCell = new Uint32Array(1);
   const r = native.NetDfsGetFtContainerSecurity(DomainName, SecurityInformation, ppSecurityDescriptorCell, lpcbSecurityDescriptorCell);
@@ -201,7 +201,7 @@ export function NetDfsGetFtContainerSecurity(DomainName: string, SecurityInforma
  * NetDfsGetSecurity (NETAPI32.dll, namespace Storage.DistributedFileSystem, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function NetDfsGetSecurity(DfsEntryPath: string, SecurityInformation: number): { result: number; ppSecurityDescriptor: PSECURITY_DESCRIPTOR; lpcbSecurityDescriptor: number; } {
+export function NetDfsGetSecurity(DfsEntryPath: string, SecurityInformation: number): { result: number; ppSecurityDescriptor: PSECURITY_DESCRIPTOR; lpcbSecurityDescriptor: number } {
   const ppSecurityDescriptorCell = new BigInt64Array(1);
   const lpcbSecurityDescriptorCell = new Uint32Array(1);
   const r = native.NetDfsGetSecurity(DfsEntryPath, SecurityInformation, ppSecurityDescriptorCell, lpcbSecurityDescriptorCell);
@@ -212,7 +212,7 @@ export function NetDfsGetSecurity(DfsEntryPath: string, SecurityInformation: num
  * NetDfsGetStdContainerSecurity (NETAPI32.dll, namespace Storage.DistributedFileSystem, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function NetDfsGetStdContainerSecurity(MachineName: string, SecurityInformation: number): { result: number; ppSecurityDescriptor: PSECURITY_DESCRIPTOR; lpcbSecurityDescriptor: number; } {
+export function NetDfsGetStdContainerSecurity(MachineName: string, SecurityInformation: number): { result: number; ppSecurityDescriptor: PSECURITY_DESCRIPTOR; lpcbSecurityDescriptor: number } {
   const ppSecurityDescriptorCell = new BigInt64Array(1);
   const lpcbSecurityDescriptorCell = new Uint32Array(1);
   const r = native.NetDfsGetStdContainerSecurity(MachineName, SecurityInformation, ppSecurityDescriptorCell, lpcbSecurityDescriptorCell);
@@ -290,7 +290,7 @@ export function NetFileClose(servername: string | null | undefined, fileid: numb
  * NetGetDisplayInformationIndex (NETAPI32.dll, namespace NetworkManagement.NetManagement, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function NetGetDisplayInformationIndex(ServerName: string, Level: number, Prefix: string, Index?: number): { result: number; Index: number; } {
+export function NetGetDisplayInformationIndex(ServerName: string, Level: number, Prefix: string, Index?: number): { result: number; Index: number } {
   Index ??= 0;
   const IndexCell = intCell(Index, 'NetGetDisplayInformationIndex', 'Index', 32, false);
   const r = native.NetGetDisplayInformationIndex(ServerName, Level, Prefix, IndexCell);
@@ -387,7 +387,7 @@ export function NetMessageNameDel(servername: string | null | undefined, msgname
  * NetRemoteComputerSupports (NETAPI32.dll, namespace NetworkManagement.NetManagement, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function NetRemoteComputerSupports(UncServerName: string, OptionsWanted: NET_REMOTE_COMPUTER_SUPPORTS_OPTIONS, OptionsSupported?: number): { result: number; OptionsSupported: number; } {
+export function NetRemoteComputerSupports(UncServerName: string, OptionsWanted: NET_REMOTE_COMPUTER_SUPPORTS_OPTIONS, OptionsSupported?: number): { result: number; OptionsSupported: number } {
   OptionsSupported ??= 0;
   const OptionsSupportedCell = intCell(OptionsSupported, 'NetRemoteComputerSupports', 'OptionsSupported', 32, false);
   const r = native.NetRemoteComputerSupports(UncServerName, OptionsWanted, OptionsSupportedCell);
@@ -562,7 +562,7 @@ export function NetSetPrimaryComputerName(Server: string | null | undefined, Pri
  * NetShareCheck (NETAPI32.dll, namespace Storage.FileSystem, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function NetShareCheck(servername: string | null | undefined, device: string): { result: number; type: number; } {
+export function NetShareCheck(servername: string | null | undefined, device: string): { result: number; type: number } {
   servername ??= null;
   const typeCell = new Uint32Array(1);
   const r = native.NetShareCheck(servername, device, typeCell);

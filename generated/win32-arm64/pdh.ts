@@ -11,7 +11,7 @@ import type { PDH_DLL_VERSION, REAL_TIME_DATA_SOURCE_ID_FLAGS } from './types.js
  * PdhBindInputDataSourceW (pdh.dll, namespace System.Performance, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PdhBindInputDataSourceW(LogFileNameList?: string | null): { result: number; phDataSource: bigint; } {
+export function PdhBindInputDataSourceW(LogFileNameList?: string | null): { result: number; phDataSource: bigint } {
   LogFileNameList ??= null;
   const phDataSourceCell = new BigInt64Array(1);
   const r = native.PdhBindInputDataSourceW(phDataSourceCell, LogFileNameList);
@@ -41,7 +41,7 @@ export function PdhCreateSQLTablesW(szDataSource: string): number {
  * PdhGetDataSourceTimeRangeW (pdh.dll, namespace System.Performance, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PdhGetDataSourceTimeRangeW(szDataSource: string | null | undefined, pInfo: PDH_TIME_INFO, pdwBufferSize?: number): { result: number; pdwNumEntries: number; pdwBufferSize: number; } {
+export function PdhGetDataSourceTimeRangeW(szDataSource: string | null | undefined, pInfo: PDH_TIME_INFO, pdwBufferSize?: number): { result: number; pdwNumEntries: number; pdwBufferSize: number } {
   szDataSource ??= null;
   pdwBufferSize ??= 0;
   const pdwNumEntriesCell = new Uint32Array(1);
@@ -54,7 +54,7 @@ export function PdhGetDataSourceTimeRangeW(szDataSource: string | null | undefin
  * PdhGetDllVersion (pdh.dll, namespace System.Performance, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PdhGetDllVersion(): { result: number; lpdwVersion: PDH_DLL_VERSION; } {
+export function PdhGetDllVersion(): { result: number; lpdwVersion: PDH_DLL_VERSION } {
   const lpdwVersionCell = new Uint32Array(1);
   const r = native.PdhGetDllVersion(lpdwVersionCell);
   return { result: r, lpdwVersion: lpdwVersionCell[0]! as PDH_DLL_VERSION };
@@ -64,7 +64,7 @@ export function PdhGetDllVersion(): { result: number; lpdwVersion: PDH_DLL_VERSI
  * PdhLookupPerfIndexByNameW (pdh.dll, namespace System.Performance, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PdhLookupPerfIndexByNameW(szMachineName: string | null | undefined, szNameBuffer: string): { result: number; pdwIndex: number; } {
+export function PdhLookupPerfIndexByNameW(szMachineName: string | null | undefined, szNameBuffer: string): { result: number; pdwIndex: number } {
   szMachineName ??= null;
   const pdwIndexCell = new Uint32Array(1);
   const r = native.PdhLookupPerfIndexByNameW(szMachineName, szNameBuffer, pdwIndexCell);
@@ -75,7 +75,7 @@ export function PdhLookupPerfIndexByNameW(szMachineName: string | null | undefin
  * PdhParseCounterPathW (pdh.dll, namespace System.Performance, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PdhParseCounterPathW(szFullPathBuffer: string, pCounterPathElements: PDH_COUNTER_PATH_ELEMENTS_W | null | undefined, pdwBufferSize: number | undefined, dwFlags: number): { result: number; pdwBufferSize: number; } {
+export function PdhParseCounterPathW(szFullPathBuffer: string, pCounterPathElements: PDH_COUNTER_PATH_ELEMENTS_W | null | undefined, pdwBufferSize: number | undefined, dwFlags: number): { result: number; pdwBufferSize: number } {
   pCounterPathElements ??= null;
   pdwBufferSize ??= 0;
   const pdwBufferSizeCell = intCell(pdwBufferSize, 'PdhParseCounterPathW', 'pdwBufferSize', 32, false);

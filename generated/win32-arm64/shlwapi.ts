@@ -88,7 +88,7 @@ export function ColorHLSToRGB(wHue: number, wLuminance: number, wSaturation: num
  * ColorRGBToHLS (SHLWAPI.dll, namespace UI.Shell, since windows5.0).
  * failure: cannot fail (metadata: returns nothing)
  */
-export function ColorRGBToHLS(clrRGB: COLORREF): { pwHue: number; pwLuminance: number; pwSaturation: number; } {
+export function ColorRGBToHLS(clrRGB: COLORREF): { pwHue: number; pwLuminance: number; pwSaturation: number } {
   const pwHueCell = new Uint16Array(1);
   const pwLuminanceCell = new Uint16Array(1);
   const pwSaturationCell = new Uint16Array(1);
@@ -502,7 +502,7 @@ export function SHEnumKeyExW(hkey: HKEY, dwIndex: number, pszName: Uint16Array):
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function SHEnumValueW(hkey: HKEY, dwIndex: number, pszValueName?: Uint16Array | null, pvData?: Bytes | null): { pcchValueName: number; pdwType: number; pcbData: number; } {
+export function SHEnumValueW(hkey: HKEY, dwIndex: number, pszValueName?: Uint16Array | null, pvData?: Bytes | null): { pcchValueName: number; pdwType: number; pcbData: number } {
   pszValueName ??= null;
   pvData ??= null;
   const pcchValueNameCell = Uint32Array.of(pszValueName?.length ?? 0);
@@ -517,7 +517,7 @@ export function SHEnumValueW(hkey: HKEY, dwIndex: number, pszValueName?: Uint16A
  * SHFormatDateTimeW (SHLWAPI.dll, namespace UI.Shell, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function SHFormatDateTimeW(pft: FILETIME, pdwFlags: number | undefined, pszBuf: Uint16Array, cchBuf?: number): { result: number; pdwFlags: number; } {
+export function SHFormatDateTimeW(pft: FILETIME, pdwFlags: number | undefined, pszBuf: Uint16Array, cchBuf?: number): { result: number; pdwFlags: number } {
   pdwFlags ??= 0;
   cchBuf ??= pszBuf?.length ?? 0;
   const pdwFlagsCell = intCell(pdwFlags, 'SHFormatDateTimeW', 'pdwFlags', 32, false);
@@ -554,7 +554,7 @@ export function SHGetInverseCMAP(pbMap: Bytes, cbMap?: number): void {
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function SHGetValueW(hkey: HKEY, pszSubKey?: string | null, pszValue?: string | null, pvData?: Bytes | null): { pdwType: number; pcbData: number; } {
+export function SHGetValueW(hkey: HKEY, pszSubKey?: string | null, pszValue?: string | null, pvData?: Bytes | null): { pdwType: number; pcbData: number } {
   pszSubKey ??= null;
   pszValue ??= null;
   pvData ??= null;
@@ -627,7 +627,7 @@ export function SHMessageBoxCheckW(hwnd: HWND | null | undefined, pszText: strin
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function SHQueryInfoKeyW(hkey: HKEY): { pcSubKeys: number; pcchMaxSubKeyLen: number; pcValues: number; pcchMaxValueNameLen: number; } {
+export function SHQueryInfoKeyW(hkey: HKEY): { pcSubKeys: number; pcchMaxSubKeyLen: number; pcValues: number; pcchMaxValueNameLen: number } {
   const pcSubKeysCell = new Uint32Array(1);
   const pcchMaxSubKeyLenCell = new Uint32Array(1);
   const pcValuesCell = new Uint32Array(1);
@@ -642,7 +642,7 @@ export function SHQueryInfoKeyW(hkey: HKEY): { pcSubKeys: number; pcchMaxSubKeyL
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function SHQueryValueExW(hkey: HKEY, pszValue?: string | null, pvData?: Bytes | null): { pdwType: number; pcbData: number; } {
+export function SHQueryValueExW(hkey: HKEY, pszValue?: string | null, pvData?: Bytes | null): { pdwType: number; pcbData: number } {
   pszValue ??= null;
   pvData ??= null;
   const pdwTypeCell = new Uint32Array(1);
@@ -687,7 +687,7 @@ export function SHRegGetIntW(hk: HKEY, pwzKey: string | null | undefined, iDefau
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function SHRegGetUSValueW(pszSubKey: string, pszValue: string | null | undefined, pdwType: number | undefined, pvData: Bytes | null | undefined, fIgnoreHKCU: boolean, pvDefaultData?: Bytes | null, dwDefaultDataSize?: number): { pdwType: number; pcbData: number; } {
+export function SHRegGetUSValueW(pszSubKey: string, pszValue: string | null | undefined, pdwType: number | undefined, pvData: Bytes | null | undefined, fIgnoreHKCU: boolean, pvDefaultData?: Bytes | null, dwDefaultDataSize?: number): { pdwType: number; pcbData: number } {
   pszValue ??= null;
   pdwType ??= 0;
   pvData ??= null;
@@ -705,7 +705,7 @@ export function SHRegGetUSValueW(pszSubKey: string, pszValue: string | null | un
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function SHRegGetValueFromHKCUHKLM(pwszKey: string, pwszValue: string | null | undefined, srrfFlags: number, pvData?: Bytes | null): { pdwType: number; pcbData: number; } {
+export function SHRegGetValueFromHKCUHKLM(pwszKey: string, pwszValue: string | null | undefined, srrfFlags: number, pvData?: Bytes | null): { pdwType: number; pcbData: number } {
   pwszValue ??= null;
   pvData ??= null;
   const pdwTypeCell = new Uint32Array(1);
@@ -720,7 +720,7 @@ export function SHRegGetValueFromHKCUHKLM(pwszKey: string, pwszValue: string | n
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function SHRegGetValueW(hkey: HKEY, pszSubKey: string | null | undefined, pszValue: string | null | undefined, srrfFlags: number, pvData?: Bytes | null): { pdwType: number; pcbData: number; } {
+export function SHRegGetValueW(hkey: HKEY, pszSubKey: string | null | undefined, pszValue: string | null | undefined, srrfFlags: number, pvData?: Bytes | null): { pdwType: number; pcbData: number } {
   pszSubKey ??= null;
   pszValue ??= null;
   pvData ??= null;
@@ -941,7 +941,7 @@ export function StrSpnW(psz: string, pszSet: string): number {
  * StrToInt64ExW (SHLWAPI.dll, namespace UI.Shell, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function StrToInt64ExW(pszString: string, dwFlags: number): { result: boolean; pllRet: bigint; } {
+export function StrToInt64ExW(pszString: string, dwFlags: number): { result: boolean; pllRet: bigint } {
   const pllRetCell = new BigInt64Array(1);
   const r = native.StrToInt64ExW(pszString, dwFlags, pllRetCell);
   return { result: r, pllRet: pllRetCell[0]! };
@@ -951,7 +951,7 @@ export function StrToInt64ExW(pszString: string, dwFlags: number): { result: boo
  * StrToIntExW (SHLWAPI.dll, namespace UI.Shell, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function StrToIntExW(pszString: string, dwFlags: number): { result: boolean; piRet: number; } {
+export function StrToIntExW(pszString: string, dwFlags: number): { result: boolean; piRet: number } {
   const piRetCell = new Int32Array(1);
   const r = native.StrToIntExW(pszString, dwFlags, piRetCell);
   return { result: r, piRet: piRetCell[0]! };

@@ -12,7 +12,7 @@ import type { HANDLE } from './types.js';
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function AvRtCreateThreadOrderingGroup(Period: LARGE_INTEGER, ThreadOrderingGuid?: GUID, Timeout?: LARGE_INTEGER | null): { Context: HANDLE; ThreadOrderingGuid: GUID; } {
+export function AvRtCreateThreadOrderingGroup(Period: LARGE_INTEGER, ThreadOrderingGuid?: GUID, Timeout?: LARGE_INTEGER | null): { Context: HANDLE; ThreadOrderingGuid: GUID } {
   ThreadOrderingGuid ??= new GUID();
   Timeout ??= null;
   const ContextCell = new Int32Array(1);
@@ -29,7 +29,7 @@ export function AvRtCreateThreadOrderingGroup(Period: LARGE_INTEGER, ThreadOrder
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function AvRtCreateThreadOrderingGroupExW(Period: LARGE_INTEGER, ThreadOrderingGuid: GUID | undefined, Timeout: LARGE_INTEGER | null | undefined, TaskName: string): { Context: HANDLE; ThreadOrderingGuid: GUID; } {
+export function AvRtCreateThreadOrderingGroupExW(Period: LARGE_INTEGER, ThreadOrderingGuid: GUID | undefined, Timeout: LARGE_INTEGER | null | undefined, TaskName: string): { Context: HANDLE; ThreadOrderingGuid: GUID } {
   ThreadOrderingGuid ??= new GUID();
   Timeout ??= null;
   const ContextCell = new Int32Array(1);
@@ -61,7 +61,7 @@ export function AvRtJoinThreadOrderingGroup(ThreadOrderingGuid: GUID, Before: bo
  * failure: returns NULL on failure (GetLastError says why) (metadata: returns handle HANDLE, invalid value 0, and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function AvSetMmMaxThreadCharacteristicsW(FirstTask: string, SecondTask: string, TaskIndex?: number): { result: HANDLE; TaskIndex: number; } {
+export function AvSetMmMaxThreadCharacteristicsW(FirstTask: string, SecondTask: string, TaskIndex?: number): { result: HANDLE; TaskIndex: number } {
   TaskIndex ??= 0;
   const TaskIndexCell = intCell(TaskIndex, 'AvSetMmMaxThreadCharacteristicsW', 'TaskIndex', 32, false);
   const r = native.AvSetMmMaxThreadCharacteristicsW(FirstTask, SecondTask, TaskIndexCell);
@@ -77,7 +77,7 @@ export function AvSetMmMaxThreadCharacteristicsW(FirstTask: string, SecondTask: 
  * failure: returns NULL on failure (GetLastError says why) (metadata: returns handle HANDLE, invalid value 0, and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function AvSetMmThreadCharacteristicsW(TaskName: string, TaskIndex?: number): { result: HANDLE; TaskIndex: number; } {
+export function AvSetMmThreadCharacteristicsW(TaskName: string, TaskIndex?: number): { result: HANDLE; TaskIndex: number } {
   TaskIndex ??= 0;
   const TaskIndexCell = intCell(TaskIndex, 'AvSetMmThreadCharacteristicsW', 'TaskIndex', 32, false);
   const r = native.AvSetMmThreadCharacteristicsW(TaskName, TaskIndexCell);

@@ -11,7 +11,7 @@ import type { CONFIGRET, HKEY, PNP_VETO_TYPE, PRIORITY } from './types.js';
  * CM_Add_Empty_Log_Conf (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Add_Empty_Log_Conf(dnDevInst: number, Priority: PRIORITY, ulFlags: number): { result: CONFIGRET; plcLogConf: bigint; } {
+export function CM_Add_Empty_Log_Conf(dnDevInst: number, Priority: PRIORITY, ulFlags: number): { result: CONFIGRET; plcLogConf: bigint } {
   const plcLogConfCell = new Uint32Array(1);
   const r = native.CM_Add_Empty_Log_Conf(plcLogConfCell, dnDevInst, Priority, ulFlags);
   return { result: r as CONFIGRET, plcLogConf: BigInt(plcLogConfCell[0]!) };
@@ -30,7 +30,7 @@ export function CM_Add_IDW(dnDevInst: number, pszID: string, ulFlags: number): C
  * CM_Connect_MachineW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Connect_MachineW(UNCServerName?: string | null): { result: CONFIGRET; phMachine: bigint; } {
+export function CM_Connect_MachineW(UNCServerName?: string | null): { result: CONFIGRET; phMachine: bigint } {
   UNCServerName ??= null;
   const phMachineCell = new Int32Array(1);
   const r = native.CM_Connect_MachineW(UNCServerName, phMachineCell);
@@ -41,7 +41,7 @@ export function CM_Connect_MachineW(UNCServerName?: string | null): { result: CO
  * CM_Create_DevNodeW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Create_DevNodeW(pDeviceID: string, dnParent: number, ulFlags: number): { result: CONFIGRET; pdnDevInst: number; } {
+export function CM_Create_DevNodeW(pDeviceID: string, dnParent: number, ulFlags: number): { result: CONFIGRET; pdnDevInst: number } {
   const pdnDevInstCell = new Uint32Array(1);
   const r = native.CM_Create_DevNodeW(pdnDevInstCell, pDeviceID, dnParent, ulFlags);
   return { result: r as CONFIGRET, pdnDevInst: pdnDevInstCell[0]! };
@@ -51,7 +51,7 @@ export function CM_Create_DevNodeW(pDeviceID: string, dnParent: number, ulFlags:
  * CM_Create_Range_List (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Create_Range_List(ulFlags: number): { result: CONFIGRET; prlh: bigint; } {
+export function CM_Create_Range_List(ulFlags: number): { result: CONFIGRET; prlh: bigint } {
   const prlhCell = new Uint32Array(1);
   const r = native.CM_Create_Range_List(prlhCell, ulFlags);
   return { result: r as CONFIGRET, prlh: BigInt(prlhCell[0]!) };
@@ -88,7 +88,7 @@ export function CM_Delete_DevNode_Key(dnDevNode: number, ulHardwareProfile: numb
  * CM_Detect_Resource_Conflict (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Detect_Resource_Conflict(dnDevInst: number, ResourceID: number, ResourceData: Bytes, ResourceLen: number | undefined, ulFlags: number): { result: CONFIGRET; pbConflictDetected: boolean; } {
+export function CM_Detect_Resource_Conflict(dnDevInst: number, ResourceID: number, ResourceData: Bytes, ResourceLen: number | undefined, ulFlags: number): { result: CONFIGRET; pbConflictDetected: boolean } {
   ResourceLen ??= ResourceData?.byteLength ?? 0;
   const pbConflictDetectedCell = new Int32Array(1);
   const r = native.CM_Detect_Resource_Conflict(dnDevInst, ResourceID, ResourceData, ResourceLen, pbConflictDetectedCell, ulFlags);
@@ -126,7 +126,7 @@ export function CM_Enumerate_Classes(ulClassIndex: number, ClassGuid: GUID, ulFl
  * CM_Enumerate_EnumeratorsW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Enumerate_EnumeratorsW(ulEnumIndex: number, Buffer: Uint16Array, ulFlags: number): { result: CONFIGRET; pulLength: number; } {
+export function CM_Enumerate_EnumeratorsW(ulEnumIndex: number, Buffer: Uint16Array, ulFlags: number): { result: CONFIGRET; pulLength: number } {
   const pulLengthCell = Uint32Array.of(Buffer?.length ?? 0);
   const r = native.CM_Enumerate_EnumeratorsW(ulEnumIndex, Buffer, pulLengthCell, ulFlags);
   return { result: r as CONFIGRET, pulLength: pulLengthCell[0]! };
@@ -136,7 +136,7 @@ export function CM_Enumerate_EnumeratorsW(ulEnumIndex: number, Buffer: Uint16Arr
  * CM_Get_Child (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_Child(dnDevInst: number, ulFlags: number): { result: CONFIGRET; pdnDevInst: number; } {
+export function CM_Get_Child(dnDevInst: number, ulFlags: number): { result: CONFIGRET; pdnDevInst: number } {
   const pdnDevInstCell = new Uint32Array(1);
   const r = native.CM_Get_Child(pdnDevInstCell, dnDevInst, ulFlags);
   return { result: r as CONFIGRET, pdnDevInst: pdnDevInstCell[0]! };
@@ -146,7 +146,7 @@ export function CM_Get_Child(dnDevInst: number, ulFlags: number): { result: CONF
  * CM_Get_Class_Key_NameW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_Class_Key_NameW(ClassGuid: GUID, pszKeyName: Uint16Array | null | undefined, ulFlags: number): { result: CONFIGRET; pulLength: number; } {
+export function CM_Get_Class_Key_NameW(ClassGuid: GUID, pszKeyName: Uint16Array | null | undefined, ulFlags: number): { result: CONFIGRET; pulLength: number } {
   pszKeyName ??= null;
   const pulLengthCell = Uint32Array.of(pszKeyName?.length ?? 0);
   const r = native.CM_Get_Class_Key_NameW(structBytes(ClassGuid, GUID, 'CM_Get_Class_Key_NameW', 'ClassGuid', false), pszKeyName, pulLengthCell, ulFlags);
@@ -157,7 +157,7 @@ export function CM_Get_Class_Key_NameW(ClassGuid: GUID, pszKeyName: Uint16Array 
  * CM_Get_Class_NameW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_Class_NameW(ClassGuid: GUID, Buffer: Uint16Array | null | undefined, ulFlags: number): { result: CONFIGRET; pulLength: number; } {
+export function CM_Get_Class_NameW(ClassGuid: GUID, Buffer: Uint16Array | null | undefined, ulFlags: number): { result: CONFIGRET; pulLength: number } {
   Buffer ??= null;
   const pulLengthCell = Uint32Array.of(Buffer?.length ?? 0);
   const r = native.CM_Get_Class_NameW(structBytes(ClassGuid, GUID, 'CM_Get_Class_NameW', 'ClassGuid', false), Buffer, pulLengthCell, ulFlags);
@@ -168,7 +168,7 @@ export function CM_Get_Class_NameW(ClassGuid: GUID, Buffer: Uint16Array | null |
  * CM_Get_Class_PropertyW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_Class_PropertyW(ClassGUID: GUID, PropertyKey: DEVPROPKEY, PropertyBuffer: Bytes | null | undefined, ulFlags: number): { result: CONFIGRET; PropertyType: number; PropertyBufferSize: number; } {
+export function CM_Get_Class_PropertyW(ClassGUID: GUID, PropertyKey: DEVPROPKEY, PropertyBuffer: Bytes | null | undefined, ulFlags: number): { result: CONFIGRET; PropertyType: number; PropertyBufferSize: number } {
   PropertyBuffer ??= null;
   const PropertyTypeCell = new Uint32Array(1);
   const PropertyBufferSizeCell = Uint32Array.of(PropertyBuffer?.byteLength ?? 0);
@@ -180,7 +180,7 @@ export function CM_Get_Class_PropertyW(ClassGUID: GUID, PropertyKey: DEVPROPKEY,
  * CM_Get_Depth (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_Depth(dnDevInst: number, ulFlags: number): { result: CONFIGRET; pulDepth: number; } {
+export function CM_Get_Depth(dnDevInst: number, ulFlags: number): { result: CONFIGRET; pulDepth: number } {
   const pulDepthCell = new Uint32Array(1);
   const r = native.CM_Get_Depth(pulDepthCell, dnDevInst, ulFlags);
   return { result: r as CONFIGRET, pulDepth: pulDepthCell[0]! };
@@ -190,7 +190,7 @@ export function CM_Get_Depth(dnDevInst: number, ulFlags: number): { result: CONF
  * CM_Get_Device_ID_List_SizeW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_Device_ID_List_SizeW(pszFilter: string | null | undefined, ulFlags: number): { result: CONFIGRET; pulLen: number; } {
+export function CM_Get_Device_ID_List_SizeW(pszFilter: string | null | undefined, ulFlags: number): { result: CONFIGRET; pulLen: number } {
   pszFilter ??= null;
   const pulLenCell = new Uint32Array(1);
   const r = native.CM_Get_Device_ID_List_SizeW(pulLenCell, pszFilter, ulFlags);
@@ -212,7 +212,7 @@ export function CM_Get_Device_ID_ListW(pszFilter: string | null | undefined, Buf
  * CM_Get_Device_ID_Size (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_Device_ID_Size(dnDevInst: number, ulFlags: number): { result: CONFIGRET; pulLen: number; } {
+export function CM_Get_Device_ID_Size(dnDevInst: number, ulFlags: number): { result: CONFIGRET; pulLen: number } {
   const pulLenCell = new Uint32Array(1);
   const r = native.CM_Get_Device_ID_Size(pulLenCell, dnDevInst, ulFlags);
   return { result: r as CONFIGRET, pulLen: pulLenCell[0]! };
@@ -232,7 +232,7 @@ export function CM_Get_Device_IDW(dnDevInst: number, Buffer: Uint16Array, Buffer
  * CM_Get_Device_Interface_AliasW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_Device_Interface_AliasW(pszDeviceInterface: string, AliasInterfaceGuid: GUID, pszAliasDeviceInterface: Uint16Array, ulFlags: number): { result: CONFIGRET; pulLength: number; } {
+export function CM_Get_Device_Interface_AliasW(pszDeviceInterface: string, AliasInterfaceGuid: GUID, pszAliasDeviceInterface: Uint16Array, ulFlags: number): { result: CONFIGRET; pulLength: number } {
   const pulLengthCell = Uint32Array.of(pszAliasDeviceInterface?.length ?? 0);
   const r = native.CM_Get_Device_Interface_AliasW(pszDeviceInterface, structBytes(AliasInterfaceGuid, GUID, 'CM_Get_Device_Interface_AliasW', 'AliasInterfaceGuid', false), pszAliasDeviceInterface, pulLengthCell, ulFlags);
   return { result: r as CONFIGRET, pulLength: pulLengthCell[0]! };
@@ -242,7 +242,7 @@ export function CM_Get_Device_Interface_AliasW(pszDeviceInterface: string, Alias
  * CM_Get_Device_Interface_List_SizeW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_Device_Interface_List_SizeW(InterfaceClassGuid: GUID, pDeviceID: string | null | undefined, ulFlags: number): { result: CONFIGRET; pulLen: number; } {
+export function CM_Get_Device_Interface_List_SizeW(InterfaceClassGuid: GUID, pDeviceID: string | null | undefined, ulFlags: number): { result: CONFIGRET; pulLen: number } {
   pDeviceID ??= null;
   const pulLenCell = new Uint32Array(1);
   const r = native.CM_Get_Device_Interface_List_SizeW(pulLenCell, structBytes(InterfaceClassGuid, GUID, 'CM_Get_Device_Interface_List_SizeW', 'InterfaceClassGuid', false), pDeviceID, ulFlags);
@@ -264,7 +264,7 @@ export function CM_Get_Device_Interface_ListW(InterfaceClassGuid: GUID, pDeviceI
  * CM_Get_Device_Interface_PropertyW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_Device_Interface_PropertyW(pszDeviceInterface: string, PropertyKey: DEVPROPKEY, PropertyBuffer: Bytes | null | undefined, ulFlags: number): { result: CONFIGRET; PropertyType: number; PropertyBufferSize: number; } {
+export function CM_Get_Device_Interface_PropertyW(pszDeviceInterface: string, PropertyKey: DEVPROPKEY, PropertyBuffer: Bytes | null | undefined, ulFlags: number): { result: CONFIGRET; PropertyType: number; PropertyBufferSize: number } {
   PropertyBuffer ??= null;
   const PropertyTypeCell = new Uint32Array(1);
   const PropertyBufferSizeCell = Uint32Array.of(PropertyBuffer?.byteLength ?? 0);
@@ -276,7 +276,7 @@ export function CM_Get_Device_Interface_PropertyW(pszDeviceInterface: string, Pr
  * CM_Get_DevNode_Custom_PropertyW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_DevNode_Custom_PropertyW(dnDevInst: number, pszCustomPropertyName: string, Buffer: Bytes | null | undefined, ulFlags: number): { result: CONFIGRET; pulRegDataType: number; pulLength: number; } {
+export function CM_Get_DevNode_Custom_PropertyW(dnDevInst: number, pszCustomPropertyName: string, Buffer: Bytes | null | undefined, ulFlags: number): { result: CONFIGRET; pulRegDataType: number; pulLength: number } {
   Buffer ??= null;
   const pulRegDataTypeCell = new Uint32Array(1);
   const pulLengthCell = Uint32Array.of(Buffer?.byteLength ?? 0);
@@ -288,7 +288,7 @@ export function CM_Get_DevNode_Custom_PropertyW(dnDevInst: number, pszCustomProp
  * CM_Get_DevNode_PropertyW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_DevNode_PropertyW(dnDevInst: number, PropertyKey: DEVPROPKEY, PropertyBuffer: Bytes | null | undefined, ulFlags: number): { result: CONFIGRET; PropertyType: number; PropertyBufferSize: number; } {
+export function CM_Get_DevNode_PropertyW(dnDevInst: number, PropertyKey: DEVPROPKEY, PropertyBuffer: Bytes | null | undefined, ulFlags: number): { result: CONFIGRET; PropertyType: number; PropertyBufferSize: number } {
   PropertyBuffer ??= null;
   const PropertyTypeCell = new Uint32Array(1);
   const PropertyBufferSizeCell = Uint32Array.of(PropertyBuffer?.byteLength ?? 0);
@@ -300,7 +300,7 @@ export function CM_Get_DevNode_PropertyW(dnDevInst: number, PropertyKey: DEVPROP
  * CM_Get_DevNode_Registry_PropertyW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_DevNode_Registry_PropertyW(dnDevInst: number, ulProperty: number, Buffer: Bytes | null | undefined, ulFlags: number): { result: CONFIGRET; pulRegDataType: number; pulLength: number; } {
+export function CM_Get_DevNode_Registry_PropertyW(dnDevInst: number, ulProperty: number, Buffer: Bytes | null | undefined, ulFlags: number): { result: CONFIGRET; pulRegDataType: number; pulLength: number } {
   Buffer ??= null;
   const pulRegDataTypeCell = new Uint32Array(1);
   const pulLengthCell = Uint32Array.of(Buffer?.byteLength ?? 0);
@@ -312,7 +312,7 @@ export function CM_Get_DevNode_Registry_PropertyW(dnDevInst: number, ulProperty:
  * CM_Get_DevNode_Status (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_DevNode_Status(dnDevInst: number, ulFlags: number): { result: CONFIGRET; pulStatus: number; pulProblemNumber: number; } {
+export function CM_Get_DevNode_Status(dnDevInst: number, ulFlags: number): { result: CONFIGRET; pulStatus: number; pulProblemNumber: number } {
   const pulStatusCell = new Uint32Array(1);
   const pulProblemNumberCell = new Uint32Array(1);
   const r = native.CM_Get_DevNode_Status(pulStatusCell, pulProblemNumberCell, dnDevInst, ulFlags);
@@ -323,7 +323,7 @@ export function CM_Get_DevNode_Status(dnDevInst: number, ulFlags: number): { res
  * CM_Get_First_Log_Conf (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_First_Log_Conf(dnDevInst: number, ulFlags: number): { result: CONFIGRET; plcLogConf: bigint; } {
+export function CM_Get_First_Log_Conf(dnDevInst: number, ulFlags: number): { result: CONFIGRET; plcLogConf: bigint } {
   const plcLogConfCell = new Uint32Array(1);
   const r = native.CM_Get_First_Log_Conf(plcLogConfCell, dnDevInst, ulFlags);
   return { result: r as CONFIGRET, plcLogConf: BigInt(plcLogConfCell[0]!) };
@@ -333,7 +333,7 @@ export function CM_Get_First_Log_Conf(dnDevInst: number, ulFlags: number): { res
  * CM_Get_Global_State (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_Global_State(ulFlags: number): { result: CONFIGRET; pulState: number; } {
+export function CM_Get_Global_State(ulFlags: number): { result: CONFIGRET; pulState: number } {
   const pulStateCell = new Uint32Array(1);
   const r = native.CM_Get_Global_State(pulStateCell, ulFlags);
   return { result: r as CONFIGRET, pulState: pulStateCell[0]! };
@@ -352,7 +352,7 @@ export function CM_Get_Hardware_Profile_InfoW(ulIndex: number, pHWProfileInfo: H
  * CM_Get_HW_Prof_FlagsW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_HW_Prof_FlagsW(pDeviceID: string, ulHardwareProfile: number, ulFlags: number): { result: CONFIGRET; pulValue: number; } {
+export function CM_Get_HW_Prof_FlagsW(pDeviceID: string, ulHardwareProfile: number, ulFlags: number): { result: CONFIGRET; pulValue: number } {
   const pulValueCell = new Uint32Array(1);
   const r = native.CM_Get_HW_Prof_FlagsW(pDeviceID, ulHardwareProfile, pulValueCell, ulFlags);
   return { result: r as CONFIGRET, pulValue: pulValueCell[0]! };
@@ -362,7 +362,7 @@ export function CM_Get_HW_Prof_FlagsW(pDeviceID: string, ulHardwareProfile: numb
  * CM_Get_Parent (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_Parent(dnDevInst: number, ulFlags: number): { result: CONFIGRET; pdnDevInst: number; } {
+export function CM_Get_Parent(dnDevInst: number, ulFlags: number): { result: CONFIGRET; pdnDevInst: number } {
   const pdnDevInstCell = new Uint32Array(1);
   const r = native.CM_Get_Parent(pdnDevInstCell, dnDevInst, ulFlags);
   return { result: r as CONFIGRET, pdnDevInst: pdnDevInstCell[0]! };
@@ -372,7 +372,7 @@ export function CM_Get_Parent(dnDevInst: number, ulFlags: number): { result: CON
  * CM_Get_Sibling (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Get_Sibling(dnDevInst: number, ulFlags: number): { result: CONFIGRET; pdnDevInst: number; } {
+export function CM_Get_Sibling(dnDevInst: number, ulFlags: number): { result: CONFIGRET; pdnDevInst: number } {
   const pdnDevInstCell = new Uint32Array(1);
   const r = native.CM_Get_Sibling(pdnDevInstCell, dnDevInst, ulFlags);
   return { result: r as CONFIGRET, pdnDevInst: pdnDevInstCell[0]! };
@@ -382,7 +382,7 @@ export function CM_Get_Sibling(dnDevInst: number, ulFlags: number): { result: CO
  * CM_Is_Dock_Station_Present (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Is_Dock_Station_Present(): { result: CONFIGRET; pbPresent: boolean; } {
+export function CM_Is_Dock_Station_Present(): { result: CONFIGRET; pbPresent: boolean } {
   const pbPresentCell = new Int32Array(1);
   const r = native.CM_Is_Dock_Station_Present(pbPresentCell);
   return { result: r as CONFIGRET, pbPresent: pbPresentCell[0]! !== 0 };
@@ -401,7 +401,7 @@ export function CM_Is_Version_Available(wVersion: number): boolean {
  * CM_Locate_DevNodeW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Locate_DevNodeW(pDeviceID: string | null | undefined, ulFlags: number): { result: CONFIGRET; pdnDevInst: number; } {
+export function CM_Locate_DevNodeW(pDeviceID: string | null | undefined, ulFlags: number): { result: CONFIGRET; pdnDevInst: number } {
   pDeviceID ??= null;
   const pdnDevInstCell = new Uint32Array(1);
   const r = native.CM_Locate_DevNodeW(pdnDevInstCell, pDeviceID, ulFlags);
@@ -430,7 +430,7 @@ export function CM_Move_DevNode(dnFromDevInst: number, dnToDevInst: number, ulFl
  * CM_Open_Class_KeyW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Open_Class_KeyW(ClassGuid: GUID | null | undefined, pszClassName: string | null | undefined, samDesired: number, Disposition: number, ulFlags: number): { result: CONFIGRET; phkClass: HKEY; } {
+export function CM_Open_Class_KeyW(ClassGuid: GUID | null | undefined, pszClassName: string | null | undefined, samDesired: number, Disposition: number, ulFlags: number): { result: CONFIGRET; phkClass: HKEY } {
   ClassGuid ??= null;
   pszClassName ??= null;
   const phkClassCell = new Int32Array(1);
@@ -442,7 +442,7 @@ export function CM_Open_Class_KeyW(ClassGuid: GUID | null | undefined, pszClassN
  * CM_Open_Device_Interface_KeyW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Open_Device_Interface_KeyW(pszDeviceInterface: string, samDesired: number, Disposition: number, ulFlags: number): { result: CONFIGRET; phkDeviceInterface: HKEY; } {
+export function CM_Open_Device_Interface_KeyW(pszDeviceInterface: string, samDesired: number, Disposition: number, ulFlags: number): { result: CONFIGRET; phkDeviceInterface: HKEY } {
   const phkDeviceInterfaceCell = new Int32Array(1);
   const r = native.CM_Open_Device_Interface_KeyW(pszDeviceInterface, samDesired, Disposition, phkDeviceInterfaceCell, ulFlags);
   return { result: r as CONFIGRET, phkDeviceInterface: BigInt(phkDeviceInterfaceCell[0]!) as HKEY };
@@ -452,7 +452,7 @@ export function CM_Open_Device_Interface_KeyW(pszDeviceInterface: string, samDes
  * CM_Open_DevNode_Key (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Open_DevNode_Key(dnDevNode: number, samDesired: number, ulHardwareProfile: number, Disposition: number, ulFlags: number): { result: CONFIGRET; phkDevice: HKEY; } {
+export function CM_Open_DevNode_Key(dnDevNode: number, samDesired: number, ulHardwareProfile: number, Disposition: number, ulFlags: number): { result: CONFIGRET; phkDevice: HKEY } {
   const phkDeviceCell = new Int32Array(1);
   const r = native.CM_Open_DevNode_Key(dnDevNode, samDesired, ulHardwareProfile, Disposition, phkDeviceCell, ulFlags);
   return { result: r as CONFIGRET, phkDevice: BigInt(phkDeviceCell[0]!) as HKEY };
@@ -462,7 +462,7 @@ export function CM_Open_DevNode_Key(dnDevNode: number, samDesired: number, ulHar
  * CM_Query_And_Remove_SubTreeW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Query_And_Remove_SubTreeW(dnAncestor: number, pszVetoName: Uint16Array | null | undefined, ulNameLength: number | undefined, ulFlags: number): { result: CONFIGRET; pVetoType: PNP_VETO_TYPE; } {
+export function CM_Query_And_Remove_SubTreeW(dnAncestor: number, pszVetoName: Uint16Array | null | undefined, ulNameLength: number | undefined, ulFlags: number): { result: CONFIGRET; pVetoType: PNP_VETO_TYPE } {
   pszVetoName ??= null;
   ulNameLength ??= pszVetoName?.length ?? 0;
   const pVetoTypeCell = new Int32Array(1);
@@ -484,7 +484,7 @@ export function CM_Query_Arbitrator_Free_Data(pData: Bytes, DataLen: number | un
  * CM_Query_Arbitrator_Free_Size (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Query_Arbitrator_Free_Size(dnDevInst: number, ResourceID: number, ulFlags: number): { result: CONFIGRET; pulSize: number; } {
+export function CM_Query_Arbitrator_Free_Size(dnDevInst: number, ResourceID: number, ulFlags: number): { result: CONFIGRET; pulSize: number } {
   const pulSizeCell = new Uint32Array(1);
   const r = native.CM_Query_Arbitrator_Free_Size(pulSizeCell, dnDevInst, ResourceID, ulFlags);
   return { result: r as CONFIGRET, pulSize: pulSizeCell[0]! };
@@ -521,7 +521,7 @@ export function CM_Register_Device_Driver(dnDevInst: number, ulFlags: number): C
  * CM_Register_Device_InterfaceW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Register_Device_InterfaceW(dnDevInst: number, InterfaceClassGuid: GUID, pszReference: string | null | undefined, pszDeviceInterface: Uint16Array, ulFlags: number): { result: CONFIGRET; pulLength: number; } {
+export function CM_Register_Device_InterfaceW(dnDevInst: number, InterfaceClassGuid: GUID, pszReference: string | null | undefined, pszDeviceInterface: Uint16Array, ulFlags: number): { result: CONFIGRET; pulLength: number } {
   pszReference ??= null;
   const pulLengthCell = Uint32Array.of(pszDeviceInterface?.length ?? 0);
   const r = native.CM_Register_Device_InterfaceW(dnDevInst, structBytes(InterfaceClassGuid, GUID, 'CM_Register_Device_InterfaceW', 'InterfaceClassGuid', false), pszReference, pszDeviceInterface, pulLengthCell, ulFlags);
@@ -541,7 +541,7 @@ export function CM_Remove_SubTree(dnAncestor: number, ulFlags: number): CONFIGRE
  * CM_Request_Device_EjectW (CFGMGR32.dll, namespace Devices.DeviceAndDriverInstallation, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CM_Request_Device_EjectW(dnDevInst: number, pszVetoName: Uint16Array | null | undefined, ulNameLength: number | undefined, ulFlags: number): { result: CONFIGRET; pVetoType: PNP_VETO_TYPE; } {
+export function CM_Request_Device_EjectW(dnDevInst: number, pszVetoName: Uint16Array | null | undefined, ulNameLength: number | undefined, ulFlags: number): { result: CONFIGRET; pVetoType: PNP_VETO_TYPE } {
   pszVetoName ??= null;
   ulNameLength ??= pszVetoName?.length ?? 0;
   const pVetoTypeCell = new Int32Array(1);

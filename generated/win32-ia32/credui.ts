@@ -58,7 +58,7 @@ export function CredUIStoreSSOCredW(pszRealm: string | null | undefined, pszUser
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function CredUnPackAuthenticationBufferW(dwFlags: CRED_PACK_FLAGS, pAuthBuffer: Bytes, cbAuthBuffer?: number, pszUserName?: Uint16Array | null, pszDomainName?: Uint16Array | null, pszPassword?: Uint16Array | null): { pcchMaxUserName: number; pcchMaxDomainName: number; pcchMaxPassword: number; } {
+export function CredUnPackAuthenticationBufferW(dwFlags: CRED_PACK_FLAGS, pAuthBuffer: Bytes, cbAuthBuffer?: number, pszUserName?: Uint16Array | null, pszDomainName?: Uint16Array | null, pszPassword?: Uint16Array | null): { pcchMaxUserName: number; pcchMaxDomainName: number; pcchMaxPassword: number } {
   cbAuthBuffer ??= pAuthBuffer?.byteLength ?? 0;
   pszUserName ??= null;
   pszDomainName ??= null;

@@ -490,7 +490,7 @@ export function EngDeletePalette(hpal: HPALETTE): boolean {
  * EngGetCurrentCodePage (GDI32.dll, namespace Devices.Display, since windows5.0).
  * failure: cannot fail (metadata: returns nothing)
  */
-export function EngGetCurrentCodePage(): { OemCodePage: number; AnsiCodePage: number; } {
+export function EngGetCurrentCodePage(): { OemCodePage: number; AnsiCodePage: number } {
   const OemCodePageCell = new Uint16Array(1);
   const AnsiCodePageCell = new Uint16Array(1);
   native.EngGetCurrentCodePage(OemCodePageCell, AnsiCodePageCell);
@@ -707,7 +707,7 @@ export function GdiGetBatchLimit(): number {
  * GdiGetPageHandle (GDI32.dll, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GdiGetPageHandle(SpoolFileHandle: HANDLE, Page: number, pdwPageType?: number): { result: HANDLE; pdwPageType: number; } {
+export function GdiGetPageHandle(SpoolFileHandle: HANDLE, Page: number, pdwPageType?: number): { result: HANDLE; pdwPageType: number } {
   pdwPageType ??= 0;
   const pdwPageTypeCell = intCell(pdwPageType, 'GdiGetPageHandle', 'pdwPageType', 32, false);
   const r = native.GdiGetPageHandle(SpoolFileHandle, Page, pdwPageTypeCell);
@@ -996,7 +996,7 @@ export function GetGraphicsMode(hdc: HDC): number {
  * GetICMProfileW (GDI32.dll, namespace UI.ColorSystem, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetICMProfileW(hdc: HDC, pszFilename?: Uint16Array | null): { result: boolean; pBufSize: number; } {
+export function GetICMProfileW(hdc: HDC, pszFilename?: Uint16Array | null): { result: boolean; pBufSize: number } {
   pszFilename ??= null;
   const pBufSizeCell = Uint32Array.of(pszFilename?.length ?? 0);
   const r = native.GetICMProfileW(hdc, pBufSizeCell, pszFilename);
@@ -2079,7 +2079,7 @@ export function TextOutW(hdc: HDC, x: number, y: number, lpString: Uint16Array, 
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function TranslateCharsetInfo(lpSrc: number | undefined, lpCs: CHARSETINFO | undefined, dwFlags: TRANSLATE_CHARSET_INFO_FLAGS): { lpSrc: number; lpCs: CHARSETINFO; } {
+export function TranslateCharsetInfo(lpSrc: number | undefined, lpCs: CHARSETINFO | undefined, dwFlags: TRANSLATE_CHARSET_INFO_FLAGS): { lpSrc: number; lpCs: CHARSETINFO } {
   lpSrc ??= 0;
   lpCs ??= new CHARSETINFO();
   const lpSrcCell = intCell(lpSrc, 'TranslateCharsetInfo', 'lpSrc', 32, false);

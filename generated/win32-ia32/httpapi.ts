@@ -66,7 +66,7 @@ export function HttpDeleteServiceConfiguration(ConfigId: HTTP_SERVICE_CONFIG_ID,
  * HttpFindUrlGroupId (HTTPAPI.dll, namespace Networking.HttpServer).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function HttpFindUrlGroupId(FullyQualifiedUrl: string, RequestQueueHandle: HANDLE): { result: number; UrlGroupId: bigint; } {
+export function HttpFindUrlGroupId(FullyQualifiedUrl: string, RequestQueueHandle: HANDLE): { result: number; UrlGroupId: bigint } {
   const UrlGroupIdCell = new BigUint64Array(1);
   const r = native.HttpFindUrlGroupId(FullyQualifiedUrl, RequestQueueHandle, UrlGroupIdCell);
   return { result: r, UrlGroupId: UrlGroupIdCell[0]! };
@@ -94,7 +94,7 @@ export function HttpIsFeatureSupported(FeatureId: HTTP_FEATURE_ID): boolean {
  * HttpQueryRequestQueueProperty (HTTPAPI.dll, namespace Networking.HttpServer, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function HttpQueryRequestQueueProperty(RequestQueueHandle: HANDLE, Property: HTTP_SERVER_PROPERTY, PropertyInformation?: Bytes | null, PropertyInformationLength?: number): { result: number; ReturnLength: number; } {
+export function HttpQueryRequestQueueProperty(RequestQueueHandle: HANDLE, Property: HTTP_SERVER_PROPERTY, PropertyInformation?: Bytes | null, PropertyInformationLength?: number): { result: number; ReturnLength: number } {
   PropertyInformation ??= null;
   PropertyInformationLength ??= PropertyInformation?.byteLength ?? 0;
   const ReturnLengthCell = new Uint32Array(1);
@@ -106,7 +106,7 @@ export function HttpQueryRequestQueueProperty(RequestQueueHandle: HANDLE, Proper
  * HttpQueryServerSessionProperty (HTTPAPI.dll, namespace Networking.HttpServer, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function HttpQueryServerSessionProperty(ServerSessionId: number | bigint, Property: HTTP_SERVER_PROPERTY, PropertyInformation?: Bytes | null, PropertyInformationLength?: number): { result: number; ReturnLength: number; } {
+export function HttpQueryServerSessionProperty(ServerSessionId: number | bigint, Property: HTTP_SERVER_PROPERTY, PropertyInformation?: Bytes | null, PropertyInformationLength?: number): { result: number; ReturnLength: number } {
   PropertyInformation ??= null;
   PropertyInformationLength ??= PropertyInformation?.byteLength ?? 0;
   const ReturnLengthCell = new Uint32Array(1);
@@ -118,7 +118,7 @@ export function HttpQueryServerSessionProperty(ServerSessionId: number | bigint,
  * HttpQueryServiceConfiguration (HTTPAPI.dll, namespace Networking.HttpServer, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function HttpQueryServiceConfiguration(ConfigId: HTTP_SERVICE_CONFIG_ID, pInput?: Bytes | null, InputLength?: number, pOutput?: Bytes | null, OutputLength?: number): { result: number; pReturnLength: number; } {
+export function HttpQueryServiceConfiguration(ConfigId: HTTP_SERVICE_CONFIG_ID, pInput?: Bytes | null, InputLength?: number, pOutput?: Bytes | null, OutputLength?: number): { result: number; pReturnLength: number } {
   pInput ??= null;
   InputLength ??= pInput?.byteLength ?? 0;
   pOutput ??= null;
@@ -132,7 +132,7 @@ export function HttpQueryServiceConfiguration(ConfigId: HTTP_SERVICE_CONFIG_ID, 
  * HttpQueryUrlGroupProperty (HTTPAPI.dll, namespace Networking.HttpServer, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function HttpQueryUrlGroupProperty(UrlGroupId: number | bigint, Property: HTTP_SERVER_PROPERTY, PropertyInformation?: Bytes | null, PropertyInformationLength?: number): { result: number; ReturnLength: number; } {
+export function HttpQueryUrlGroupProperty(UrlGroupId: number | bigint, Property: HTTP_SERVER_PROPERTY, PropertyInformation?: Bytes | null, PropertyInformationLength?: number): { result: number; ReturnLength: number } {
   PropertyInformation ??= null;
   PropertyInformationLength ??= PropertyInformation?.byteLength ?? 0;
   const ReturnLengthCell = new Uint32Array(1);

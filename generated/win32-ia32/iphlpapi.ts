@@ -11,7 +11,7 @@ import type { ADDRESS_FAMILY, HANDLE, IcmpHandle, MIB_IF_ENTRY_LEVEL, TCPIP_OWNE
  * AddIPAddress (IPHLPAPI.dll, namespace NetworkManagement.IpHelper, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function AddIPAddress(Address: number, IpMask: number, IfIndex: number): { result: number; NTEContext: number; NTEInstance: number; } {
+export function AddIPAddress(Address: number, IpMask: number, IfIndex: number): { result: number; NTEContext: number; NTEInstance: number } {
   const NTEContextCell = new Uint32Array(1);
   const NTEInstanceCell = new Uint32Array(1);
   const r = native.AddIPAddress(Address, IpMask, IfIndex, NTEContextCell, NTEInstanceCell);
@@ -339,7 +339,7 @@ export function FlushIpPathTable(Family: number): void {
  * GetAdapterIndex (IPHLPAPI.dll, namespace NetworkManagement.IpHelper, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetAdapterIndex(AdapterName: string, IfIndex?: number): { result: number; IfIndex: number; } {
+export function GetAdapterIndex(AdapterName: string, IfIndex?: number): { result: number; IfIndex: number } {
   IfIndex ??= 0;
   const IfIndexCell = intCell(IfIndex, 'GetAdapterIndex', 'IfIndex', 32, false);
   const r = native.GetAdapterIndex(AdapterName, IfIndexCell);
@@ -362,7 +362,7 @@ export function GetAnycastIpAddressEntry(Row?: MIB_ANYCASTIPADDRESS_ROW): MIB_AN
  * GetBestInterface (IPHLPAPI.dll, namespace NetworkManagement.IpHelper, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetBestInterface(dwDestAddr: number): { result: number; pdwBestIfIndex: number; } {
+export function GetBestInterface(dwDestAddr: number): { result: number; pdwBestIfIndex: number } {
   const pdwBestIfIndexCell = new Uint32Array(1);
   const r = native.GetBestInterface(dwDestAddr, pdwBestIfIndexCell);
   return { result: r, pdwBestIfIndex: pdwBestIfIndexCell[0]! };
@@ -372,7 +372,7 @@ export function GetBestInterface(dwDestAddr: number): { result: number; pdwBestI
  * GetBestInterfaceEx (IPHLPAPI.dll, namespace NetworkManagement.IpHelper, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetBestInterfaceEx(pDestAddr: SOCKADDR): { result: number; pdwBestIfIndex: number; } {
+export function GetBestInterfaceEx(pDestAddr: SOCKADDR): { result: number; pdwBestIfIndex: number } {
   const pdwBestIfIndexCell = new Uint32Array(1);
   const r = native.GetBestInterfaceEx(structBytes(pDestAddr, SOCKADDR, 'GetBestInterfaceEx', 'pDestAddr', false), pdwBestIfIndexCell);
   return { result: r, pdwBestIfIndex: pdwBestIfIndexCell[0]! };
@@ -393,7 +393,7 @@ export function GetBestRoute(dwDestAddr: number, dwSourceAddr: number | undefine
  * failure: returns an NTSTATUS (negative is failure) (metadata: returns NTSTATUS)
  * @throws NtStatusError when it fails.
  */
-export function GetBestRoute2(InterfaceLuid: NET_LUID_LH | null | undefined, InterfaceIndex: number, SourceAddress: SOCKADDR_INET | null | undefined, DestinationAddress: SOCKADDR_INET, AddressSortOptions: number, BestRoute?: MIB_IPFORWARD_ROW2, BestSourceAddress?: SOCKADDR_INET): { BestRoute: MIB_IPFORWARD_ROW2; BestSourceAddress: SOCKADDR_INET; } {
+export function GetBestRoute2(InterfaceLuid: NET_LUID_LH | null | undefined, InterfaceIndex: number, SourceAddress: SOCKADDR_INET | null | undefined, DestinationAddress: SOCKADDR_INET, AddressSortOptions: number, BestRoute?: MIB_IPFORWARD_ROW2, BestSourceAddress?: SOCKADDR_INET): { BestRoute: MIB_IPFORWARD_ROW2; BestSourceAddress: SOCKADDR_INET } {
   InterfaceLuid ??= null;
   SourceAddress ??= null;
   BestRoute ??= new MIB_IPFORWARD_ROW2();
@@ -416,7 +416,7 @@ export function GetCurrentThreadCompartmentId(): number {
  * GetCurrentThreadCompartmentScope (IPHLPAPI.dll, namespace NetworkManagement.IpHelper).
  * failure: cannot fail (metadata: returns nothing)
  */
-export function GetCurrentThreadCompartmentScope(): { CompartmentScope: number; CompartmentId: number; } {
+export function GetCurrentThreadCompartmentScope(): { CompartmentScope: number; CompartmentId: number } {
   const CompartmentScopeCell = new Uint32Array(1);
   const CompartmentIdCell = new Uint32Array(1);
   native.GetCurrentThreadCompartmentScope(CompartmentScopeCell, CompartmentIdCell);
@@ -436,7 +436,7 @@ export function GetDefaultCompartmentId(): number {
  * GetExtendedTcpTable (IPHLPAPI.dll, namespace NetworkManagement.IpHelper, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetExtendedTcpTable(pTcpTable: Bytes | null | undefined, bOrder: boolean, ulAf: number, TableClass: TCP_TABLE_CLASS, Reserved: number): { result: number; pdwSize: number; } {
+export function GetExtendedTcpTable(pTcpTable: Bytes | null | undefined, bOrder: boolean, ulAf: number, TableClass: TCP_TABLE_CLASS, Reserved: number): { result: number; pdwSize: number } {
   pTcpTable ??= null;
   const pdwSizeCell = Uint32Array.of(pTcpTable?.byteLength ?? 0);
   const r = native.GetExtendedTcpTable(pTcpTable, pdwSizeCell, bOrder, ulAf, TableClass, Reserved);
@@ -447,7 +447,7 @@ export function GetExtendedTcpTable(pTcpTable: Bytes | null | undefined, bOrder:
  * GetExtendedUdpTable (IPHLPAPI.dll, namespace NetworkManagement.IpHelper, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetExtendedUdpTable(pUdpTable: Bytes | null | undefined, bOrder: boolean, ulAf: number, TableClass: UDP_TABLE_CLASS, Reserved: number): { result: number; pdwSize: number; } {
+export function GetExtendedUdpTable(pUdpTable: Bytes | null | undefined, bOrder: boolean, ulAf: number, TableClass: UDP_TABLE_CLASS, Reserved: number): { result: number; pdwSize: number } {
   pUdpTable ??= null;
   const pdwSizeCell = Uint32Array.of(pUdpTable?.byteLength ?? 0);
   const r = native.GetExtendedUdpTable(pUdpTable, pdwSizeCell, bOrder, ulAf, TableClass, Reserved);
@@ -660,7 +660,7 @@ export function GetNetworkConnectivityHintForInterface(InterfaceIndex: number, C
  * failure: returns an NTSTATUS (negative is failure) (metadata: returns NTSTATUS)
  * @throws NtStatusError when it fails.
  */
-export function GetNetworkInformation(NetworkGuid: GUID, NetworkName: Uint16Array, Length?: number): { CompartmentId: number; SiteId: number; } {
+export function GetNetworkInformation(NetworkGuid: GUID, NetworkName: Uint16Array, Length?: number): { CompartmentId: number; SiteId: number } {
   Length ??= NetworkName?.length ?? 0;
   const CompartmentIdCell = new Uint32Array(1);
   const SiteIdCell = new Uint32Array(1);
@@ -673,7 +673,7 @@ export function GetNetworkInformation(NetworkGuid: GUID, NetworkName: Uint16Arra
  * GetNumberOfInterfaces (IPHLPAPI.dll, namespace NetworkManagement.IpHelper, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetNumberOfInterfaces(): { result: number; pdwNumIf: number; } {
+export function GetNumberOfInterfaces(): { result: number; pdwNumIf: number } {
   const pdwNumIfCell = new Uint32Array(1);
   const r = native.GetNumberOfInterfaces(pdwNumIfCell);
   return { result: r, pdwNumIf: pdwNumIfCell[0]! };
@@ -683,7 +683,7 @@ export function GetNumberOfInterfaces(): { result: number; pdwNumIf: number; } {
  * GetOwnerModuleFromTcp6Entry (IPHLPAPI.dll, namespace NetworkManagement.IpHelper, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetOwnerModuleFromTcp6Entry(pTcpEntry: MIB_TCP6ROW_OWNER_MODULE, Class: TCPIP_OWNER_MODULE_INFO_CLASS, pBuffer: Bytes): { result: number; pdwSize: number; } {
+export function GetOwnerModuleFromTcp6Entry(pTcpEntry: MIB_TCP6ROW_OWNER_MODULE, Class: TCPIP_OWNER_MODULE_INFO_CLASS, pBuffer: Bytes): { result: number; pdwSize: number } {
   const pdwSizeCell = Uint32Array.of(pBuffer?.byteLength ?? 0);
   const r = native.GetOwnerModuleFromTcp6Entry(structBytes(pTcpEntry, MIB_TCP6ROW_OWNER_MODULE, 'GetOwnerModuleFromTcp6Entry', 'pTcpEntry', false), Class, pBuffer, pdwSizeCell);
   return { result: r, pdwSize: pdwSizeCell[0]! };
@@ -693,7 +693,7 @@ export function GetOwnerModuleFromTcp6Entry(pTcpEntry: MIB_TCP6ROW_OWNER_MODULE,
  * GetOwnerModuleFromTcpEntry (IPHLPAPI.dll, namespace NetworkManagement.IpHelper, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetOwnerModuleFromTcpEntry(pTcpEntry: MIB_TCPROW_OWNER_MODULE, Class: TCPIP_OWNER_MODULE_INFO_CLASS, pBuffer: Bytes): { result: number; pdwSize: number; } {
+export function GetOwnerModuleFromTcpEntry(pTcpEntry: MIB_TCPROW_OWNER_MODULE, Class: TCPIP_OWNER_MODULE_INFO_CLASS, pBuffer: Bytes): { result: number; pdwSize: number } {
   const pdwSizeCell = Uint32Array.of(pBuffer?.byteLength ?? 0);
   const r = native.GetOwnerModuleFromTcpEntry(structBytes(pTcpEntry, MIB_TCPROW_OWNER_MODULE, 'GetOwnerModuleFromTcpEntry', 'pTcpEntry', false), Class, pBuffer, pdwSizeCell);
   return { result: r, pdwSize: pdwSizeCell[0]! };
@@ -703,7 +703,7 @@ export function GetOwnerModuleFromTcpEntry(pTcpEntry: MIB_TCPROW_OWNER_MODULE, C
  * GetOwnerModuleFromUdp6Entry (IPHLPAPI.dll, namespace NetworkManagement.IpHelper, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetOwnerModuleFromUdp6Entry(pUdpEntry: MIB_UDP6ROW_OWNER_MODULE, Class: TCPIP_OWNER_MODULE_INFO_CLASS, pBuffer: Bytes): { result: number; pdwSize: number; } {
+export function GetOwnerModuleFromUdp6Entry(pUdpEntry: MIB_UDP6ROW_OWNER_MODULE, Class: TCPIP_OWNER_MODULE_INFO_CLASS, pBuffer: Bytes): { result: number; pdwSize: number } {
   const pdwSizeCell = Uint32Array.of(pBuffer?.byteLength ?? 0);
   const r = native.GetOwnerModuleFromUdp6Entry(structBytes(pUdpEntry, MIB_UDP6ROW_OWNER_MODULE, 'GetOwnerModuleFromUdp6Entry', 'pUdpEntry', false), Class, pBuffer, pdwSizeCell);
   return { result: r, pdwSize: pdwSizeCell[0]! };
@@ -713,7 +713,7 @@ export function GetOwnerModuleFromUdp6Entry(pUdpEntry: MIB_UDP6ROW_OWNER_MODULE,
  * GetOwnerModuleFromUdpEntry (IPHLPAPI.dll, namespace NetworkManagement.IpHelper, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetOwnerModuleFromUdpEntry(pUdpEntry: MIB_UDPROW_OWNER_MODULE, Class: TCPIP_OWNER_MODULE_INFO_CLASS, pBuffer: Bytes): { result: number; pdwSize: number; } {
+export function GetOwnerModuleFromUdpEntry(pUdpEntry: MIB_UDPROW_OWNER_MODULE, Class: TCPIP_OWNER_MODULE_INFO_CLASS, pBuffer: Bytes): { result: number; pdwSize: number } {
   const pdwSizeCell = Uint32Array.of(pBuffer?.byteLength ?? 0);
   const r = native.GetOwnerModuleFromUdpEntry(structBytes(pUdpEntry, MIB_UDPROW_OWNER_MODULE, 'GetOwnerModuleFromUdpEntry', 'pUdpEntry', false), Class, pBuffer, pdwSizeCell);
   return { result: r, pdwSize: pdwSizeCell[0]! };
@@ -947,7 +947,7 @@ export function ResolveIpNetEntry2(Row?: MIB_IPNET_ROW2, SourceAddress?: SOCKADD
  * ResolveNeighbor (IPHLPAPI.dll, namespace NetworkManagement.IpHelper, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function ResolveNeighbor(NetworkAddress: SOCKADDR, PhysicalAddress: Bytes): { result: number; PhysicalAddressLength: number; } {
+export function ResolveNeighbor(NetworkAddress: SOCKADDR, PhysicalAddress: Bytes): { result: number; PhysicalAddressLength: number } {
   const PhysicalAddressLengthCell = Uint32Array.of(PhysicalAddress?.byteLength ?? 0);
   const r = native.ResolveNeighbor(structBytes(NetworkAddress, SOCKADDR, 'ResolveNeighbor', 'NetworkAddress', false), PhysicalAddress, PhysicalAddressLengthCell);
   return { result: r, PhysicalAddressLength: PhysicalAddressLengthCell[0]! };
@@ -957,7 +957,7 @@ export function ResolveNeighbor(NetworkAddress: SOCKADDR, PhysicalAddress: Bytes
  * SendARP (IPHLPAPI.dll, namespace NetworkManagement.IpHelper, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function SendARP(DestIP: number, SrcIP: number, pMacAddr: Bytes): { result: number; PhyAddrLen: number; } {
+export function SendARP(DestIP: number, SrcIP: number, pMacAddr: Bytes): { result: number; PhyAddrLen: number } {
   const PhyAddrLenCell = Uint32Array.of(pMacAddr?.byteLength ?? 0);
   const r = native.SendARP(DestIP, SrcIP, pMacAddr, PhyAddrLenCell);
   return { result: r, PhyAddrLen: PhyAddrLenCell[0]! };

@@ -131,7 +131,7 @@ export function CoFileTimeNow(lpFileTime?: FILETIME): FILETIME {
  * CoFileTimeToDosDateTime (OLE32.dll, namespace System.Com, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CoFileTimeToDosDateTime(lpFileTime: FILETIME): { result: boolean; lpDosDate: number; lpDosTime: number; } {
+export function CoFileTimeToDosDateTime(lpFileTime: FILETIME): { result: boolean; lpDosDate: number; lpDosTime: number } {
   const lpDosDateCell = new Uint16Array(1);
   const lpDosTimeCell = new Uint16Array(1);
   const r = native.CoFileTimeToDosDateTime(structBytes(lpFileTime, FILETIME, 'CoFileTimeToDosDateTime', 'lpFileTime', false), lpDosDateCell, lpDosTimeCell);
@@ -167,7 +167,7 @@ export function CoFreeUnusedLibrariesEx(dwUnloadDelay: number, dwReserved: numbe
  * failure: returns an HRESULT (negative is failure) (metadata: returns HRESULT)
  * @throws Win32Error when it fails.
  */
-export function CoGetApartmentType(): { pAptType: APTTYPE; pAptQualifier: APTTYPEQUALIFIER; } {
+export function CoGetApartmentType(): { pAptType: APTTYPE; pAptQualifier: APTTYPEQUALIFIER } {
   const pAptTypeCell = new Int32Array(1);
   const pAptQualifierCell = new Int32Array(1);
   const r = native.CoGetApartmentType(pAptTypeCell, pAptQualifierCell);

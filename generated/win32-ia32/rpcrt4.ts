@@ -64,7 +64,7 @@ export function I_RpcServerDisableExceptionFilter(): number {
  * I_RpcServerInqTransportType (RPCRT4.dll, namespace System.Rpc).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function I_RpcServerInqTransportType(Type?: number): { result: RPC_STATUS; Type: number; } {
+export function I_RpcServerInqTransportType(Type?: number): { result: RPC_STATUS; Type: number } {
   Type ??= 0;
   const TypeCell = intCell(Type, 'I_RpcServerInqTransportType', 'Type', 32, false);
   const r = native.I_RpcServerInqTransportType(TypeCell);
@@ -163,7 +163,7 @@ export function RpcMgmtEnableIdleCleanup(): RPC_STATUS {
  * RpcMgmtInqDefaultProtectLevel (RPCRT4.dll, namespace System.Rpc, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function RpcMgmtInqDefaultProtectLevel(AuthnSvc: number): { result: RPC_STATUS; AuthnLevel: number; } {
+export function RpcMgmtInqDefaultProtectLevel(AuthnSvc: number): { result: RPC_STATUS; AuthnLevel: number } {
   const AuthnLevelCell = new Uint32Array(1);
   const r = native.RpcMgmtInqDefaultProtectLevel(AuthnSvc, AuthnLevelCell);
   return { result: r as RPC_STATUS, AuthnLevel: AuthnLevelCell[0]! };
@@ -306,7 +306,7 @@ export function RpcTestCancel(): RPC_STATUS {
  * UuidCompare (RPCRT4.dll, namespace System.Rpc, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function UuidCompare(Uuid1: GUID, Uuid2: GUID): { result: number; Status: RPC_STATUS; } {
+export function UuidCompare(Uuid1: GUID, Uuid2: GUID): { result: number; Status: RPC_STATUS } {
   const StatusCell = new Int32Array(1);
   const r = native.UuidCompare(structBytes(Uuid1, GUID, 'UuidCompare', 'Uuid1', false), structBytes(Uuid2, GUID, 'UuidCompare', 'Uuid2', false), StatusCell);
   return { result: r, Status: StatusCell[0]! as RPC_STATUS };
@@ -343,7 +343,7 @@ export function UuidCreateSequential(Uuid: GUID): RPC_STATUS {
  * UuidEqual (RPCRT4.dll, namespace System.Rpc, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function UuidEqual(Uuid1: GUID, Uuid2: GUID): { result: number; Status: RPC_STATUS; } {
+export function UuidEqual(Uuid1: GUID, Uuid2: GUID): { result: number; Status: RPC_STATUS } {
   const StatusCell = new Int32Array(1);
   const r = native.UuidEqual(structBytes(Uuid1, GUID, 'UuidEqual', 'Uuid1', false), structBytes(Uuid2, GUID, 'UuidEqual', 'Uuid2', false), StatusCell);
   return { result: r, Status: StatusCell[0]! as RPC_STATUS };
@@ -353,7 +353,7 @@ export function UuidEqual(Uuid1: GUID, Uuid2: GUID): { result: number; Status: R
  * UuidHash (RPCRT4.dll, namespace System.Rpc, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function UuidHash(Uuid: GUID): { result: number; Status: RPC_STATUS; } {
+export function UuidHash(Uuid: GUID): { result: number; Status: RPC_STATUS } {
   const StatusCell = new Int32Array(1);
   const r = native.UuidHash(structBytes(Uuid, GUID, 'UuidHash', 'Uuid', false), StatusCell);
   return { result: r, Status: StatusCell[0]! as RPC_STATUS };
@@ -363,7 +363,7 @@ export function UuidHash(Uuid: GUID): { result: number; Status: RPC_STATUS; } {
  * UuidIsNil (RPCRT4.dll, namespace System.Rpc, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function UuidIsNil(Uuid: GUID): { result: number; Status: RPC_STATUS; } {
+export function UuidIsNil(Uuid: GUID): { result: number; Status: RPC_STATUS } {
   const StatusCell = new Int32Array(1);
   const r = native.UuidIsNil(structBytes(Uuid, GUID, 'UuidIsNil', 'Uuid', false), StatusCell);
   return { result: r, Status: StatusCell[0]! as RPC_STATUS };

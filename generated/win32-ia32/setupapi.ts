@@ -263,7 +263,7 @@ export function SetupDiGetClassImageListExW(ClassImageListData?: SP_CLASSIMAGELI
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SetupDiGetClassPropertyExW(ClassGuid: GUID, PropertyKey: DEVPROPKEY, PropertyBuffer: Bytes | null | undefined, PropertyBufferSize: number | undefined, Flags: number, MachineName?: string | null): { PropertyType: number; RequiredSize: number; } {
+export function SetupDiGetClassPropertyExW(ClassGuid: GUID, PropertyKey: DEVPROPKEY, PropertyBuffer: Bytes | null | undefined, PropertyBufferSize: number | undefined, Flags: number, MachineName?: string | null): { PropertyType: number; RequiredSize: number } {
   PropertyBuffer ??= null;
   PropertyBufferSize ??= PropertyBuffer?.byteLength ?? 0;
   MachineName ??= null;
@@ -282,7 +282,7 @@ export function SetupDiGetClassPropertyExW(ClassGuid: GUID, PropertyKey: DEVPROP
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SetupDiGetClassPropertyW(ClassGuid: GUID, PropertyKey: DEVPROPKEY, PropertyBuffer: Bytes | null | undefined, PropertyBufferSize: number | undefined, Flags: number): { PropertyType: number; RequiredSize: number; } {
+export function SetupDiGetClassPropertyW(ClassGuid: GUID, PropertyKey: DEVPROPKEY, PropertyBuffer: Bytes | null | undefined, PropertyBufferSize: number | undefined, Flags: number): { PropertyType: number; RequiredSize: number } {
   PropertyBuffer ??= null;
   PropertyBufferSize ??= PropertyBuffer?.byteLength ?? 0;
   const PropertyTypeCell = new Uint32Array(1);
@@ -300,7 +300,7 @@ export function SetupDiGetClassPropertyW(ClassGuid: GUID, PropertyKey: DEVPROPKE
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SetupDiGetClassRegistryPropertyW(ClassGuid: GUID, Property: number, PropertyBuffer: Bytes, PropertyBufferSize?: number, MachineName?: string | null): { PropertyRegDataType: number; RequiredSize: number; } {
+export function SetupDiGetClassRegistryPropertyW(ClassGuid: GUID, Property: number, PropertyBuffer: Bytes, PropertyBufferSize?: number, MachineName?: string | null): { PropertyRegDataType: number; RequiredSize: number } {
   PropertyBufferSize ??= PropertyBuffer?.byteLength ?? 0;
   MachineName ??= null;
   const PropertyRegDataTypeCell = new Uint32Array(1);
@@ -381,7 +381,7 @@ export function SetupDiGetHwProfileFriendlyNameW(HwProfile: number, FriendlyName
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SetupDiGetHwProfileList(HwProfileList: Bytes, HwProfileListSize?: number): { RequiredSize: number; CurrentlyActiveIndex: number; } {
+export function SetupDiGetHwProfileList(HwProfileList: Bytes, HwProfileListSize?: number): { RequiredSize: number; CurrentlyActiveIndex: number } {
   HwProfileListSize ??= Math.floor((HwProfileList?.byteLength ?? 0) / 4);
   const RequiredSizeCell = new Uint32Array(1);
   const CurrentlyActiveIndexCell = new Uint32Array(1);
@@ -398,7 +398,7 @@ export function SetupDiGetHwProfileList(HwProfileList: Bytes, HwProfileListSize?
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SetupDiGetHwProfileListExW(HwProfileList: Bytes, HwProfileListSize?: number, MachineName?: string | null): { RequiredSize: number; CurrentlyActiveIndex: number; } {
+export function SetupDiGetHwProfileListExW(HwProfileList: Bytes, HwProfileListSize?: number, MachineName?: string | null): { RequiredSize: number; CurrentlyActiveIndex: number } {
   HwProfileListSize ??= Math.floor((HwProfileList?.byteLength ?? 0) / 4);
   MachineName ??= null;
   const RequiredSizeCell = new Uint32Array(1);
@@ -416,7 +416,7 @@ export function SetupDiGetHwProfileListExW(HwProfileList: Bytes, HwProfileListSi
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SetupDiGetINFClassW(InfName: string, ClassGuid: GUID | undefined, ClassName: Uint16Array, ClassNameSize?: number): { ClassGuid: GUID; RequiredSize: number; } {
+export function SetupDiGetINFClassW(InfName: string, ClassGuid: GUID | undefined, ClassName: Uint16Array, ClassNameSize?: number): { ClassGuid: GUID; RequiredSize: number } {
   ClassGuid ??= new GUID();
   ClassNameSize ??= ClassName?.length ?? 0;
   const RequiredSizeCell = new Uint32Array(1);
@@ -433,7 +433,7 @@ export function SetupDiGetINFClassW(InfName: string, ClassGuid: GUID | undefined
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SetupDiLoadClassIcon(ClassGuid: GUID): { LargeIcon: HICON; MiniIconIndex: number; } {
+export function SetupDiLoadClassIcon(ClassGuid: GUID): { LargeIcon: HICON; MiniIconIndex: number } {
   const LargeIconCell = new Int32Array(1);
   const MiniIconIndexCell = new Int32Array(1);
   const r = native.SetupDiLoadClassIcon(structBytes(ClassGuid, GUID, 'SetupDiLoadClassIcon', 'ClassGuid', false), LargeIconCell, MiniIconIndexCell);
@@ -527,7 +527,7 @@ export function SetupDiSetClassRegistryPropertyW(ClassGuid: GUID, Property: numb
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function SetupGetFileCompressionInfoExW(SourceFileName: string, ActualSourceFileNameBuffer?: Uint16Array | null, ActualSourceFileNameBufferLen?: number): { RequiredBufferLen: number; SourceFileSize: number; TargetFileSize: number; CompressionType: number; } {
+export function SetupGetFileCompressionInfoExW(SourceFileName: string, ActualSourceFileNameBuffer?: Uint16Array | null, ActualSourceFileNameBufferLen?: number): { RequiredBufferLen: number; SourceFileSize: number; TargetFileSize: number; CompressionType: number } {
   ActualSourceFileNameBuffer ??= null;
   ActualSourceFileNameBufferLen ??= ActualSourceFileNameBuffer?.length ?? 0;
   const RequiredBufferLenCell = new Uint32Array(1);

@@ -20,7 +20,7 @@ export function auxGetNumDevs(): number {
  * auxGetVolume (WINMM.dll, namespace Media.Audio, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function auxGetVolume(uDeviceID: number): { result: number; pdwVolume: number; } {
+export function auxGetVolume(uDeviceID: number): { result: number; pdwVolume: number } {
   const pdwVolumeCell = new Uint32Array(1);
   const r = native.auxGetVolume(uDeviceID, pdwVolumeCell);
   return { result: r, pdwVolume: pdwVolumeCell[0]! };
@@ -75,7 +75,7 @@ export function joyGetPosEx(uJoyID: number, pji: JOYINFOEX): number {
  * joyGetThreshold (WINMM.dll, namespace Media.Multimedia, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function joyGetThreshold(uJoyID: number): { result: number; puThreshold: number; } {
+export function joyGetThreshold(uJoyID: number): { result: number; puThreshold: number } {
   const puThresholdCell = new Uint32Array(1);
   const r = native.joyGetThreshold(uJoyID, puThresholdCell);
   return { result: r, puThreshold: puThresholdCell[0]! };

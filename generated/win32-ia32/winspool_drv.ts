@@ -20,7 +20,7 @@ export function AbortPrinter(hPrinter: HANDLE): boolean {
  * AddJobW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function AddJobW(hPrinter: HANDLE, Level: number, pData?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; } {
+export function AddJobW(hPrinter: HANDLE, Level: number, pData?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number } {
   pData ??= null;
   cbBuf ??= pData?.byteLength ?? 0;
   const pcbNeededCell = new Uint32Array(1);
@@ -296,7 +296,7 @@ export function DeletePrintProvidorW(pName: string | null | undefined, pEnvironm
  * DevQueryPrint (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function DevQueryPrint(hPrinter: HANDLE, pDevMode: DEVMODEA): { result: boolean; pResID: number; } {
+export function DevQueryPrint(hPrinter: HANDLE, pDevMode: DEVMODEA): { result: boolean; pResID: number } {
   const pResIDCell = new Uint32Array(1);
   const r = native.DevQueryPrint(hPrinter, structBytes(pDevMode, DEVMODEA, 'DevQueryPrint', 'pDevMode', false), pResIDCell);
   return { result: r, pResID: pResIDCell[0]! };
@@ -336,7 +336,7 @@ export function EndPagePrinter(hPrinter: HANDLE): boolean {
  * EnumFormsW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function EnumFormsW(hPrinter: HANDLE, Level: number, pForm?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number; } {
+export function EnumFormsW(hPrinter: HANDLE, Level: number, pForm?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number } {
   pForm ??= null;
   cbBuf ??= pForm?.byteLength ?? 0;
   const pcbNeededCell = new Uint32Array(1);
@@ -349,7 +349,7 @@ export function EnumFormsW(hPrinter: HANDLE, Level: number, pForm?: Bytes | null
  * EnumMonitorsW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function EnumMonitorsW(pName: string | null | undefined, Level: number, pMonitor?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number; } {
+export function EnumMonitorsW(pName: string | null | undefined, Level: number, pMonitor?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number } {
   pName ??= null;
   pMonitor ??= null;
   cbBuf ??= pMonitor?.byteLength ?? 0;
@@ -363,7 +363,7 @@ export function EnumMonitorsW(pName: string | null | undefined, Level: number, p
  * EnumPortsW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function EnumPortsW(pName: string | null | undefined, Level: number, pPort?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number; } {
+export function EnumPortsW(pName: string | null | undefined, Level: number, pPort?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number } {
   pName ??= null;
   pPort ??= null;
   cbBuf ??= pPort?.byteLength ?? 0;
@@ -377,7 +377,7 @@ export function EnumPortsW(pName: string | null | undefined, Level: number, pPor
  * EnumPrinterDataExW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function EnumPrinterDataExW(hPrinter: HANDLE, pKeyName: string, pEnumValues?: Bytes | null, cbEnumValues?: number): { result: number; pcbEnumValues: number; pnEnumValues: number; } {
+export function EnumPrinterDataExW(hPrinter: HANDLE, pKeyName: string, pEnumValues?: Bytes | null, cbEnumValues?: number): { result: number; pcbEnumValues: number; pnEnumValues: number } {
   pEnumValues ??= null;
   cbEnumValues ??= pEnumValues?.byteLength ?? 0;
   const pcbEnumValuesCell = new Uint32Array(1);
@@ -390,7 +390,7 @@ export function EnumPrinterDataExW(hPrinter: HANDLE, pKeyName: string, pEnumValu
  * EnumPrinterDataW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function EnumPrinterDataW(hPrinter: HANDLE, dwIndex: number, pValueName: Bytes, cbValueName?: number, pData?: Bytes | null, cbData?: number): { result: number; pcbValueName: number; pType: number; pcbData: number; } {
+export function EnumPrinterDataW(hPrinter: HANDLE, dwIndex: number, pValueName: Bytes, cbValueName?: number, pData?: Bytes | null, cbData?: number): { result: number; pcbValueName: number; pType: number; pcbData: number } {
   cbValueName ??= pValueName?.byteLength ?? 0;
   pData ??= null;
   cbData ??= pData?.byteLength ?? 0;
@@ -405,7 +405,7 @@ export function EnumPrinterDataW(hPrinter: HANDLE, dwIndex: number, pValueName: 
  * EnumPrinterDriversW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function EnumPrinterDriversW(pName: string | null | undefined, pEnvironment: string | null | undefined, Level: number, pDriverInfo?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number; } {
+export function EnumPrinterDriversW(pName: string | null | undefined, pEnvironment: string | null | undefined, Level: number, pDriverInfo?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number } {
   pName ??= null;
   pEnvironment ??= null;
   pDriverInfo ??= null;
@@ -420,7 +420,7 @@ export function EnumPrinterDriversW(pName: string | null | undefined, pEnvironme
  * EnumPrinterKeyW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function EnumPrinterKeyW(hPrinter: HANDLE, pKeyName: string, pSubkey?: Bytes | null, cbSubkey?: number): { result: number; pcbSubkey: number; } {
+export function EnumPrinterKeyW(hPrinter: HANDLE, pKeyName: string, pSubkey?: Bytes | null, cbSubkey?: number): { result: number; pcbSubkey: number } {
   pSubkey ??= null;
   cbSubkey ??= pSubkey?.byteLength ?? 0;
   const pcbSubkeyCell = new Uint32Array(1);
@@ -432,7 +432,7 @@ export function EnumPrinterKeyW(hPrinter: HANDLE, pKeyName: string, pSubkey?: By
  * EnumPrintersW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function EnumPrintersW(Flags: number, Name: string | null | undefined, Level: number, pPrinterEnum?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number; } {
+export function EnumPrintersW(Flags: number, Name: string | null | undefined, Level: number, pPrinterEnum?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number } {
   Name ??= null;
   pPrinterEnum ??= null;
   cbBuf ??= pPrinterEnum?.byteLength ?? 0;
@@ -446,7 +446,7 @@ export function EnumPrintersW(Flags: number, Name: string | null | undefined, Le
  * EnumPrintProcessorDatatypesW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function EnumPrintProcessorDatatypesW(pName: string | null | undefined, pPrintProcessorName: string, Level: number, pDatatypes?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number; } {
+export function EnumPrintProcessorDatatypesW(pName: string | null | undefined, pPrintProcessorName: string, Level: number, pDatatypes?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number } {
   pName ??= null;
   pDatatypes ??= null;
   cbBuf ??= pDatatypes?.byteLength ?? 0;
@@ -460,7 +460,7 @@ export function EnumPrintProcessorDatatypesW(pName: string | null | undefined, p
  * EnumPrintProcessorsW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function EnumPrintProcessorsW(pName: string | null | undefined, pEnvironment: string | null | undefined, Level: number, pPrintProcessorInfo?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number; } {
+export function EnumPrintProcessorsW(pName: string | null | undefined, pEnvironment: string | null | undefined, Level: number, pPrintProcessorInfo?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; pcReturned: number } {
   pName ??= null;
   pEnvironment ??= null;
   pPrintProcessorInfo ??= null;
@@ -484,7 +484,7 @@ export function FindClosePrinterChangeNotification(hChange: HANDLE): boolean {
  * GetDefaultPrinterW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetDefaultPrinterW(pszBuffer?: Uint16Array | null): { result: boolean; pcchBuffer: number; } {
+export function GetDefaultPrinterW(pszBuffer?: Uint16Array | null): { result: boolean; pcchBuffer: number } {
   pszBuffer ??= null;
   const pcchBufferCell = Uint32Array.of(pszBuffer?.length ?? 0);
   const r = native.GetDefaultPrinterW(pszBuffer, pcchBufferCell);
@@ -495,7 +495,7 @@ export function GetDefaultPrinterW(pszBuffer?: Uint16Array | null): { result: bo
  * GetFormW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetFormW(hPrinter: HANDLE, pFormName: string, Level: number, pForm?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; } {
+export function GetFormW(hPrinter: HANDLE, pFormName: string, Level: number, pForm?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number } {
   pForm ??= null;
   cbBuf ??= pForm?.byteLength ?? 0;
   const pcbNeededCell = new Uint32Array(1);
@@ -516,7 +516,7 @@ export function GetJobNamedPropertyValue(hPrinter: HANDLE, JobId: number, pszNam
  * GetJobW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetJobW(hPrinter: HANDLE, JobId: number, Level: number, pJob?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; } {
+export function GetJobW(hPrinter: HANDLE, JobId: number, Level: number, pJob?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number } {
   pJob ??= null;
   cbBuf ??= pJob?.byteLength ?? 0;
   const pcbNeededCell = new Uint32Array(1);
@@ -528,7 +528,7 @@ export function GetJobW(hPrinter: HANDLE, JobId: number, Level: number, pJob?: B
  * GetPrinterDataExW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetPrinterDataExW(hPrinter: HANDLE, pKeyName: string, pValueName: string, pData?: Bytes | null, nSize?: number): { result: number; pType: number; pcbNeeded: number; } {
+export function GetPrinterDataExW(hPrinter: HANDLE, pKeyName: string, pValueName: string, pData?: Bytes | null, nSize?: number): { result: number; pType: number; pcbNeeded: number } {
   pData ??= null;
   nSize ??= pData?.byteLength ?? 0;
   const pTypeCell = new Uint32Array(1);
@@ -541,7 +541,7 @@ export function GetPrinterDataExW(hPrinter: HANDLE, pKeyName: string, pValueName
  * GetPrinterDataW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetPrinterDataW(hPrinter: HANDLE, pValueName: string, pData?: Bytes | null, nSize?: number): { result: number; pType: number; pcbNeeded: number; } {
+export function GetPrinterDataW(hPrinter: HANDLE, pValueName: string, pData?: Bytes | null, nSize?: number): { result: number; pType: number; pcbNeeded: number } {
   pData ??= null;
   nSize ??= pData?.byteLength ?? 0;
   const pTypeCell = new Uint32Array(1);
@@ -554,7 +554,7 @@ export function GetPrinterDataW(hPrinter: HANDLE, pValueName: string, pData?: By
  * GetPrinterDriver2W (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetPrinterDriver2W(hWnd: HWND | null | undefined, hPrinter: HANDLE, pEnvironment: string | null | undefined, Level: number, pDriverInfo?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; } {
+export function GetPrinterDriver2W(hWnd: HWND | null | undefined, hPrinter: HANDLE, pEnvironment: string | null | undefined, Level: number, pDriverInfo?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number } {
   hWnd ??= null;
   pEnvironment ??= null;
   pDriverInfo ??= null;
@@ -568,7 +568,7 @@ export function GetPrinterDriver2W(hWnd: HWND | null | undefined, hPrinter: HAND
  * GetPrinterDriverDirectoryW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetPrinterDriverDirectoryW(pName: string | null | undefined, pEnvironment: string | null | undefined, Level: number, pDriverDirectory?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; } {
+export function GetPrinterDriverDirectoryW(pName: string | null | undefined, pEnvironment: string | null | undefined, Level: number, pDriverDirectory?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number } {
   pName ??= null;
   pEnvironment ??= null;
   pDriverDirectory ??= null;
@@ -599,7 +599,7 @@ export function GetPrinterDriverPackagePathW(pszServer: string | null | undefine
  * GetPrinterDriverW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetPrinterDriverW(hPrinter: HANDLE, pEnvironment: string | null | undefined, Level: number, pDriverInfo?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; } {
+export function GetPrinterDriverW(hPrinter: HANDLE, pEnvironment: string | null | undefined, Level: number, pDriverInfo?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number } {
   pEnvironment ??= null;
   pDriverInfo ??= null;
   cbBuf ??= pDriverInfo?.byteLength ?? 0;
@@ -612,7 +612,7 @@ export function GetPrinterDriverW(hPrinter: HANDLE, pEnvironment: string | null 
  * GetPrinterW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetPrinterW(hPrinter: HANDLE, Level: number, pPrinter?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; } {
+export function GetPrinterW(hPrinter: HANDLE, Level: number, pPrinter?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number } {
   pPrinter ??= null;
   cbBuf ??= pPrinter?.byteLength ?? 0;
   const pcbNeededCell = new Uint32Array(1);
@@ -633,7 +633,7 @@ export function GetPrintExecutionData(pData: PRINT_EXECUTION_DATA): boolean {
  * GetPrintProcessorDirectoryW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetPrintProcessorDirectoryW(pName: string | null | undefined, pEnvironment: string | null | undefined, Level: number, pPrintProcessorInfo?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number; } {
+export function GetPrintProcessorDirectoryW(pName: string | null | undefined, pEnvironment: string | null | undefined, Level: number, pPrintProcessorInfo?: Bytes | null, cbBuf?: number): { result: boolean; pcbNeeded: number } {
   pName ??= null;
   pEnvironment ??= null;
   pPrintProcessorInfo ??= null;
@@ -698,7 +698,7 @@ export function PrinterProperties(hWnd: HWND, hPrinter: HANDLE): boolean {
  * ReadPrinter (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function ReadPrinter(hPrinter: HANDLE, pBuf: Bytes, cbBuf?: number): { result: boolean; pNoBytesRead: number; } {
+export function ReadPrinter(hPrinter: HANDLE, pBuf: Bytes, cbBuf?: number): { result: boolean; pNoBytesRead: number } {
   cbBuf ??= pBuf?.byteLength ?? 0;
   const pNoBytesReadCell = new Uint32Array(1);
   const r = native.ReadPrinter(hPrinter, pBuf, cbBuf, pNoBytesReadCell);
@@ -809,7 +809,7 @@ export function WaitForPrinterChange(hPrinter: HANDLE, Flags: number): number {
  * WritePrinter (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WritePrinter(hPrinter: HANDLE, pBuf: Bytes, cbBuf?: number): { result: boolean; pcWritten: number; } {
+export function WritePrinter(hPrinter: HANDLE, pBuf: Bytes, cbBuf?: number): { result: boolean; pcWritten: number } {
   cbBuf ??= pBuf?.byteLength ?? 0;
   const pcWrittenCell = new Uint32Array(1);
   const r = native.WritePrinter(hPrinter, pBuf, cbBuf, pcWrittenCell);
@@ -820,7 +820,7 @@ export function WritePrinter(hPrinter: HANDLE, pBuf: Bytes, cbBuf?: number): { r
  * XcvDataW (winspool.drv, namespace Graphics.Printing).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function XcvDataW(hXcv: HANDLE, pszDataName: string, pInputData?: Bytes | null, cbInputData?: number, pOutputData?: Bytes | null, cbOutputData?: number): { result: boolean; pcbOutputNeeded: number; pdwStatus: number; } {
+export function XcvDataW(hXcv: HANDLE, pszDataName: string, pInputData?: Bytes | null, cbInputData?: number, pOutputData?: Bytes | null, cbOutputData?: number): { result: boolean; pcbOutputNeeded: number; pdwStatus: number } {
   pInputData ??= null;
   cbInputData ??= pInputData?.byteLength ?? 0;
   pOutputData ??= null;

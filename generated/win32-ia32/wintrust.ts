@@ -27,7 +27,7 @@ export function CryptCATAdminAcquireContext(pgSubsystem?: GUID | null): bigint {
  * CryptCATAdminCalcHashFromFileHandle (WINTRUST.dll, namespace Security.Cryptography.Catalog, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CryptCATAdminCalcHashFromFileHandle(hFile: HANDLE, pbHash?: Bytes | null): { result: boolean; pcbHash: number; } {
+export function CryptCATAdminCalcHashFromFileHandle(hFile: HANDLE, pbHash?: Bytes | null): { result: boolean; pcbHash: number } {
   pbHash ??= null;
   const pcbHashCell = Uint32Array.of(pbHash?.byteLength ?? 0);
   const r = native.CryptCATAdminCalcHashFromFileHandle(hFile, pcbHashCell, pbHash);

@@ -11,7 +11,7 @@ import type { HANDLE } from './types.js';
  * WFDOpenHandle (wlanapi.dll, namespace NetworkManagement.WiFi, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WFDOpenHandle(dwClientVersion: number): { result: number; pdwNegotiatedVersion: number; phClientHandle: HANDLE; } {
+export function WFDOpenHandle(dwClientVersion: number): { result: number; pdwNegotiatedVersion: number; phClientHandle: HANDLE } {
   const pdwNegotiatedVersionCell = new Uint32Array(1);
   const phClientHandleCell = new Int32Array(1);
   const r = native.WFDOpenHandle(dwClientVersion, pdwNegotiatedVersionCell, phClientHandleCell);
@@ -22,7 +22,7 @@ export function WFDOpenHandle(dwClientVersion: number): { result: number; pdwNeg
  * WlanOpenHandle (wlanapi.dll, namespace NetworkManagement.WiFi, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WlanOpenHandle(dwClientVersion: number): { result: number; pdwNegotiatedVersion: number; phClientHandle: HANDLE; } {
+export function WlanOpenHandle(dwClientVersion: number): { result: number; pdwNegotiatedVersion: number; phClientHandle: HANDLE } {
   const pdwNegotiatedVersionCell = new Uint32Array(1);
   const phClientHandleCell = new Int32Array(1);
   const r = native.WlanOpenHandle(dwClientVersion, pdwNegotiatedVersionCell, phClientHandleCell);

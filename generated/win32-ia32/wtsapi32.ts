@@ -33,7 +33,7 @@ export function WTSEnableChildSessions(bEnable: boolean): boolean {
  * WTSGetChildSessionId (WTSAPI32.dll, namespace System.RemoteDesktop, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WTSGetChildSessionId(): { result: boolean; pSessionId: number; } {
+export function WTSGetChildSessionId(): { result: boolean; pSessionId: number } {
   const pSessionIdCell = new Uint32Array(1);
   const r = native.WTSGetChildSessionId(pSessionIdCell);
   return { result: r, pSessionId: pSessionIdCell[0]! };
@@ -43,7 +43,7 @@ export function WTSGetChildSessionId(): { result: boolean; pSessionId: number; }
  * WTSIsChildSessionsEnabled (WTSAPI32.dll, namespace System.RemoteDesktop, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WTSIsChildSessionsEnabled(): { result: boolean; pbEnabled: boolean; } {
+export function WTSIsChildSessionsEnabled(): { result: boolean; pbEnabled: boolean } {
   const pbEnabledCell = new Int32Array(1);
   const r = native.WTSIsChildSessionsEnabled(pbEnabledCell);
   return { result: r, pbEnabled: pbEnabledCell[0]! !== 0 };

@@ -25,7 +25,7 @@ export function CertAddEncodedCertificateToSystemStoreW(szCertStoreName: string,
  * CryptBinaryToStringW (CRYPT32.dll, namespace Security.Cryptography, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CryptBinaryToStringW(pbBinary: Bytes, cbBinary: number | undefined, dwFlags: CRYPT_STRING, pszString?: Uint16Array | null): { result: boolean; pcchString: number; } {
+export function CryptBinaryToStringW(pbBinary: Bytes, cbBinary: number | undefined, dwFlags: CRYPT_STRING, pszString?: Uint16Array | null): { result: boolean; pcchString: number } {
   cbBinary ??= pbBinary?.byteLength ?? 0;
   pszString ??= null;
   const pcchStringCell = Uint32Array.of(pszString?.length ?? 0);
@@ -37,7 +37,7 @@ export function CryptBinaryToStringW(pbBinary: Bytes, cbBinary: number | undefin
  * CryptCreateAsyncHandle (CRYPT32.dll, namespace Security.Cryptography).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function CryptCreateAsyncHandle(dwFlags: number): { result: boolean; phAsync: HCRYPTASYNC; } {
+export function CryptCreateAsyncHandle(dwFlags: number): { result: boolean; phAsync: HCRYPTASYNC } {
   const phAsyncCell = new BigInt64Array(1);
   const r = native.CryptCreateAsyncHandle(dwFlags, phAsyncCell);
   return { result: r, phAsync: phAsyncCell[0]! as HCRYPTASYNC };
@@ -111,7 +111,7 @@ export function CryptSIPRetrieveSubjectGuidForCatalogFile(FileName: string, hFil
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function CryptStringToBinaryW(pszString: Uint16Array, cchString: number | undefined, dwFlags: CRYPT_STRING, pbBinary?: Bytes | null): { pcbBinary: number; pdwSkip: number; pdwFlags: number; } {
+export function CryptStringToBinaryW(pszString: Uint16Array, cchString: number | undefined, dwFlags: CRYPT_STRING, pbBinary?: Bytes | null): { pcbBinary: number; pdwSkip: number; pdwFlags: number } {
   cchString ??= pszString?.length ?? 0;
   pbBinary ??= null;
   const pcbBinaryCell = Uint32Array.of(pbBinary?.byteLength ?? 0);

@@ -82,7 +82,7 @@ export function DwmFlush(): void {
  * failure: returns an HRESULT (negative is failure) (metadata: returns HRESULT)
  * @throws Win32Error when it fails.
  */
-export function DwmGetColorizationColor(): { pcrColorization: number; pfOpaqueBlend: boolean; } {
+export function DwmGetColorizationColor(): { pcrColorization: number; pfOpaqueBlend: boolean } {
   const pcrColorizationCell = new Uint32Array(1);
   const pfOpaqueBlendCell = new Int32Array(1);
   const r = native.DwmGetColorizationColor(pcrColorizationCell, pfOpaqueBlendCell);
@@ -131,7 +131,7 @@ export function DwmGetGraphicsStreamTransformHint(uIndex: number, pTransform?: M
  * failure: returns an HRESULT (negative is failure) (metadata: returns HRESULT)
  * @throws Win32Error when it fails.
  */
-export function DwmGetTransportAttributes(): { pfIsRemoting: boolean; pfIsConnected: boolean; pDwGeneration: number; } {
+export function DwmGetTransportAttributes(): { pfIsRemoting: boolean; pfIsConnected: boolean; pDwGeneration: number } {
   const pfIsRemotingCell = new Int32Array(1);
   const pfIsConnectedCell = new Int32Array(1);
   const pDwGenerationCell = new Uint32Array(1);

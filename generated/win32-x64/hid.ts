@@ -98,7 +98,7 @@ export function HidD_GetMsGenreDescriptor(HidDeviceObject: HANDLE, Buffer: Bytes
  * HidD_GetNumInputBuffers (HID.dll, namespace Devices.HumanInterfaceDevice).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function HidD_GetNumInputBuffers(HidDeviceObject: HANDLE): { result: boolean; NumberBuffers: number; } {
+export function HidD_GetNumInputBuffers(HidDeviceObject: HANDLE): { result: boolean; NumberBuffers: number } {
   const NumberBuffersCell = new Uint32Array(1);
   const r = native.HidD_GetNumInputBuffers(HidDeviceObject, NumberBuffersCell);
   return { result: r, NumberBuffers: NumberBuffersCell[0]! };
@@ -118,7 +118,7 @@ export function HidD_GetPhysicalDescriptor(HidDeviceObject: HANDLE, Buffer: Byte
  * HidD_GetPreparsedData (HID.dll, namespace Devices.HumanInterfaceDevice).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function HidD_GetPreparsedData(HidDeviceObject: HANDLE): { result: boolean; PreparsedData: bigint; } {
+export function HidD_GetPreparsedData(HidDeviceObject: HANDLE): { result: boolean; PreparsedData: bigint } {
   const PreparsedDataCell = new BigInt64Array(1);
   const r = native.HidD_GetPreparsedData(HidDeviceObject, PreparsedDataCell);
   return { result: r, PreparsedData: PreparsedDataCell[0]! };

@@ -231,7 +231,7 @@ export function AreFileApisANSI(): boolean {
  * AreShortNamesEnabled (KERNEL32.dll, namespace Storage.FileSystem).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function AreShortNamesEnabled(Handle: HANDLE): { result: boolean; Enabled: boolean; } {
+export function AreShortNamesEnabled(Handle: HANDLE): { result: boolean; Enabled: boolean } {
   const EnabledCell = new Int32Array(1);
   const r = native.AreShortNamesEnabled(Handle, EnabledCell);
   return { result: r, Enabled: EnabledCell[0]! !== 0 };
@@ -295,7 +295,7 @@ export function BeginUpdateResourceW(pFileName: string, bDeleteExistingResources
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function BuildCommDCBAndTimeoutsW(lpDef: string, lpDCB?: DCB, lpCommTimeouts?: COMMTIMEOUTS): { lpDCB: DCB; lpCommTimeouts: COMMTIMEOUTS; } {
+export function BuildCommDCBAndTimeoutsW(lpDef: string, lpDCB?: DCB, lpCommTimeouts?: COMMTIMEOUTS): { lpDCB: DCB; lpCommTimeouts: COMMTIMEOUTS } {
   lpDCB ??= new DCB();
   lpCommTimeouts ??= new COMMTIMEOUTS();
   const r = native.BuildCommDCBAndTimeoutsW(lpDef, structBytes(lpDCB, DCB, 'BuildCommDCBAndTimeoutsW', 'lpDCB', false), structBytes(lpCommTimeouts, COMMTIMEOUTS, 'BuildCommDCBAndTimeoutsW', 'lpCommTimeouts', false));
@@ -395,7 +395,7 @@ export function CheckIsMSIXPackage(packageFullName: string): boolean {
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function CheckNameLegalDOS8Dot3W(lpName: string, lpOemName?: Bytes | null, OemNameSize?: number): { pbNameContainsSpaces: boolean; pbNameLegal: boolean; } {
+export function CheckNameLegalDOS8Dot3W(lpName: string, lpOemName?: Bytes | null, OemNameSize?: number): { pbNameContainsSpaces: boolean; pbNameLegal: boolean } {
   lpOemName ??= null;
   OemNameSize ??= lpOemName?.byteLength ?? 0;
   const pbNameContainsSpacesCell = new Int32Array(1);
@@ -441,7 +441,7 @@ export function ClearCommBreak(hFile: HANDLE): void {
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function ClearCommError(hFile: HANDLE, lpStat?: COMSTAT): { lpErrors: CLEAR_COMM_ERROR_FLAGS; lpStat: COMSTAT; } {
+export function ClearCommError(hFile: HANDLE, lpStat?: COMSTAT): { lpErrors: CLEAR_COMM_ERROR_FLAGS; lpStat: COMSTAT } {
   lpStat ??= new COMSTAT();
   const lpErrorsCell = new Uint32Array(1);
   const r = native.ClearCommError(hFile, lpErrorsCell, structBytes(lpStat, COMSTAT, 'ClearCommError', 'lpStat', false));
@@ -823,7 +823,7 @@ export function DisconnectNamedPipe(hNamedPipe: HANDLE): void {
  * DnsHostnameToComputerNameExW (KERNEL32.dll, namespace System.SystemInformation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function DnsHostnameToComputerNameExW(Hostname: string, ComputerName?: Uint16Array | null): { result: boolean; nSize: number; } {
+export function DnsHostnameToComputerNameExW(Hostname: string, ComputerName?: Uint16Array | null): { result: boolean; nSize: number } {
   ComputerName ??= null;
   const nSizeCell = Uint32Array.of(ComputerName?.length ?? 0);
   const r = native.DnsHostnameToComputerNameExW(Hostname, ComputerName, nSizeCell);
@@ -1164,7 +1164,7 @@ export function ExpungeConsoleCommandHistoryW(ExeName: string): void {
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function FileTimeToDosDateTime(lpFileTime: FILETIME): { lpFatDate: number; lpFatTime: number; } {
+export function FileTimeToDosDateTime(lpFileTime: FILETIME): { lpFatDate: number; lpFatTime: number } {
   const lpFatDateCell = new Uint16Array(1);
   const lpFatTimeCell = new Uint16Array(1);
   const r = native.FileTimeToDosDateTime(structBytes(lpFileTime, FILETIME, 'FileTimeToDosDateTime', 'lpFileTime', false), lpFatDateCell, lpFatTimeCell);
@@ -1281,7 +1281,7 @@ export function FindFirstChangeNotificationW(lpPathName: string, bWatchSubtree: 
  * failure: returns NULL on failure (GetLastError says why) (metadata: returns handle FindFileNameHandle, invalid value 0, and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function FindFirstFileNameTransactedW(lpFileName: string, dwFlags: number, LinkName: Uint16Array, hTransaction?: HANDLE | null): { result: FindFileNameHandle; StringLength: number; } {
+export function FindFirstFileNameTransactedW(lpFileName: string, dwFlags: number, LinkName: Uint16Array, hTransaction?: HANDLE | null): { result: FindFileNameHandle; StringLength: number } {
   hTransaction ??= null;
   const StringLengthCell = Uint32Array.of(LinkName?.length ?? 0);
   const r = native.FindFirstFileNameTransactedW(lpFileName, dwFlags, StringLengthCell, LinkName, hTransaction);
@@ -1297,7 +1297,7 @@ export function FindFirstFileNameTransactedW(lpFileName: string, dwFlags: number
  * failure: returns NULL on failure (GetLastError says why) (metadata: returns handle FindFileNameHandle, invalid value 0, and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function FindFirstFileNameW(lpFileName: string, dwFlags: number, LinkName: Uint16Array): { result: FindFileNameHandle; StringLength: number; } {
+export function FindFirstFileNameW(lpFileName: string, dwFlags: number, LinkName: Uint16Array): { result: FindFileNameHandle; StringLength: number } {
   const StringLengthCell = Uint32Array.of(LinkName?.length ?? 0);
   const r = native.FindFirstFileNameW(lpFileName, dwFlags, StringLengthCell, LinkName);
   if (r === 0n) {
@@ -1568,7 +1568,7 @@ export function GetActiveProcessorGroupCount(): number {
  * failure: returns an HRESULT (negative is failure) (metadata: returns HRESULT)
  * @throws Win32Error when it fails.
  */
-export function GetApplicationRestartSettings(hProcess: HANDLE, pwzCommandline?: Uint16Array | null): { pcchSize: number; pdwFlags: number; } {
+export function GetApplicationRestartSettings(hProcess: HANDLE, pwzCommandline?: Uint16Array | null): { pcchSize: number; pdwFlags: number } {
   pwzCommandline ??= null;
   const pcchSizeCell = Uint32Array.of(pwzCommandline?.length ?? 0);
   const pdwFlagsCell = new Uint32Array(1);
@@ -1609,7 +1609,7 @@ export function GetBinaryTypeW(lpApplicationName: string): number {
  * GetCachedSigningLevel (KERNEL32.dll, namespace Security).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetCachedSigningLevel(File: HANDLE, Thumbprint?: Bytes | null): { result: boolean; Flags: number; SigningLevel: number; ThumbprintSize: number; ThumbprintAlgorithm: number; } {
+export function GetCachedSigningLevel(File: HANDLE, Thumbprint?: Bytes | null): { result: boolean; Flags: number; SigningLevel: number; ThumbprintSize: number; ThumbprintAlgorithm: number } {
   Thumbprint ??= null;
   const FlagsCell = new Uint32Array(1);
   const SigningLevelCell = new Uint32Array(1);
@@ -2004,7 +2004,7 @@ export function GetCurrentPackageId(buffer?: Bytes | null): number {
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function GetCurrentPackageInfo(flags: number, buffer?: Bytes | null): { bufferLength: number; count: number; } {
+export function GetCurrentPackageInfo(flags: number, buffer?: Bytes | null): { bufferLength: number; count: number } {
   buffer ??= null;
   const bufferLengthCell = Uint32Array.of(buffer?.byteLength ?? 0);
   const countCell = new Uint32Array(1);
@@ -2085,7 +2085,7 @@ export function GetCurrentThreadId(): number {
  * GetCurrentThreadStackLimits (KERNEL32.dll, namespace System.Threading, since windows8.0).
  * failure: cannot fail (metadata: returns nothing)
  */
-export function GetCurrentThreadStackLimits(): { LowLimit: bigint; HighLimit: bigint; } {
+export function GetCurrentThreadStackLimits(): { LowLimit: bigint; HighLimit: bigint } {
   const LowLimitCell = new BigUint64Array(1);
   const HighLimitCell = new BigUint64Array(1);
   native.GetCurrentThreadStackLimits(LowLimitCell, HighLimitCell);
@@ -2096,7 +2096,7 @@ export function GetCurrentThreadStackLimits(): { LowLimit: bigint; HighLimit: bi
  * GetDevicePowerState (KERNEL32.dll, namespace System.Power, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetDevicePowerState(hDevice: HANDLE): { result: boolean; pfOn: boolean; } {
+export function GetDevicePowerState(hDevice: HANDLE): { result: boolean; pfOn: boolean } {
   const pfOnCell = new Int32Array(1);
   const r = native.GetDevicePowerState(hDevice, pfOnCell);
   return { result: r, pfOn: pfOnCell[0]! !== 0 };
@@ -2107,7 +2107,7 @@ export function GetDevicePowerState(hDevice: HANDLE): { result: boolean; pfOn: b
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetDiskFreeSpaceExW(lpDirectoryName?: string | null, lpFreeBytesAvailableToCaller?: ULARGE_INTEGER, lpTotalNumberOfBytes?: ULARGE_INTEGER, lpTotalNumberOfFreeBytes?: ULARGE_INTEGER): { lpFreeBytesAvailableToCaller: ULARGE_INTEGER; lpTotalNumberOfBytes: ULARGE_INTEGER; lpTotalNumberOfFreeBytes: ULARGE_INTEGER; } {
+export function GetDiskFreeSpaceExW(lpDirectoryName?: string | null, lpFreeBytesAvailableToCaller?: ULARGE_INTEGER, lpTotalNumberOfBytes?: ULARGE_INTEGER, lpTotalNumberOfFreeBytes?: ULARGE_INTEGER): { lpFreeBytesAvailableToCaller: ULARGE_INTEGER; lpTotalNumberOfBytes: ULARGE_INTEGER; lpTotalNumberOfFreeBytes: ULARGE_INTEGER } {
   lpDirectoryName ??= null;
   lpFreeBytesAvailableToCaller ??= new ULARGE_INTEGER();
   lpTotalNumberOfBytes ??= new ULARGE_INTEGER();
@@ -2125,7 +2125,7 @@ export function GetDiskFreeSpaceExW(lpDirectoryName?: string | null, lpFreeBytes
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetDiskFreeSpaceW(lpRootPathName?: string | null): { lpSectorsPerCluster: number; lpBytesPerSector: number; lpNumberOfFreeClusters: number; lpTotalNumberOfClusters: number; } {
+export function GetDiskFreeSpaceW(lpRootPathName?: string | null): { lpSectorsPerCluster: number; lpBytesPerSector: number; lpNumberOfFreeClusters: number; lpTotalNumberOfClusters: number } {
   lpRootPathName ??= null;
   const lpSectorsPerClusterCell = new Uint32Array(1);
   const lpBytesPerSectorCell = new Uint32Array(1);
@@ -2249,7 +2249,7 @@ export function GetFileAttributesExW(lpFileName: string, fInfoLevelId: GET_FILEE
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetFileBandwidthReservation(hFile: HANDLE): { lpPeriodMilliseconds: number; lpBytesPerPeriod: number; pDiscardable: number; lpTransferSize: number; lpNumOutstandingRequests: number; } {
+export function GetFileBandwidthReservation(hFile: HANDLE): { lpPeriodMilliseconds: number; lpBytesPerPeriod: number; pDiscardable: number; lpTransferSize: number; lpNumOutstandingRequests: number } {
   const lpPeriodMillisecondsCell = new Uint32Array(1);
   const lpBytesPerPeriodCell = new Uint32Array(1);
   const pDiscardableCell = new Int32Array(1);
@@ -2312,7 +2312,7 @@ export function GetFileSizeEx(hFile: HANDLE, lpFileSize?: LARGE_INTEGER): LARGE_
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetFileTime(hFile: HANDLE, lpCreationTime?: FILETIME, lpLastAccessTime?: FILETIME, lpLastWriteTime?: FILETIME): { lpCreationTime: FILETIME; lpLastAccessTime: FILETIME; lpLastWriteTime: FILETIME; } {
+export function GetFileTime(hFile: HANDLE, lpCreationTime?: FILETIME, lpLastAccessTime?: FILETIME, lpLastWriteTime?: FILETIME): { lpCreationTime: FILETIME; lpLastAccessTime: FILETIME; lpLastWriteTime: FILETIME } {
   lpCreationTime ??= new FILETIME();
   lpLastAccessTime ??= new FILETIME();
   lpLastWriteTime ??= new FILETIME();
@@ -2417,7 +2417,7 @@ export function GetMachineTypeAttributes(Machine: number): MACHINE_ATTRIBUTES {
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetMailslotInfo(hMailslot: HANDLE): { lpMaxMessageSize: number; lpNextSize: number; lpMessageCount: number; lpReadTimeout: number; } {
+export function GetMailslotInfo(hMailslot: HANDLE): { lpMaxMessageSize: number; lpNextSize: number; lpMessageCount: number; lpReadTimeout: number } {
   const lpMaxMessageSizeCell = new Uint32Array(1);
   const lpNextSizeCell = new Uint32Array(1);
   const lpMessageCountCell = new Uint32Array(1);
@@ -2529,7 +2529,7 @@ export function GetNamedPipeClientSessionId(Pipe: HANDLE): number {
  * GetNamedPipeHandleStateW (KERNEL32.dll, namespace System.Pipes).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetNamedPipeHandleStateW(hNamedPipe: HANDLE, lpUserName?: Uint16Array | null, nMaxUserNameSize?: number): { result: boolean; lpState: NAMED_PIPE_MODE; lpCurInstances: number; lpMaxCollectionCount: number; lpCollectDataTimeout: number; } {
+export function GetNamedPipeHandleStateW(hNamedPipe: HANDLE, lpUserName?: Uint16Array | null, nMaxUserNameSize?: number): { result: boolean; lpState: NAMED_PIPE_MODE; lpCurInstances: number; lpMaxCollectionCount: number; lpCollectDataTimeout: number } {
   lpUserName ??= null;
   nMaxUserNameSize ??= lpUserName?.length ?? 0;
   const lpStateCell = new Uint32Array(1);
@@ -2545,7 +2545,7 @@ export function GetNamedPipeHandleStateW(hNamedPipe: HANDLE, lpUserName?: Uint16
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetNamedPipeInfo(hNamedPipe: HANDLE): { lpFlags: NAMED_PIPE_MODE; lpOutBufferSize: number; lpInBufferSize: number; lpMaxInstances: number; } {
+export function GetNamedPipeInfo(hNamedPipe: HANDLE): { lpFlags: NAMED_PIPE_MODE; lpOutBufferSize: number; lpInBufferSize: number; lpMaxInstances: number } {
   const lpFlagsCell = new Uint32Array(1);
   const lpOutBufferSizeCell = new Uint32Array(1);
   const lpInBufferSizeCell = new Uint32Array(1);
@@ -2732,7 +2732,7 @@ export function GetNumaProcessorNodeEx(Processor: PROCESSOR_NUMBER): number {
  * GetNumaProximityNodeEx (KERNEL32.dll, namespace System.Threading, since windows6.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetNumaProximityNodeEx(ProximityId: number): { result: boolean; NodeNumber: number; } {
+export function GetNumaProximityNodeEx(ProximityId: number): { result: boolean; NodeNumber: number } {
   const NodeNumberCell = new Uint16Array(1);
   const r = native.GetNumaProximityNodeEx(ProximityId, NodeNumberCell);
   return { result: r, NodeNumber: NodeNumberCell[0]! };
@@ -2895,7 +2895,7 @@ export function GetPrivateProfileStructW(lpszSection: string, lpszKey: string, l
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetProcessAffinityMask(hProcess: HANDLE): { lpProcessAffinityMask: bigint; lpSystemAffinityMask: bigint; } {
+export function GetProcessAffinityMask(hProcess: HANDLE): { lpProcessAffinityMask: bigint; lpSystemAffinityMask: bigint } {
   const lpProcessAffinityMaskCell = new BigUint64Array(1);
   const lpSystemAffinityMaskCell = new BigUint64Array(1);
   const r = native.GetProcessAffinityMask(hProcess, lpProcessAffinityMaskCell, lpSystemAffinityMaskCell);
@@ -2910,7 +2910,7 @@ export function GetProcessAffinityMask(hProcess: HANDLE): { lpProcessAffinityMas
  * GetProcessDefaultCpuSets (KERNEL32.dll, namespace System.Threading).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetProcessDefaultCpuSets(Process: HANDLE, CpuSetIds?: Bytes | null, CpuSetIdCount?: number): { result: boolean; RequiredIdCount: number; } {
+export function GetProcessDefaultCpuSets(Process: HANDLE, CpuSetIds?: Bytes | null, CpuSetIdCount?: number): { result: boolean; RequiredIdCount: number } {
   CpuSetIds ??= null;
   CpuSetIdCount ??= Math.floor((CpuSetIds?.byteLength ?? 0) / 4);
   const RequiredIdCountCell = new Uint32Array(1);
@@ -2923,7 +2923,7 @@ export function GetProcessDefaultCpuSets(Process: HANDLE, CpuSetIds?: Bytes | nu
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetProcessDEPPolicy(hProcess: HANDLE): { lpFlags: number; lpPermanent: boolean; } {
+export function GetProcessDEPPolicy(hProcess: HANDLE): { lpFlags: number; lpPermanent: boolean } {
   const lpFlagsCell = new Uint32Array(1);
   const lpPermanentCell = new Int32Array(1);
   const r = native.GetProcessDEPPolicy(hProcess, lpFlagsCell, lpPermanentCell);
@@ -2938,7 +2938,7 @@ export function GetProcessDEPPolicy(hProcess: HANDLE): { lpFlags: number; lpPerm
  * GetProcessGroupAffinity (KERNEL32.dll, namespace System.Threading, since windows6.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetProcessGroupAffinity(hProcess: HANDLE, GroupArray: Uint16Array): { result: boolean; GroupCount: number; } {
+export function GetProcessGroupAffinity(hProcess: HANDLE, GroupArray: Uint16Array): { result: boolean; GroupCount: number } {
   const GroupCountCell = Uint16Array.of(GroupArray?.length ?? 0);
   const r = native.GetProcessGroupAffinity(hProcess, GroupCountCell, GroupArray);
   return { result: r, GroupCount: GroupCountCell[0]! };
@@ -3021,7 +3021,7 @@ export function GetProcessMitigationPolicy(hProcess: HANDLE, MitigationPolicy: P
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetProcessPreferredUILanguages(dwFlags: number, pwszLanguagesBuffer?: Uint16Array | null): { pulNumLanguages: number; pcchLanguagesBuffer: number; } {
+export function GetProcessPreferredUILanguages(dwFlags: number, pwszLanguagesBuffer?: Uint16Array | null): { pulNumLanguages: number; pcchLanguagesBuffer: number } {
   pwszLanguagesBuffer ??= null;
   const pulNumLanguagesCell = new Uint32Array(1);
   const pcchLanguagesBufferCell = Uint32Array.of(pwszLanguagesBuffer?.length ?? 0);
@@ -3053,7 +3053,7 @@ export function GetProcessPriorityBoost(hProcess: HANDLE): boolean {
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetProcessShutdownParameters(): { lpdwLevel: number; lpdwFlags: number; } {
+export function GetProcessShutdownParameters(): { lpdwLevel: number; lpdwFlags: number } {
   const lpdwLevelCell = new Uint32Array(1);
   const lpdwFlagsCell = new Uint32Array(1);
   const r = native.GetProcessShutdownParameters(lpdwLevelCell, lpdwFlagsCell);
@@ -3069,7 +3069,7 @@ export function GetProcessShutdownParameters(): { lpdwLevel: number; lpdwFlags: 
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetProcessTimes(hProcess: HANDLE, lpCreationTime?: FILETIME, lpExitTime?: FILETIME, lpKernelTime?: FILETIME, lpUserTime?: FILETIME): { lpCreationTime: FILETIME; lpExitTime: FILETIME; lpKernelTime: FILETIME; lpUserTime: FILETIME; } {
+export function GetProcessTimes(hProcess: HANDLE, lpCreationTime?: FILETIME, lpExitTime?: FILETIME, lpKernelTime?: FILETIME, lpUserTime?: FILETIME): { lpCreationTime: FILETIME; lpExitTime: FILETIME; lpKernelTime: FILETIME; lpUserTime: FILETIME } {
   lpCreationTime ??= new FILETIME();
   lpExitTime ??= new FILETIME();
   lpKernelTime ??= new FILETIME();
@@ -3087,7 +3087,7 @@ export function GetProcessTimes(hProcess: HANDLE, lpCreationTime?: FILETIME, lpE
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetProcessWorkingSetSize(hProcess: HANDLE): { lpMinimumWorkingSetSize: bigint; lpMaximumWorkingSetSize: bigint; } {
+export function GetProcessWorkingSetSize(hProcess: HANDLE): { lpMinimumWorkingSetSize: bigint; lpMaximumWorkingSetSize: bigint } {
   const lpMinimumWorkingSetSizeCell = new BigUint64Array(1);
   const lpMaximumWorkingSetSizeCell = new BigUint64Array(1);
   const r = native.GetProcessWorkingSetSize(hProcess, lpMinimumWorkingSetSizeCell, lpMaximumWorkingSetSizeCell);
@@ -3102,7 +3102,7 @@ export function GetProcessWorkingSetSize(hProcess: HANDLE): { lpMinimumWorkingSe
  * GetProcessWorkingSetSizeEx (KERNEL32.dll, namespace System.Memory, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetProcessWorkingSetSizeEx(hProcess: HANDLE): { result: boolean; lpMinimumWorkingSetSize: bigint; lpMaximumWorkingSetSize: bigint; Flags: number; } {
+export function GetProcessWorkingSetSizeEx(hProcess: HANDLE): { result: boolean; lpMinimumWorkingSetSize: bigint; lpMaximumWorkingSetSize: bigint; Flags: number } {
   const lpMinimumWorkingSetSizeCell = new BigUint64Array(1);
   const lpMaximumWorkingSetSizeCell = new BigUint64Array(1);
   const FlagsCell = new Uint32Array(1);
@@ -3114,7 +3114,7 @@ export function GetProcessWorkingSetSizeEx(hProcess: HANDLE): { result: boolean;
  * GetProductInfo (KERNEL32.dll, namespace System.SystemInformation, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetProductInfo(dwOSMajorVersion: number, dwOSMinorVersion: number, dwSpMajorVersion: number, dwSpMinorVersion: number): { result: boolean; pdwReturnedProductType: OS_PRODUCT_TYPE; } {
+export function GetProductInfo(dwOSMajorVersion: number, dwOSMinorVersion: number, dwSpMajorVersion: number, dwSpMinorVersion: number): { result: boolean; pdwReturnedProductType: OS_PRODUCT_TYPE } {
   const pdwReturnedProductTypeCell = new Uint32Array(1);
   const r = native.GetProductInfo(dwOSMajorVersion, dwOSMinorVersion, dwSpMajorVersion, dwSpMinorVersion, pdwReturnedProductTypeCell);
   return { result: r, pdwReturnedProductType: pdwReturnedProductTypeCell[0]! as OS_PRODUCT_TYPE };
@@ -3195,7 +3195,7 @@ export function GetStdHandle(nStdHandle: STD_HANDLE): HANDLE {
  * GetSystemCpuSetInformation (KERNEL32.dll, namespace System.SystemInformation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetSystemCpuSetInformation(Information?: SYSTEM_CPU_SET_INFORMATION | null, Process?: HANDLE | null): { result: boolean; ReturnedLength: number; } {
+export function GetSystemCpuSetInformation(Information?: SYSTEM_CPU_SET_INFORMATION | null, Process?: HANDLE | null): { result: boolean; ReturnedLength: number } {
   Information ??= null;
   Process ??= null;
   const ReturnedLengthCell = new Uint32Array(1);
@@ -3244,7 +3244,7 @@ export function GetSystemDEPPolicy(): DEP_SYSTEM_POLICY_TYPE {
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetSystemFileCacheSize(): { lpMinimumFileCacheSize: bigint; lpMaximumFileCacheSize: bigint; lpFlags: number; } {
+export function GetSystemFileCacheSize(): { lpMinimumFileCacheSize: bigint; lpMaximumFileCacheSize: bigint; lpFlags: number } {
   const lpMinimumFileCacheSizeCell = new BigUint64Array(1);
   const lpMaximumFileCacheSizeCell = new BigUint64Array(1);
   const lpFlagsCell = new Uint32Array(1);
@@ -3270,7 +3270,7 @@ export function GetSystemInfo(lpSystemInfo?: SYSTEM_INFO): SYSTEM_INFO {
  * GetSystemLeapSecondInformation (KERNEL32.dll, namespace System.SystemInformation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetSystemLeapSecondInformation(): { result: boolean; Enabled: boolean; Flags: number; } {
+export function GetSystemLeapSecondInformation(): { result: boolean; Enabled: boolean; Flags: number } {
   const EnabledCell = new Int32Array(1);
   const FlagsCell = new Uint32Array(1);
   const r = native.GetSystemLeapSecondInformation(EnabledCell, FlagsCell);
@@ -3297,7 +3297,7 @@ export function GetSystemPowerStatus(lpSystemPowerStatus?: SYSTEM_POWER_STATUS):
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetSystemPreferredUILanguages(dwFlags: number, pwszLanguagesBuffer?: Uint16Array | null): { pulNumLanguages: number; pcchLanguagesBuffer: number; } {
+export function GetSystemPreferredUILanguages(dwFlags: number, pwszLanguagesBuffer?: Uint16Array | null): { pulNumLanguages: number; pcchLanguagesBuffer: number } {
   pwszLanguagesBuffer ??= null;
   const pulNumLanguagesCell = new Uint32Array(1);
   const pcchLanguagesBufferCell = Uint32Array.of(pwszLanguagesBuffer?.length ?? 0);
@@ -3314,7 +3314,7 @@ export function GetSystemPreferredUILanguages(dwFlags: number, pwszLanguagesBuff
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetSystemRegistryQuota(): { pdwQuotaAllowed: number; pdwQuotaUsed: number; } {
+export function GetSystemRegistryQuota(): { pdwQuotaAllowed: number; pdwQuotaUsed: number } {
   const pdwQuotaAllowedCell = new Uint32Array(1);
   const pdwQuotaUsedCell = new Uint32Array(1);
   const r = native.GetSystemRegistryQuota(pdwQuotaAllowedCell, pdwQuotaUsedCell);
@@ -3340,7 +3340,7 @@ export function GetSystemTime(lpSystemTime?: SYSTEMTIME): SYSTEMTIME {
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetSystemTimeAdjustment(): { lpTimeAdjustment: number; lpTimeIncrement: number; lpTimeAdjustmentDisabled: boolean; } {
+export function GetSystemTimeAdjustment(): { lpTimeAdjustment: number; lpTimeIncrement: number; lpTimeAdjustmentDisabled: boolean } {
   const lpTimeAdjustmentCell = new Uint32Array(1);
   const lpTimeIncrementCell = new Uint32Array(1);
   const lpTimeAdjustmentDisabledCell = new Int32Array(1);
@@ -3377,7 +3377,7 @@ export function GetSystemTimePreciseAsFileTime(lpSystemTimeAsFileTime?: FILETIME
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetSystemTimes(lpIdleTime?: FILETIME, lpKernelTime?: FILETIME, lpUserTime?: FILETIME): { lpIdleTime: FILETIME; lpKernelTime: FILETIME; lpUserTime: FILETIME; } {
+export function GetSystemTimes(lpIdleTime?: FILETIME, lpKernelTime?: FILETIME, lpUserTime?: FILETIME): { lpIdleTime: FILETIME; lpKernelTime: FILETIME; lpUserTime: FILETIME } {
   lpIdleTime ??= new FILETIME();
   lpKernelTime ??= new FILETIME();
   lpUserTime ??= new FILETIME();
@@ -3393,7 +3393,7 @@ export function GetSystemTimes(lpIdleTime?: FILETIME, lpKernelTime?: FILETIME, l
  * GetTapeParameters (KERNEL32.dll, namespace Storage.FileSystem, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetTapeParameters(hDevice: HANDLE, dwOperation: GET_TAPE_DRIVE_PARAMETERS_OPERATION, lpTapeInformation: Bytes): { result: number; lpdwSize: number; } {
+export function GetTapeParameters(hDevice: HANDLE, dwOperation: GET_TAPE_DRIVE_PARAMETERS_OPERATION, lpTapeInformation: Bytes): { result: number; lpdwSize: number } {
   const lpdwSizeCell = Uint32Array.of(lpTapeInformation?.byteLength ?? 0);
   const r = native.GetTapeParameters(hDevice, dwOperation, lpdwSizeCell, lpTapeInformation);
   return { result: r, lpdwSize: lpdwSizeCell[0]! };
@@ -3403,7 +3403,7 @@ export function GetTapeParameters(hDevice: HANDLE, dwOperation: GET_TAPE_DRIVE_P
  * GetTapePosition (KERNEL32.dll, namespace Storage.FileSystem, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetTapePosition(hDevice: HANDLE, dwPositionType: TAPE_POSITION_TYPE): { result: number; lpdwPartition: number; lpdwOffsetLow: number; lpdwOffsetHigh: number; } {
+export function GetTapePosition(hDevice: HANDLE, dwPositionType: TAPE_POSITION_TYPE): { result: number; lpdwPartition: number; lpdwOffsetLow: number; lpdwOffsetHigh: number } {
   const lpdwPartitionCell = new Uint32Array(1);
   const lpdwOffsetLowCell = new Uint32Array(1);
   const lpdwOffsetHighCell = new Uint32Array(1);
@@ -3515,7 +3515,7 @@ export function GetThreadLocale(): number {
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetThreadPreferredUILanguages(dwFlags: number, pwszLanguagesBuffer?: Uint16Array | null): { pulNumLanguages: number; pcchLanguagesBuffer: number; } {
+export function GetThreadPreferredUILanguages(dwFlags: number, pwszLanguagesBuffer?: Uint16Array | null): { pulNumLanguages: number; pcchLanguagesBuffer: number } {
   pwszLanguagesBuffer ??= null;
   const pulNumLanguagesCell = new Uint32Array(1);
   const pcchLanguagesBufferCell = Uint32Array.of(pwszLanguagesBuffer?.length ?? 0);
@@ -3546,7 +3546,7 @@ export function GetThreadPriorityBoost(hThread: HANDLE): boolean {
  * GetThreadSelectedCpuSets (KERNEL32.dll, namespace System.Threading).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetThreadSelectedCpuSets(Thread: HANDLE, CpuSetIds?: Bytes | null, CpuSetIdCount?: number): { result: boolean; RequiredIdCount: number; } {
+export function GetThreadSelectedCpuSets(Thread: HANDLE, CpuSetIds?: Bytes | null, CpuSetIdCount?: number): { result: boolean; RequiredIdCount: number } {
   CpuSetIds ??= null;
   CpuSetIdCount ??= Math.floor((CpuSetIds?.byteLength ?? 0) / 4);
   const RequiredIdCountCell = new Uint32Array(1);
@@ -3574,7 +3574,7 @@ export function GetThreadSelectorEntry(hThread: HANDLE, dwSelector: number, lpSe
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetThreadTimes(hThread: HANDLE, lpCreationTime?: FILETIME, lpExitTime?: FILETIME, lpKernelTime?: FILETIME, lpUserTime?: FILETIME): { lpCreationTime: FILETIME; lpExitTime: FILETIME; lpKernelTime: FILETIME; lpUserTime: FILETIME; } {
+export function GetThreadTimes(hThread: HANDLE, lpCreationTime?: FILETIME, lpExitTime?: FILETIME, lpKernelTime?: FILETIME, lpUserTime?: FILETIME): { lpCreationTime: FILETIME; lpExitTime: FILETIME; lpKernelTime: FILETIME; lpUserTime: FILETIME } {
   lpCreationTime ??= new FILETIME();
   lpExitTime ??= new FILETIME();
   lpKernelTime ??= new FILETIME();
@@ -3680,7 +3680,7 @@ export function GetUserGeoID(GeoClass: number): number {
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetUserPreferredUILanguages(dwFlags: number, pwszLanguagesBuffer?: Uint16Array | null): { pulNumLanguages: number; pcchLanguagesBuffer: number; } {
+export function GetUserPreferredUILanguages(dwFlags: number, pwszLanguagesBuffer?: Uint16Array | null): { pulNumLanguages: number; pcchLanguagesBuffer: number } {
   pwszLanguagesBuffer ??= null;
   const pulNumLanguagesCell = new Uint32Array(1);
   const pcchLanguagesBufferCell = Uint32Array.of(pwszLanguagesBuffer?.length ?? 0);
@@ -3721,7 +3721,7 @@ export function GetVersionExW(lpVersionInformation?: OSVERSIONINFOW): OSVERSIONI
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetVolumeInformationByHandleW(hFile: HANDLE, lpVolumeNameBuffer?: Uint16Array | null, nVolumeNameSize?: number, lpFileSystemNameBuffer?: Uint16Array | null, nFileSystemNameSize?: number): { lpVolumeSerialNumber: number; lpMaximumComponentLength: number; lpFileSystemFlags: number; } {
+export function GetVolumeInformationByHandleW(hFile: HANDLE, lpVolumeNameBuffer?: Uint16Array | null, nVolumeNameSize?: number, lpFileSystemNameBuffer?: Uint16Array | null, nFileSystemNameSize?: number): { lpVolumeSerialNumber: number; lpMaximumComponentLength: number; lpFileSystemFlags: number } {
   lpVolumeNameBuffer ??= null;
   nVolumeNameSize ??= lpVolumeNameBuffer?.length ?? 0;
   lpFileSystemNameBuffer ??= null;
@@ -3742,7 +3742,7 @@ export function GetVolumeInformationByHandleW(hFile: HANDLE, lpVolumeNameBuffer?
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetVolumeInformationW(lpRootPathName?: string | null, lpVolumeNameBuffer?: Uint16Array | null, nVolumeNameSize?: number, lpFileSystemNameBuffer?: Uint16Array | null, nFileSystemNameSize?: number): { lpVolumeSerialNumber: number; lpMaximumComponentLength: number; lpFileSystemFlags: number; } {
+export function GetVolumeInformationW(lpRootPathName?: string | null, lpVolumeNameBuffer?: Uint16Array | null, nVolumeNameSize?: number, lpFileSystemNameBuffer?: Uint16Array | null, nFileSystemNameSize?: number): { lpVolumeSerialNumber: number; lpMaximumComponentLength: number; lpFileSystemFlags: number } {
   lpRootPathName ??= null;
   lpVolumeNameBuffer ??= null;
   nVolumeNameSize ??= lpVolumeNameBuffer?.length ?? 0;
@@ -3808,7 +3808,7 @@ export function GetVolumePathNameW(lpszFileName: string, lpszVolumePathName: Uin
  * GetXStateFeaturesMask (KERNEL32.dll, namespace System.Diagnostics.Debug, since windows6.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetXStateFeaturesMask(Context: CONTEXT): { result: boolean; FeatureMask: bigint; } {
+export function GetXStateFeaturesMask(Context: CONTEXT): { result: boolean; FeatureMask: bigint } {
   const FeatureMaskCell = new BigUint64Array(1);
   const r = native.GetXStateFeaturesMask(structBytes(Context, CONTEXT, 'GetXStateFeaturesMask', 'Context', false), FeatureMaskCell);
   return { result: r, FeatureMask: FeatureMaskCell[0]! };
@@ -4172,7 +4172,7 @@ export function IsWow64Process(hProcess: HANDLE): boolean {
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function IsWow64Process2(hProcess: HANDLE): { pProcessMachine: IMAGE_FILE_MACHINE; pNativeMachine: IMAGE_FILE_MACHINE; } {
+export function IsWow64Process2(hProcess: HANDLE): { pProcessMachine: IMAGE_FILE_MACHINE; pNativeMachine: IMAGE_FILE_MACHINE } {
   const pProcessMachineCell = new Uint16Array(1);
   const pNativeMachineCell = new Uint16Array(1);
   const r = native.IsWow64Process2(hProcess, pProcessMachineCell, pNativeMachineCell);
@@ -4196,7 +4196,7 @@ export function K32EmptyWorkingSet(hProcess: HANDLE): boolean {
  * K32EnumProcesses (KERNEL32.dll, namespace System.ProcessStatus).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function K32EnumProcesses(lpidProcess: Bytes, cb?: number): { result: boolean; lpcbNeeded: number; } {
+export function K32EnumProcesses(lpidProcess: Bytes, cb?: number): { result: boolean; lpcbNeeded: number } {
   cb ??= lpidProcess?.byteLength ?? 0;
   const lpcbNeededCell = new Uint32Array(1);
   const r = native.K32EnumProcesses(lpidProcess, cb, lpcbNeededCell);
@@ -4497,7 +4497,7 @@ export function NeedCurrentDirectoryForExePathW(ExeName: string): boolean {
  * NotifyUILanguageChange (KERNEL32.dll, namespace Globalization, since windows6.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function NotifyUILanguageChange(dwFlags: number, pcwstrNewLanguage: string | null | undefined, pcwstrPreviousLanguage: string | null | undefined, dwReserved: number): { result: boolean; pdwStatusRtrn: number; } {
+export function NotifyUILanguageChange(dwFlags: number, pcwstrNewLanguage: string | null | undefined, pcwstrPreviousLanguage: string | null | undefined, dwReserved: number): { result: boolean; pdwStatusRtrn: number } {
   pcwstrNewLanguage ??= null;
   pcwstrPreviousLanguage ??= null;
   const pdwStatusRtrnCell = new Uint32Array(1);
@@ -4672,7 +4672,7 @@ export function PackageIdFromFullName(packageFullName: string, flags: number, bu
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function PackageNameAndPublisherIdFromFamilyName(packageFamilyName: string, packageName?: Uint16Array | null, packagePublisherId?: Uint16Array | null): { packageNameLength: number; packagePublisherIdLength: number; } {
+export function PackageNameAndPublisherIdFromFamilyName(packageFamilyName: string, packageName?: Uint16Array | null, packagePublisherId?: Uint16Array | null): { packageNameLength: number; packagePublisherIdLength: number } {
   packageName ??= null;
   packagePublisherId ??= null;
   const packageNameLengthCell = Uint32Array.of(packageName?.length ?? 0);
@@ -4687,7 +4687,7 @@ export function PackageNameAndPublisherIdFromFamilyName(packageFamilyName: strin
  * failure: returns a Win32 error code (0 is success) (metadata: returns WIN32_ERROR and does not set the last error)
  * @throws Win32Error when it fails.
  */
-export function ParseApplicationUserModelId(applicationUserModelId: string, packageFamilyName?: Uint16Array | null, packageRelativeApplicationId?: Uint16Array | null): { packageFamilyNameLength: number; packageRelativeApplicationIdLength: number; } {
+export function ParseApplicationUserModelId(applicationUserModelId: string, packageFamilyName?: Uint16Array | null, packageRelativeApplicationId?: Uint16Array | null): { packageFamilyNameLength: number; packageRelativeApplicationIdLength: number } {
   packageFamilyName ??= null;
   packageRelativeApplicationId ??= null;
   const packageFamilyNameLengthCell = Uint32Array.of(packageFamilyName?.length ?? 0);
@@ -4702,7 +4702,7 @@ export function ParseApplicationUserModelId(applicationUserModelId: string, pack
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function PeekNamedPipe(hNamedPipe: HANDLE, lpBuffer?: Bytes | null, nBufferSize?: number): { lpBytesRead: number; lpTotalBytesAvail: number; lpBytesLeftThisMessage: number; } {
+export function PeekNamedPipe(hNamedPipe: HANDLE, lpBuffer?: Bytes | null, nBufferSize?: number): { lpBytesRead: number; lpTotalBytesAvail: number; lpBytesLeftThisMessage: number } {
   lpBuffer ??= null;
   nBufferSize ??= lpBuffer?.byteLength ?? 0;
   const lpBytesReadCell = new Uint32Array(1);
@@ -4770,7 +4770,7 @@ export function ProcessIdToSessionId(dwProcessId: number): number {
  * PssCaptureSnapshot (KERNEL32.dll, namespace System.Diagnostics.ProcessSnapshotting, since windows8.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PssCaptureSnapshot(ProcessHandle: HANDLE, CaptureFlags: PSS_CAPTURE_FLAGS, ThreadContextFlags?: number): { result: number; SnapshotHandle: HPSS; } {
+export function PssCaptureSnapshot(ProcessHandle: HANDLE, CaptureFlags: PSS_CAPTURE_FLAGS, ThreadContextFlags?: number): { result: number; SnapshotHandle: HPSS } {
   ThreadContextFlags ??= 0;
   const SnapshotHandleCell = new BigInt64Array(1);
   const r = native.PssCaptureSnapshot(ProcessHandle, CaptureFlags, ThreadContextFlags, SnapshotHandleCell);
@@ -4847,7 +4847,7 @@ export function QueryIdleProcessorCycleTime(ProcessorIdleCycleTime?: Bytes | nul
  * QueryIdleProcessorCycleTimeEx (KERNEL32.dll, namespace System.WindowsProgramming, since windows6.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function QueryIdleProcessorCycleTimeEx(Group: number, ProcessorIdleCycleTime?: Bytes | null): { result: boolean; BufferLength: number; } {
+export function QueryIdleProcessorCycleTimeEx(Group: number, ProcessorIdleCycleTime?: Bytes | null): { result: boolean; BufferLength: number } {
   ProcessorIdleCycleTime ??= null;
   const BufferLengthCell = Uint32Array.of(ProcessorIdleCycleTime?.byteLength ?? 0);
   const r = native.QueryIdleProcessorCycleTimeEx(Group, BufferLengthCell, ProcessorIdleCycleTime);
@@ -4950,7 +4950,7 @@ export function QueryProcessCycleTime(ProcessHandle: HANDLE): bigint {
  * QueryProtectedPolicy (KERNEL32.dll, namespace System.Threading, since windows8.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function QueryProtectedPolicy(PolicyGuid: GUID): { result: boolean; PolicyValue: bigint; } {
+export function QueryProtectedPolicy(PolicyGuid: GUID): { result: boolean; PolicyValue: bigint } {
   const PolicyValueCell = new BigUint64Array(1);
   const r = native.QueryProtectedPolicy(structBytes(PolicyGuid, GUID, 'QueryProtectedPolicy', 'PolicyGuid', false), PolicyValueCell);
   return { result: r, PolicyValue: PolicyValueCell[0]! };
@@ -4975,7 +4975,7 @@ export function QueryThreadCycleTime(ThreadHandle: HANDLE): bigint {
  * QueryUnbiasedInterruptTime (KERNEL32.dll, namespace System.WindowsProgramming, since windows6.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function QueryUnbiasedInterruptTime(): { result: boolean; UnbiasedTime: bigint; } {
+export function QueryUnbiasedInterruptTime(): { result: boolean; UnbiasedTime: bigint } {
   const UnbiasedTimeCell = new BigUint64Array(1);
   const r = native.QueryUnbiasedInterruptTime(UnbiasedTimeCell);
   return { result: r, UnbiasedTime: UnbiasedTimeCell[0]! };

@@ -113,7 +113,7 @@ export function GetTransactionId(TransactionHandle: HANDLE, TransactionId?: GUID
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetTransactionInformation(TransactionHandle: HANDLE, Outcome?: number, IsolationLevel?: number, IsolationFlags?: number, Timeout?: number, Description?: Uint16Array | null): { Outcome: number; IsolationLevel: number; IsolationFlags: number; Timeout: number; } {
+export function GetTransactionInformation(TransactionHandle: HANDLE, Outcome?: number, IsolationLevel?: number, IsolationFlags?: number, Timeout?: number, Description?: Uint16Array | null): { Outcome: number; IsolationLevel: number; IsolationFlags: number; Timeout: number } {
   Outcome ??= 0;
   IsolationLevel ??= 0;
   IsolationFlags ??= 0;

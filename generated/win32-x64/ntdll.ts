@@ -64,7 +64,7 @@ export function NtQuerySystemTime(SystemTime?: LARGE_INTEGER): LARGE_INTEGER {
  * failure: returns an NTSTATUS (negative is failure) (metadata: returns NTSTATUS)
  * @throws NtStatusError when it fails.
  */
-export function NtQueryTimerResolution(): { MaximumTime: number; MinimumTime: number; CurrentTime: number; } {
+export function NtQueryTimerResolution(): { MaximumTime: number; MinimumTime: number; CurrentTime: number } {
   const MaximumTimeCell = new Uint32Array(1);
   const MinimumTimeCell = new Uint32Array(1);
   const CurrentTimeCell = new Uint32Array(1);
@@ -100,7 +100,7 @@ export function NtWaitForSingleObject(Handle: HANDLE, Alertable: boolean, Timeou
  * RtlConvertDeviceFamilyInfoToString (ntdll.dll, namespace System.SystemInformation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function RtlConvertDeviceFamilyInfoToString(DeviceFamily: Bytes, DeviceForm: Bytes): { result: number; pulDeviceFamilyBufferSize: number; pulDeviceFormBufferSize: number; } {
+export function RtlConvertDeviceFamilyInfoToString(DeviceFamily: Bytes, DeviceForm: Bytes): { result: number; pulDeviceFamilyBufferSize: number; pulDeviceFormBufferSize: number } {
   const pulDeviceFamilyBufferSizeCell = Uint32Array.of(DeviceFamily?.byteLength ?? 0);
   const pulDeviceFormBufferSizeCell = Uint32Array.of(DeviceForm?.byteLength ?? 0);
   const r = native.RtlConvertDeviceFamilyInfoToString(pulDeviceFamilyBufferSizeCell, pulDeviceFormBufferSizeCell, DeviceFamily, DeviceForm);
@@ -140,7 +140,7 @@ export function RtlExtendCorrelationVector(CorrelationVector: CORRELATION_VECTOR
  * RtlGetDeviceFamilyInfoEnum (ntdll.dll, namespace System.SystemInformation).
  * failure: cannot fail (metadata: returns nothing)
  */
-export function RtlGetDeviceFamilyInfoEnum(): { pullUAPInfo: bigint; pulDeviceFamily: DEVICEFAMILYINFOENUM; pulDeviceForm: DEVICEFAMILYDEVICEFORM; } {
+export function RtlGetDeviceFamilyInfoEnum(): { pullUAPInfo: bigint; pulDeviceFamily: DEVICEFAMILYINFOENUM; pulDeviceForm: DEVICEFAMILYDEVICEFORM } {
   const pullUAPInfoCell = new BigUint64Array(1);
   const pulDeviceFamilyCell = new Uint32Array(1);
   const pulDeviceFormCell = new Uint32Array(1);
@@ -152,7 +152,7 @@ export function RtlGetDeviceFamilyInfoEnum(): { pullUAPInfo: bigint; pulDeviceFa
  * RtlGetProductInfo (ntdll.dll, namespace System.SystemInformation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function RtlGetProductInfo(OSMajorVersion: number, OSMinorVersion: number, SpMajorVersion: number, SpMinorVersion: number): { result: boolean; ReturnedProductType: number; } {
+export function RtlGetProductInfo(OSMajorVersion: number, OSMinorVersion: number, SpMajorVersion: number, SpMinorVersion: number): { result: boolean; ReturnedProductType: number } {
   const ReturnedProductTypeCell = new Uint32Array(1);
   const r = native.RtlGetProductInfo(OSMajorVersion, OSMinorVersion, SpMajorVersion, SpMinorVersion, ReturnedProductTypeCell);
   return { result: r, ReturnedProductType: ReturnedProductTypeCell[0]! };
@@ -213,7 +213,7 @@ export function RtlInitializeSListHead(ListHead?: SLIST_HEADER): SLIST_HEADER {
  * RtlIpv4AddressToStringExW (ntdll.dll, namespace Networking.WinSock, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function RtlIpv4AddressToStringExW(Address: IN_ADDR, Port: number, AddressString: Uint16Array): { result: number; AddressStringLength: number; } {
+export function RtlIpv4AddressToStringExW(Address: IN_ADDR, Port: number, AddressString: Uint16Array): { result: number; AddressStringLength: number } {
   const AddressStringLengthCell = Uint32Array.of(AddressString?.length ?? 0);
   const r = native.RtlIpv4AddressToStringExW(structBytes(Address, IN_ADDR, 'RtlIpv4AddressToStringExW', 'Address', false), Port, AddressString, AddressStringLengthCell);
   return { result: r, AddressStringLength: AddressStringLengthCell[0]! };
@@ -223,7 +223,7 @@ export function RtlIpv4AddressToStringExW(Address: IN_ADDR, Port: number, Addres
  * RtlIpv4StringToAddressExW (ntdll.dll, namespace Networking.WinSock, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function RtlIpv4StringToAddressExW(AddressString: string, Strict: boolean, Address: IN_ADDR): { result: number; Port: number; } {
+export function RtlIpv4StringToAddressExW(AddressString: string, Strict: boolean, Address: IN_ADDR): { result: number; Port: number } {
   const PortCell = new Uint16Array(1);
   const r = native.RtlIpv4StringToAddressExW(AddressString, Strict, structBytes(Address, IN_ADDR, 'RtlIpv4StringToAddressExW', 'Address', false), PortCell);
   return { result: r, Port: PortCell[0]! };
@@ -233,7 +233,7 @@ export function RtlIpv4StringToAddressExW(AddressString: string, Strict: boolean
  * RtlIpv6AddressToStringExW (ntdll.dll, namespace Networking.WinSock, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function RtlIpv6AddressToStringExW(Address: IN6_ADDR, ScopeId: number, Port: number, AddressString: Uint16Array): { result: number; AddressStringLength: number; } {
+export function RtlIpv6AddressToStringExW(Address: IN6_ADDR, ScopeId: number, Port: number, AddressString: Uint16Array): { result: number; AddressStringLength: number } {
   const AddressStringLengthCell = Uint32Array.of(AddressString?.length ?? 0);
   const r = native.RtlIpv6AddressToStringExW(structBytes(Address, IN6_ADDR, 'RtlIpv6AddressToStringExW', 'Address', false), ScopeId, Port, AddressString, AddressStringLengthCell);
   return { result: r, AddressStringLength: AddressStringLengthCell[0]! };
@@ -243,7 +243,7 @@ export function RtlIpv6AddressToStringExW(Address: IN6_ADDR, ScopeId: number, Po
  * RtlIpv6StringToAddressExW (ntdll.dll, namespace Networking.WinSock, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function RtlIpv6StringToAddressExW(AddressString: string, Address: IN6_ADDR): { result: number; ScopeId: number; Port: number; } {
+export function RtlIpv6StringToAddressExW(AddressString: string, Address: IN6_ADDR): { result: number; ScopeId: number; Port: number } {
   const ScopeIdCell = new Uint32Array(1);
   const PortCell = new Uint16Array(1);
   const r = native.RtlIpv6StringToAddressExW(AddressString, structBytes(Address, IN6_ADDR, 'RtlIpv6StringToAddressExW', 'Address', false), ScopeIdCell, PortCell);
@@ -255,7 +255,7 @@ export function RtlIpv6StringToAddressExW(AddressString: string, Address: IN6_AD
  * failure: returns an NTSTATUS (negative is failure) (metadata: returns NTSTATUS)
  * @throws NtStatusError when it fails.
  */
-export function RtlLocalTimeToSystemTime(LocalTime?: LARGE_INTEGER, SystemTime?: LARGE_INTEGER): { LocalTime: LARGE_INTEGER; SystemTime: LARGE_INTEGER; } {
+export function RtlLocalTimeToSystemTime(LocalTime?: LARGE_INTEGER, SystemTime?: LARGE_INTEGER): { LocalTime: LARGE_INTEGER; SystemTime: LARGE_INTEGER } {
   LocalTime ??= new LARGE_INTEGER();
   SystemTime ??= new LARGE_INTEGER();
   const r = native.RtlLocalTimeToSystemTime(structBytes(LocalTime, LARGE_INTEGER, 'RtlLocalTimeToSystemTime', 'LocalTime', false), structBytes(SystemTime, LARGE_INTEGER, 'RtlLocalTimeToSystemTime', 'SystemTime', false));
@@ -303,7 +303,7 @@ export function RtlSwitchedVVI(VersionInfo: OSVERSIONINFOEXW, TypeMask: number, 
  * RtlTimeToSecondsSince1970 (ntdll.dll, namespace System.WindowsProgramming).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function RtlTimeToSecondsSince1970(Time: LARGE_INTEGER, ElapsedSeconds?: number): { result: boolean; ElapsedSeconds: number; } {
+export function RtlTimeToSecondsSince1970(Time: LARGE_INTEGER, ElapsedSeconds?: number): { result: boolean; ElapsedSeconds: number } {
   ElapsedSeconds ??= 0;
   const ElapsedSecondsCell = intCell(ElapsedSeconds, 'RtlTimeToSecondsSince1970', 'ElapsedSeconds', 32, false);
   const r = native.RtlTimeToSecondsSince1970(structBytes(Time, LARGE_INTEGER, 'RtlTimeToSecondsSince1970', 'Time', false), ElapsedSecondsCell);
@@ -327,7 +327,7 @@ export function RtlUnicodeToMultiByteSize(UnicodeString: Bytes, BytesInUnicodeSt
  * RtlUniform (ntdll.dll, namespace System.WindowsProgramming).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function RtlUniform(Seed?: number): { result: number; Seed: number; } {
+export function RtlUniform(Seed?: number): { result: number; Seed: number } {
   Seed ??= 0;
   const SeedCell = intCell(Seed, 'RtlUniform', 'Seed', 32, false);
   const r = native.RtlUniform(SeedCell);

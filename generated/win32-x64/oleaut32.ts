@@ -1226,7 +1226,7 @@ export function VariantInit(pvarg?: VARIANT): VARIANT {
  * VariantTimeToDosDateTime (OLEAUT32.dll, namespace System.Ole).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function VariantTimeToDosDateTime(vtime: number): { result: number; pwDosDate: number; pwDosTime: number; } {
+export function VariantTimeToDosDateTime(vtime: number): { result: number; pwDosDate: number; pwDosTime: number } {
   const pwDosDateCell = new Uint16Array(1);
   const pwDosTimeCell = new Uint16Array(1);
   const r = native.VariantTimeToDosDateTime(vtime, pwDosDateCell, pwDosTimeCell);

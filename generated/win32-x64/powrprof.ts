@@ -60,7 +60,7 @@ export function DevicePowerClose(): boolean {
  * DevicePowerEnumDevices (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function DevicePowerEnumDevices(QueryIndex: number, QueryInterpretationFlags: number, QueryFlags: number, pReturnBuffer?: Bytes | null): { result: boolean; pBufferSize: number; } {
+export function DevicePowerEnumDevices(QueryIndex: number, QueryInterpretationFlags: number, QueryFlags: number, pReturnBuffer?: Bytes | null): { result: boolean; pBufferSize: number } {
   pReturnBuffer ??= null;
   const pBufferSizeCell = Uint32Array.of(pReturnBuffer?.byteLength ?? 0);
   const r = native.DevicePowerEnumDevices(QueryIndex, QueryInterpretationFlags, QueryFlags, pReturnBuffer, pBufferSizeCell);
@@ -97,7 +97,7 @@ export function GetActivePwrScheme(): number {
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOLEAN and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetCurrentPowerPolicies(pGlobalPowerPolicy?: GLOBAL_POWER_POLICY, pPowerPolicy?: POWER_POLICY): { pGlobalPowerPolicy: GLOBAL_POWER_POLICY; pPowerPolicy: POWER_POLICY; } {
+export function GetCurrentPowerPolicies(pGlobalPowerPolicy?: GLOBAL_POWER_POLICY, pPowerPolicy?: POWER_POLICY): { pGlobalPowerPolicy: GLOBAL_POWER_POLICY; pPowerPolicy: POWER_POLICY } {
   pGlobalPowerPolicy ??= new GLOBAL_POWER_POLICY();
   pPowerPolicy ??= new POWER_POLICY();
   const r = native.GetCurrentPowerPolicies(structBytes(pGlobalPowerPolicy, GLOBAL_POWER_POLICY, 'GetCurrentPowerPolicies', 'pGlobalPowerPolicy', false), structBytes(pPowerPolicy, POWER_POLICY, 'GetCurrentPowerPolicies', 'pPowerPolicy', false));
@@ -128,7 +128,7 @@ export function GetPwrCapabilities(lpspc?: SYSTEM_POWER_CAPABILITIES): SYSTEM_PO
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOLEAN and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetPwrDiskSpindownRange(): { puiMax: number; puiMin: number; } {
+export function GetPwrDiskSpindownRange(): { puiMax: number; puiMin: number } {
   const puiMaxCell = new Uint32Array(1);
   const puiMinCell = new Uint32Array(1);
   const r = native.GetPwrDiskSpindownRange(puiMaxCell, puiMinCell);
@@ -236,7 +236,7 @@ export function PowerDeterminePlatformRoleEx(Version: POWER_PLATFORM_ROLE_VERSIO
  * PowerEnumerate (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerEnumerate(RootPowerKey: HKEY | null | undefined, SchemeGuid: GUID | null | undefined, SubGroupOfPowerSettingsGuid: GUID | null | undefined, AccessFlags: POWER_DATA_ACCESSOR, Index: number, Buffer?: Bytes | null): { result: number; BufferSize: number; } {
+export function PowerEnumerate(RootPowerKey: HKEY | null | undefined, SchemeGuid: GUID | null | undefined, SubGroupOfPowerSettingsGuid: GUID | null | undefined, AccessFlags: POWER_DATA_ACCESSOR, Index: number, Buffer?: Bytes | null): { result: number; BufferSize: number } {
   RootPowerKey ??= null;
   SchemeGuid ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
@@ -261,7 +261,7 @@ export function PowerIsSettingRangeDefined(SubKeyGuid?: GUID | null, SettingGuid
  * PowerOpenSystemPowerKey (POWRPROF.dll, namespace System.Power).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerOpenSystemPowerKey(Access: number, OpenExisting: boolean): { result: number; phSystemPowerKey: HKEY; } {
+export function PowerOpenSystemPowerKey(Access: number, OpenExisting: boolean): { result: number; phSystemPowerKey: HKEY } {
   const phSystemPowerKeyCell = new BigInt64Array(1);
   const r = native.PowerOpenSystemPowerKey(phSystemPowerKeyCell, Access, OpenExisting);
   return { result: r, phSystemPowerKey: phSystemPowerKeyCell[0]! as HKEY };
@@ -271,7 +271,7 @@ export function PowerOpenSystemPowerKey(Access: number, OpenExisting: boolean): 
  * PowerOpenUserPowerKey (POWRPROF.dll, namespace System.Power).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerOpenUserPowerKey(Access: number, OpenExisting: boolean): { result: number; phUserPowerKey: HKEY; } {
+export function PowerOpenUserPowerKey(Access: number, OpenExisting: boolean): { result: number; phUserPowerKey: HKEY } {
   const phUserPowerKeyCell = new BigInt64Array(1);
   const r = native.PowerOpenUserPowerKey(phUserPowerKeyCell, Access, OpenExisting);
   return { result: r, phUserPowerKey: phUserPowerKeyCell[0]! as HKEY };
@@ -281,7 +281,7 @@ export function PowerOpenUserPowerKey(Access: number, OpenExisting: boolean): { 
  * PowerReadACDefaultIndex (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadACDefaultIndex(RootPowerKey: HKEY | null | undefined, SchemePersonalityGuid: GUID, SubGroupOfPowerSettingsGuid: GUID | null | undefined, PowerSettingGuid: GUID): { result: number; AcDefaultIndex: number; } {
+export function PowerReadACDefaultIndex(RootPowerKey: HKEY | null | undefined, SchemePersonalityGuid: GUID, SubGroupOfPowerSettingsGuid: GUID | null | undefined, PowerSettingGuid: GUID): { result: number; AcDefaultIndex: number } {
   RootPowerKey ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
   const AcDefaultIndexCell = new Uint32Array(1);
@@ -293,7 +293,7 @@ export function PowerReadACDefaultIndex(RootPowerKey: HKEY | null | undefined, S
  * PowerReadACValue (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadACValue(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null, Buffer?: Bytes | null): { result: number; Type: number; BufferSize: number; } {
+export function PowerReadACValue(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null, Buffer?: Bytes | null): { result: number; Type: number; BufferSize: number } {
   RootPowerKey ??= null;
   SchemeGuid ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
@@ -309,7 +309,7 @@ export function PowerReadACValue(RootPowerKey?: HKEY | null, SchemeGuid?: GUID |
  * PowerReadACValueIndex (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadACValueIndex(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null): { result: number; AcValueIndex: number; } {
+export function PowerReadACValueIndex(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null): { result: number; AcValueIndex: number } {
   RootPowerKey ??= null;
   SchemeGuid ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
@@ -323,7 +323,7 @@ export function PowerReadACValueIndex(RootPowerKey?: HKEY | null, SchemeGuid?: G
  * PowerReadDCDefaultIndex (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadDCDefaultIndex(RootPowerKey: HKEY | null | undefined, SchemePersonalityGuid: GUID, SubGroupOfPowerSettingsGuid: GUID | null | undefined, PowerSettingGuid: GUID): { result: number; DcDefaultIndex: number; } {
+export function PowerReadDCDefaultIndex(RootPowerKey: HKEY | null | undefined, SchemePersonalityGuid: GUID, SubGroupOfPowerSettingsGuid: GUID | null | undefined, PowerSettingGuid: GUID): { result: number; DcDefaultIndex: number } {
   RootPowerKey ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
   const DcDefaultIndexCell = new Uint32Array(1);
@@ -335,7 +335,7 @@ export function PowerReadDCDefaultIndex(RootPowerKey: HKEY | null | undefined, S
  * PowerReadDCValue (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadDCValue(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null, Buffer?: Bytes | null): { result: number; Type: number; BufferSize: number; } {
+export function PowerReadDCValue(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null, Buffer?: Bytes | null): { result: number; Type: number; BufferSize: number } {
   RootPowerKey ??= null;
   SchemeGuid ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
@@ -351,7 +351,7 @@ export function PowerReadDCValue(RootPowerKey?: HKEY | null, SchemeGuid?: GUID |
  * PowerReadDCValueIndex (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadDCValueIndex(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null): { result: number; DcValueIndex: number; } {
+export function PowerReadDCValueIndex(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null): { result: number; DcValueIndex: number } {
   RootPowerKey ??= null;
   SchemeGuid ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
@@ -365,7 +365,7 @@ export function PowerReadDCValueIndex(RootPowerKey?: HKEY | null, SchemeGuid?: G
  * PowerReadDescription (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadDescription(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null, Buffer?: Bytes | null): { result: number; BufferSize: number; } {
+export function PowerReadDescription(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null, Buffer?: Bytes | null): { result: number; BufferSize: number } {
   RootPowerKey ??= null;
   SchemeGuid ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
@@ -380,7 +380,7 @@ export function PowerReadDescription(RootPowerKey?: HKEY | null, SchemeGuid?: GU
  * PowerReadFriendlyName (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadFriendlyName(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null, Buffer?: Bytes | null): { result: number; BufferSize: number; } {
+export function PowerReadFriendlyName(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null, Buffer?: Bytes | null): { result: number; BufferSize: number } {
   RootPowerKey ??= null;
   SchemeGuid ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
@@ -395,7 +395,7 @@ export function PowerReadFriendlyName(RootPowerKey?: HKEY | null, SchemeGuid?: G
  * PowerReadIconResourceSpecifier (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadIconResourceSpecifier(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null, Buffer?: Bytes | null): { result: number; BufferSize: number; } {
+export function PowerReadIconResourceSpecifier(RootPowerKey?: HKEY | null, SchemeGuid?: GUID | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null, Buffer?: Bytes | null): { result: number; BufferSize: number } {
   RootPowerKey ??= null;
   SchemeGuid ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
@@ -410,7 +410,7 @@ export function PowerReadIconResourceSpecifier(RootPowerKey?: HKEY | null, Schem
  * PowerReadPossibleDescription (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadPossibleDescription(RootPowerKey: HKEY | null | undefined, SubGroupOfPowerSettingsGuid: GUID | null | undefined, PowerSettingGuid: GUID | null | undefined, PossibleSettingIndex: number, Buffer?: Bytes | null): { result: number; BufferSize: number; } {
+export function PowerReadPossibleDescription(RootPowerKey: HKEY | null | undefined, SubGroupOfPowerSettingsGuid: GUID | null | undefined, PowerSettingGuid: GUID | null | undefined, PossibleSettingIndex: number, Buffer?: Bytes | null): { result: number; BufferSize: number } {
   RootPowerKey ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
   PowerSettingGuid ??= null;
@@ -424,7 +424,7 @@ export function PowerReadPossibleDescription(RootPowerKey: HKEY | null | undefin
  * PowerReadPossibleFriendlyName (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadPossibleFriendlyName(RootPowerKey: HKEY | null | undefined, SubGroupOfPowerSettingsGuid: GUID | null | undefined, PowerSettingGuid: GUID | null | undefined, PossibleSettingIndex: number, Buffer?: Bytes | null): { result: number; BufferSize: number; } {
+export function PowerReadPossibleFriendlyName(RootPowerKey: HKEY | null | undefined, SubGroupOfPowerSettingsGuid: GUID | null | undefined, PowerSettingGuid: GUID | null | undefined, PossibleSettingIndex: number, Buffer?: Bytes | null): { result: number; BufferSize: number } {
   RootPowerKey ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
   PowerSettingGuid ??= null;
@@ -438,7 +438,7 @@ export function PowerReadPossibleFriendlyName(RootPowerKey: HKEY | null | undefi
  * PowerReadPossibleValue (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadPossibleValue(RootPowerKey: HKEY | null | undefined, SubGroupOfPowerSettingsGuid: GUID | null | undefined, PowerSettingGuid: GUID | null | undefined, PossibleSettingIndex: number, Buffer?: Bytes | null): { result: number; Type: number; BufferSize: number; } {
+export function PowerReadPossibleValue(RootPowerKey: HKEY | null | undefined, SubGroupOfPowerSettingsGuid: GUID | null | undefined, PowerSettingGuid: GUID | null | undefined, PossibleSettingIndex: number, Buffer?: Bytes | null): { result: number; Type: number; BufferSize: number } {
   RootPowerKey ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
   PowerSettingGuid ??= null;
@@ -464,7 +464,7 @@ export function PowerReadSettingAttributes(SubGroupGuid?: GUID | null, PowerSett
  * PowerReadValueIncrement (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadValueIncrement(RootPowerKey?: HKEY | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null): { result: number; ValueIncrement: number; } {
+export function PowerReadValueIncrement(RootPowerKey?: HKEY | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null): { result: number; ValueIncrement: number } {
   RootPowerKey ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
   PowerSettingGuid ??= null;
@@ -477,7 +477,7 @@ export function PowerReadValueIncrement(RootPowerKey?: HKEY | null, SubGroupOfPo
  * PowerReadValueMax (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadValueMax(RootPowerKey?: HKEY | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null): { result: number; ValueMaximum: number; } {
+export function PowerReadValueMax(RootPowerKey?: HKEY | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null): { result: number; ValueMaximum: number } {
   RootPowerKey ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
   PowerSettingGuid ??= null;
@@ -490,7 +490,7 @@ export function PowerReadValueMax(RootPowerKey?: HKEY | null, SubGroupOfPowerSet
  * PowerReadValueMin (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadValueMin(RootPowerKey?: HKEY | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null): { result: number; ValueMinimum: number; } {
+export function PowerReadValueMin(RootPowerKey?: HKEY | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null): { result: number; ValueMinimum: number } {
   RootPowerKey ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
   PowerSettingGuid ??= null;
@@ -503,7 +503,7 @@ export function PowerReadValueMin(RootPowerKey?: HKEY | null, SubGroupOfPowerSet
  * PowerReadValueUnitsSpecifier (POWRPROF.dll, namespace System.Power, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function PowerReadValueUnitsSpecifier(RootPowerKey?: HKEY | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null, Buffer?: Bytes | null): { result: number; BufferSize: number; } {
+export function PowerReadValueUnitsSpecifier(RootPowerKey?: HKEY | null, SubGroupOfPowerSettingsGuid?: GUID | null, PowerSettingGuid?: GUID | null, Buffer?: Bytes | null): { result: number; BufferSize: number } {
   RootPowerKey ??= null;
   SubGroupOfPowerSettingsGuid ??= null;
   PowerSettingGuid ??= null;

@@ -263,7 +263,7 @@ export function Shell_GetCachedImageIndexW(pszIconPath: string, iIconIndex: numb
  * Shell_GetImageLists (SHELL32.dll, namespace UI.Shell, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function Shell_GetImageLists(): { result: boolean; phiml: HIMAGELIST; phimlSmall: HIMAGELIST; } {
+export function Shell_GetImageLists(): { result: boolean; phiml: HIMAGELIST; phimlSmall: HIMAGELIST } {
   const phimlCell = new BigInt64Array(1);
   const phimlSmallCell = new BigInt64Array(1);
   const r = native.Shell_GetImageLists(phimlCell, phimlSmallCell);
@@ -459,7 +459,7 @@ export function SHGetStockIconInfo(siid: SHSTOCKICONID, uFlags: number, psii?: S
  * failure: returns an HRESULT (negative is failure) (metadata: returns HRESULT)
  * @throws Win32Error when it fails.
  */
-export function SHGetUnreadMailCountW(hKeyUser?: HKEY | null, pszMailAddress?: string | null, pFileTime?: FILETIME, pszShellExecuteCommand?: Uint16Array | null, cchShellExecuteCommand?: number): { pdwCount: number; pFileTime: FILETIME; } {
+export function SHGetUnreadMailCountW(hKeyUser?: HKEY | null, pszMailAddress?: string | null, pFileTime?: FILETIME, pszShellExecuteCommand?: Uint16Array | null, cchShellExecuteCommand?: number): { pdwCount: number; pFileTime: FILETIME } {
   hKeyUser ??= null;
   pszMailAddress ??= null;
   pFileTime ??= new FILETIME();

@@ -11,7 +11,7 @@ import type { DECODING_SOURCE, TDH_HANDLE } from './types.js';
  * TdhEnumerateProvidersForDecodingSource (TDH.dll, namespace System.Diagnostics.Etw).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function TdhEnumerateProvidersForDecodingSource(filter: DECODING_SOURCE, buffer?: PROVIDER_ENUMERATION_INFO | null): { result: number; bufferRequired: number; } {
+export function TdhEnumerateProvidersForDecodingSource(filter: DECODING_SOURCE, buffer?: PROVIDER_ENUMERATION_INFO | null): { result: number; bufferRequired: number } {
   buffer ??= null;
   const bufferRequiredCell = new Uint32Array(1);
   const r = native.TdhEnumerateProvidersForDecodingSource(filter, structBytes(buffer, PROVIDER_ENUMERATION_INFO, 'TdhEnumerateProvidersForDecodingSource', 'buffer', true), bufferRequiredCell);
@@ -50,7 +50,7 @@ export function TdhLoadManifestFromMemory(pData: Bytes, cbData?: number): number
  * TdhOpenDecodingHandle (TDH.dll, namespace System.Diagnostics.Etw, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function TdhOpenDecodingHandle(): { result: number; Handle: TDH_HANDLE; } {
+export function TdhOpenDecodingHandle(): { result: number; Handle: TDH_HANDLE } {
   const HandleCell = new BigInt64Array(1);
   const r = native.TdhOpenDecodingHandle(HandleCell);
   return { result: r, Handle: HandleCell[0]! as TDH_HANDLE };

@@ -1073,7 +1073,7 @@ export function GetAsyncKeyState(vKey: number): number {
  * GetAutoRotationState (USER32.dll, namespace Devices.Display).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetAutoRotationState(): { result: boolean; pState: AR_STATE; } {
+export function GetAutoRotationState(): { result: boolean; pState: AR_STATE } {
   const pStateCell = new Int32Array(1);
   const r = native.GetAutoRotationState(pStateCell);
   return { result: r, pState: pStateCell[0]! as AR_STATE };
@@ -1277,7 +1277,7 @@ export function GetDialogBaseUnits(): number {
  * GetDisplayAutoRotationPreferences (USER32.dll, namespace Devices.Display).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetDisplayAutoRotationPreferences(): { result: boolean; pOrientation: ORIENTATION_PREFERENCE; } {
+export function GetDisplayAutoRotationPreferences(): { result: boolean; pOrientation: ORIENTATION_PREFERENCE } {
   const pOrientationCell = new Int32Array(1);
   const r = native.GetDisplayAutoRotationPreferences(pOrientationCell);
   return { result: r, pOrientation: pOrientationCell[0]! as ORIENTATION_PREFERENCE };
@@ -1287,7 +1287,7 @@ export function GetDisplayAutoRotationPreferences(): { result: boolean; pOrienta
  * GetDisplayConfigBufferSizes (USER32.dll, namespace Devices.Display, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetDisplayConfigBufferSizes(flags: number): { result: number; numPathArrayElements: number; numModeInfoArrayElements: number; } {
+export function GetDisplayConfigBufferSizes(flags: number): { result: number; numPathArrayElements: number; numModeInfoArrayElements: number } {
   const numPathArrayElementsCell = new Uint32Array(1);
   const numModeInfoArrayElementsCell = new Uint32Array(1);
   const r = native.GetDisplayConfigBufferSizes(flags, numPathArrayElementsCell, numModeInfoArrayElementsCell);
@@ -1623,7 +1623,7 @@ export function GetPointerDevice(device: HANDLE, pointerDevice?: POINTER_DEVICE_
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetPointerDeviceRects(device: HANDLE, pointerDeviceRect?: RECT, displayRect?: RECT): { pointerDeviceRect: RECT; displayRect: RECT; } {
+export function GetPointerDeviceRects(device: HANDLE, pointerDeviceRect?: RECT, displayRect?: RECT): { pointerDeviceRect: RECT; displayRect: RECT } {
   pointerDeviceRect ??= new RECT();
   displayRect ??= new RECT();
   const r = native.GetPointerDeviceRects(device, structBytes(pointerDeviceRect, RECT, 'GetPointerDeviceRects', 'pointerDeviceRect', false), structBytes(displayRect, RECT, 'GetPointerDeviceRects', 'displayRect', false));
@@ -1776,7 +1776,7 @@ export function GetScrollInfo(hwnd: HWND, nBar: SCROLLBAR_CONSTANTS, lpsi?: SCRO
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.
  */
-export function GetScrollRange(hWnd: HWND, nBar: SCROLLBAR_CONSTANTS): { lpMinPos: number; lpMaxPos: number; } {
+export function GetScrollRange(hWnd: HWND, nBar: SCROLLBAR_CONSTANTS): { lpMinPos: number; lpMaxPos: number } {
   const lpMinPosCell = new Int32Array(1);
   const lpMaxPosCell = new Int32Array(1);
   const r = native.GetScrollRange(hWnd, nBar, lpMinPosCell, lpMaxPosCell);
@@ -2016,7 +2016,7 @@ export function GetWindowDpiHostingBehavior(hwnd: HWND): DPI_HOSTING_BEHAVIOR {
  * GetWindowFeedbackSetting (USER32.dll, namespace UI.Controls, since windows8.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetWindowFeedbackSetting(hwnd: HWND, feedback: FEEDBACK_TYPE, dwFlags: number, config?: Bytes | null): { result: boolean; pSize: number; } {
+export function GetWindowFeedbackSetting(hwnd: HWND, feedback: FEEDBACK_TYPE, dwFlags: number, config?: Bytes | null): { result: boolean; pSize: number } {
   config ??= null;
   const pSizeCell = Uint32Array.of(config?.byteLength ?? 0);
   const r = native.GetWindowFeedbackSetting(hwnd, feedback, dwFlags, pSizeCell, config);
@@ -2100,7 +2100,7 @@ export function GetWindowRgnBox(hWnd: HWND, lprc: RECT): GDI_REGION_TYPE {
  * GetWindowThreadProcessId (USER32.dll, namespace UI.WindowsAndMessaging, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function GetWindowThreadProcessId(hWnd: HWND): { result: number; lpdwProcessId: number; } {
+export function GetWindowThreadProcessId(hWnd: HWND): { result: number; lpdwProcessId: number } {
   const lpdwProcessIdCell = new Uint32Array(1);
   const r = native.GetWindowThreadProcessId(hWnd, lpdwProcessIdCell);
   return { result: r, lpdwProcessId: lpdwProcessIdCell[0]! };
@@ -2453,7 +2453,7 @@ export function IsRectEmpty(lprc: RECT): boolean {
  * IsTouchWindow (USER32.dll, namespace UI.Input.Touch, since windows6.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function IsTouchWindow(hwnd: HWND): { result: boolean; pulFlags: number; } {
+export function IsTouchWindow(hwnd: HWND): { result: boolean; pulFlags: number } {
   const pulFlagsCell = new Uint32Array(1);
   const r = native.IsTouchWindow(hwnd, pulFlagsCell);
   return { result: r, pulFlags: pulFlagsCell[0]! };

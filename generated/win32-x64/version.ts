@@ -37,7 +37,7 @@ export function GetFileVersionInfoW(lptstrFilename: string, lpData: Bytes): void
  * VerFindFileW (VERSION.dll, namespace Storage.FileSystem, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function VerFindFileW(uFlags: VER_FIND_FILE_FLAGS, szFileName: string, szWinDir: string | null | undefined, szAppDir: string, szCurDir: Uint16Array, szDestDir: Uint16Array): { result: VER_FIND_FILE_STATUS; puCurDirLen: number; puDestDirLen: number; } {
+export function VerFindFileW(uFlags: VER_FIND_FILE_FLAGS, szFileName: string, szWinDir: string | null | undefined, szAppDir: string, szCurDir: Uint16Array, szDestDir: Uint16Array): { result: VER_FIND_FILE_STATUS; puCurDirLen: number; puDestDirLen: number } {
   szWinDir ??= null;
   const puCurDirLenCell = Uint32Array.of(szCurDir?.length ?? 0);
   const puDestDirLenCell = Uint32Array.of(szDestDir?.length ?? 0);
@@ -49,7 +49,7 @@ export function VerFindFileW(uFlags: VER_FIND_FILE_FLAGS, szFileName: string, sz
  * VerInstallFileW (VERSION.dll, namespace Storage.FileSystem, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function VerInstallFileW(uFlags: VER_INSTALL_FILE_FLAGS, szSrcFileName: string, szDestFileName: string, szSrcDir: string, szDestDir: string, szCurDir: string, szTmpFile: Uint16Array): { result: VER_INSTALL_FILE_STATUS; puTmpFileLen: number; } {
+export function VerInstallFileW(uFlags: VER_INSTALL_FILE_FLAGS, szSrcFileName: string, szDestFileName: string, szSrcDir: string, szDestDir: string, szCurDir: string, szTmpFile: Uint16Array): { result: VER_INSTALL_FILE_STATUS; puTmpFileLen: number } {
   const puTmpFileLenCell = Uint32Array.of(szTmpFile?.length ?? 0);
   const r = native.VerInstallFileW(uFlags, szSrcFileName, szDestFileName, szSrcDir, szDestDir, szCurDir, szTmpFile, puTmpFileLenCell);
   return { result: r as VER_INSTALL_FILE_STATUS, puTmpFileLen: puTmpFileLenCell[0]! };

@@ -11,7 +11,7 @@ import { native } from './native.js';
  * EvtGetExtendedStatus (wevtapi.dll, namespace System.EventLog, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function EvtGetExtendedStatus(Buffer?: Uint16Array | null): { result: number; BufferUsed: number; } {
+export function EvtGetExtendedStatus(Buffer?: Uint16Array | null): { result: number; BufferUsed: number } {
   Buffer ??= null;
   const BufferUsedCell = new Uint32Array(1);
   const r = native.EvtGetExtendedStatus(Buffer?.length ?? 0, Buffer, BufferUsedCell);

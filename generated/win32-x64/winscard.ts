@@ -25,7 +25,7 @@ export function SCardAccessStartedEvent(): HANDLE {
  * SCardEstablishContext (WinSCard.dll, namespace Security.Credentials, since windows5.1.2600).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function SCardEstablishContext(dwScope: SCARD_SCOPE): { result: number; phContext: bigint; } {
+export function SCardEstablishContext(dwScope: SCARD_SCOPE): { result: number; phContext: bigint } {
   const phContextCell = new BigUint64Array(1);
   const r = native.SCardEstablishContext(dwScope, phContextCell);
   return { result: r, phContext: phContextCell[0]! };

@@ -93,7 +93,7 @@ export function GetNameInfoW(pSockaddr: SOCKADDR, pNodeBuffer: Uint16Array | nul
  * getsockopt (WS2_32.dll, namespace Networking.WinSock, since windows8.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function getsockopt(s: SOCKET, level: number, optname: number, optval: Bytes): { result: number; optlen: number; } {
+export function getsockopt(s: SOCKET, level: number, optname: number, optval: Bytes): { result: number; optlen: number } {
   const optlenCell = Int32Array.of(optval?.byteLength ?? 0);
   const r = native.getsockopt(s, level, optname, optval, optlenCell);
   return { result: r, optlen: optlenCell[0]! };
@@ -220,7 +220,7 @@ export function socket(af: number, type: number, protocol: number): SOCKET {
  * WSAAddressToStringW (WS2_32.dll, namespace Networking.WinSock, since windows8.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSAAddressToStringW(lpsaAddress: SOCKADDR, lpProtocolInfo: WSAPROTOCOL_INFOW | null | undefined, lpszAddressString: Uint16Array): { result: number; lpdwAddressStringLength: number; } {
+export function WSAAddressToStringW(lpsaAddress: SOCKADDR, lpProtocolInfo: WSAPROTOCOL_INFOW | null | undefined, lpszAddressString: Uint16Array): { result: number; lpdwAddressStringLength: number } {
   lpProtocolInfo ??= null;
   const lpdwAddressStringLengthCell = Uint32Array.of(lpszAddressString?.length ?? 0);
   const r = native.WSAAddressToStringW(structBytes(lpsaAddress, SOCKADDR, 'WSAAddressToStringW', 'lpsaAddress', false), structBytes(lpProtocolInfo, WSAPROTOCOL_INFOW, 'WSAAddressToStringW', 'lpProtocolInfo', true), lpszAddressString, lpdwAddressStringLengthCell);
@@ -313,7 +313,7 @@ export function WSAGetLastError(): WSA_ERROR {
  * WSAGetServiceClassNameByClassIdW (WS2_32.dll, namespace Networking.WinSock, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSAGetServiceClassNameByClassIdW(lpServiceClassId: GUID, lpszServiceClassName: Bytes): { result: number; lpdwBufferLength: number; } {
+export function WSAGetServiceClassNameByClassIdW(lpServiceClassId: GUID, lpszServiceClassName: Bytes): { result: number; lpdwBufferLength: number } {
   const lpdwBufferLengthCell = Uint32Array.of(lpszServiceClassName?.byteLength ?? 0);
   const r = native.WSAGetServiceClassNameByClassIdW(structBytes(lpServiceClassId, GUID, 'WSAGetServiceClassNameByClassIdW', 'lpServiceClassId', false), lpszServiceClassName, lpdwBufferLengthCell);
   return { result: r, lpdwBufferLength: lpdwBufferLengthCell[0]! };
@@ -323,7 +323,7 @@ export function WSAGetServiceClassNameByClassIdW(lpServiceClassId: GUID, lpszSer
  * WSAHtonl (WS2_32.dll, namespace Networking.WinSock, since windows8.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSAHtonl(s: SOCKET, hostlong: number): { result: number; lpnetlong: number; } {
+export function WSAHtonl(s: SOCKET, hostlong: number): { result: number; lpnetlong: number } {
   const lpnetlongCell = new Uint32Array(1);
   const r = native.WSAHtonl(s, hostlong, lpnetlongCell);
   return { result: r, lpnetlong: lpnetlongCell[0]! };
@@ -333,7 +333,7 @@ export function WSAHtonl(s: SOCKET, hostlong: number): { result: number; lpnetlo
  * WSAHtons (WS2_32.dll, namespace Networking.WinSock, since windows8.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSAHtons(s: SOCKET, hostshort: number): { result: number; lpnetshort: number; } {
+export function WSAHtons(s: SOCKET, hostshort: number): { result: number; lpnetshort: number } {
   const lpnetshortCell = new Uint16Array(1);
   const r = native.WSAHtons(s, hostshort, lpnetshortCell);
   return { result: r, lpnetshort: lpnetshortCell[0]! };
@@ -352,7 +352,7 @@ export function WSAIsBlocking(): boolean {
  * WSANtohl (WS2_32.dll, namespace Networking.WinSock, since windows8.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSANtohl(s: SOCKET, netlong: number): { result: number; lphostlong: number; } {
+export function WSANtohl(s: SOCKET, netlong: number): { result: number; lphostlong: number } {
   const lphostlongCell = new Uint32Array(1);
   const r = native.WSANtohl(s, netlong, lphostlongCell);
   return { result: r, lphostlong: lphostlongCell[0]! };
@@ -362,7 +362,7 @@ export function WSANtohl(s: SOCKET, netlong: number): { result: number; lphostlo
  * WSANtohs (WS2_32.dll, namespace Networking.WinSock, since windows8.1).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSANtohs(s: SOCKET, netshort: number): { result: number; lphostshort: number; } {
+export function WSANtohs(s: SOCKET, netshort: number): { result: number; lphostshort: number } {
   const lphostshortCell = new Uint16Array(1);
   const r = native.WSANtohs(s, netshort, lphostshortCell);
   return { result: r, lphostshort: lphostshortCell[0]! };
@@ -453,7 +453,7 @@ export function WSAWaitForMultipleEvents(lphEvents: readonly HANDLE[], fWaitAll:
  * WSCDeinstallProvider (WS2_32.dll, namespace Networking.WinSock, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSCDeinstallProvider(lpProviderId: GUID): { result: number; lpErrno: number; } {
+export function WSCDeinstallProvider(lpProviderId: GUID): { result: number; lpErrno: number } {
   const lpErrnoCell = new Int32Array(1);
   const r = native.WSCDeinstallProvider(structBytes(lpProviderId, GUID, 'WSCDeinstallProvider', 'lpProviderId', false), lpErrnoCell);
   return { result: r, lpErrno: lpErrnoCell[0]! };
@@ -463,7 +463,7 @@ export function WSCDeinstallProvider(lpProviderId: GUID): { result: number; lpEr
  * WSCDeinstallProvider32 (WS2_32.dll, namespace Networking.WinSock, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSCDeinstallProvider32(lpProviderId: GUID): { result: number; lpErrno: number; } {
+export function WSCDeinstallProvider32(lpProviderId: GUID): { result: number; lpErrno: number } {
   const lpErrnoCell = new Int32Array(1);
   const r = native.WSCDeinstallProvider32(structBytes(lpProviderId, GUID, 'WSCDeinstallProvider32', 'lpProviderId', false), lpErrnoCell);
   return { result: r, lpErrno: lpErrnoCell[0]! };
@@ -491,7 +491,7 @@ export function WSCEnableNSProvider32(lpProviderId: GUID, fEnable: boolean): num
  * WSCGetApplicationCategory (WS2_32.dll, namespace Networking.WinSock, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSCGetApplicationCategory(Path: Uint16Array, PathLength?: number, Extra?: Uint16Array | null, ExtraLength?: number): { result: number; pPermittedLspCategories: number; lpErrno: number; } {
+export function WSCGetApplicationCategory(Path: Uint16Array, PathLength?: number, Extra?: Uint16Array | null, ExtraLength?: number): { result: number; pPermittedLspCategories: number; lpErrno: number } {
   PathLength ??= Path?.length ?? 0;
   Extra ??= null;
   ExtraLength ??= Extra?.length ?? 0;
@@ -505,7 +505,7 @@ export function WSCGetApplicationCategory(Path: Uint16Array, PathLength?: number
  * WSCGetProviderInfo (WS2_32.dll, namespace Networking.WinSock, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSCGetProviderInfo(lpProviderId: GUID, InfoType: WSC_PROVIDER_INFO_TYPE, Info: Bytes, Flags: number): { result: number; InfoSize: bigint; lpErrno: number; } {
+export function WSCGetProviderInfo(lpProviderId: GUID, InfoType: WSC_PROVIDER_INFO_TYPE, Info: Bytes, Flags: number): { result: number; InfoSize: bigint; lpErrno: number } {
   const InfoSizeCell = BigUint64Array.of(BigInt(Info?.byteLength ?? 0));
   const lpErrnoCell = new Int32Array(1);
   const r = native.WSCGetProviderInfo(structBytes(lpProviderId, GUID, 'WSCGetProviderInfo', 'lpProviderId', false), InfoType, Info, InfoSizeCell, Flags, lpErrnoCell);
@@ -516,7 +516,7 @@ export function WSCGetProviderInfo(lpProviderId: GUID, InfoType: WSC_PROVIDER_IN
  * WSCGetProviderInfo32 (WS2_32.dll, namespace Networking.WinSock, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSCGetProviderInfo32(lpProviderId: GUID, InfoType: WSC_PROVIDER_INFO_TYPE, Info: Bytes, Flags: number): { result: number; InfoSize: bigint; lpErrno: number; } {
+export function WSCGetProviderInfo32(lpProviderId: GUID, InfoType: WSC_PROVIDER_INFO_TYPE, Info: Bytes, Flags: number): { result: number; InfoSize: bigint; lpErrno: number } {
   const InfoSizeCell = BigUint64Array.of(BigInt(Info?.byteLength ?? 0));
   const lpErrnoCell = new Int32Array(1);
   const r = native.WSCGetProviderInfo32(structBytes(lpProviderId, GUID, 'WSCGetProviderInfo32', 'lpProviderId', false), InfoType, Info, InfoSizeCell, Flags, lpErrnoCell);
@@ -527,7 +527,7 @@ export function WSCGetProviderInfo32(lpProviderId: GUID, InfoType: WSC_PROVIDER_
  * WSCGetProviderPath (WS2_32.dll, namespace Networking.WinSock, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSCGetProviderPath(lpProviderId: GUID, lpszProviderDllPath: Uint16Array): { result: number; lpProviderDllPathLen: number; lpErrno: number; } {
+export function WSCGetProviderPath(lpProviderId: GUID, lpszProviderDllPath: Uint16Array): { result: number; lpProviderDllPathLen: number; lpErrno: number } {
   const lpProviderDllPathLenCell = Int32Array.of(lpszProviderDllPath?.length ?? 0);
   const lpErrnoCell = new Int32Array(1);
   const r = native.WSCGetProviderPath(structBytes(lpProviderId, GUID, 'WSCGetProviderPath', 'lpProviderId', false), lpszProviderDllPath, lpProviderDllPathLenCell, lpErrnoCell);
@@ -538,7 +538,7 @@ export function WSCGetProviderPath(lpProviderId: GUID, lpszProviderDllPath: Uint
  * WSCGetProviderPath32 (WS2_32.dll, namespace Networking.WinSock, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSCGetProviderPath32(lpProviderId: GUID, lpszProviderDllPath: Uint16Array): { result: number; lpProviderDllPathLen: number; lpErrno: number; } {
+export function WSCGetProviderPath32(lpProviderId: GUID, lpszProviderDllPath: Uint16Array): { result: number; lpProviderDllPathLen: number; lpErrno: number } {
   const lpProviderDllPathLenCell = Int32Array.of(lpszProviderDllPath?.length ?? 0);
   const lpErrnoCell = new Int32Array(1);
   const r = native.WSCGetProviderPath32(structBytes(lpProviderId, GUID, 'WSCGetProviderPath32', 'lpProviderId', false), lpszProviderDllPath, lpProviderDllPathLenCell, lpErrnoCell);
@@ -567,7 +567,7 @@ export function WSCInstallNameSpace32(lpszIdentifier: string, lpszPathName: stri
  * WSCSetApplicationCategory (WS2_32.dll, namespace Networking.WinSock, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSCSetApplicationCategory(Path: Uint16Array, PathLength: number | undefined, Extra: Uint16Array | null | undefined, ExtraLength: number | undefined, PermittedLspCategories: number): { result: number; pPrevPermLspCat: number; lpErrno: number; } {
+export function WSCSetApplicationCategory(Path: Uint16Array, PathLength: number | undefined, Extra: Uint16Array | null | undefined, ExtraLength: number | undefined, PermittedLspCategories: number): { result: number; pPrevPermLspCat: number; lpErrno: number } {
   PathLength ??= Path?.length ?? 0;
   Extra ??= null;
   ExtraLength ??= Extra?.length ?? 0;
@@ -581,7 +581,7 @@ export function WSCSetApplicationCategory(Path: Uint16Array, PathLength: number 
  * WSCSetProviderInfo (WS2_32.dll, namespace Networking.WinSock, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSCSetProviderInfo(lpProviderId: GUID, InfoType: WSC_PROVIDER_INFO_TYPE, Info: Bytes, InfoSize: number | bigint | undefined, Flags: number): { result: number; lpErrno: number; } {
+export function WSCSetProviderInfo(lpProviderId: GUID, InfoType: WSC_PROVIDER_INFO_TYPE, Info: Bytes, InfoSize: number | bigint | undefined, Flags: number): { result: number; lpErrno: number } {
   InfoSize ??= Info?.byteLength ?? 0;
   const lpErrnoCell = new Int32Array(1);
   const r = native.WSCSetProviderInfo(structBytes(lpProviderId, GUID, 'WSCSetProviderInfo', 'lpProviderId', false), InfoType, Info, InfoSize, Flags, lpErrnoCell);
@@ -592,7 +592,7 @@ export function WSCSetProviderInfo(lpProviderId: GUID, InfoType: WSC_PROVIDER_IN
  * WSCSetProviderInfo32 (WS2_32.dll, namespace Networking.WinSock, since windows6.0.6000).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
-export function WSCSetProviderInfo32(lpProviderId: GUID, InfoType: WSC_PROVIDER_INFO_TYPE, Info: Bytes, InfoSize: number | bigint | undefined, Flags: number): { result: number; lpErrno: number; } {
+export function WSCSetProviderInfo32(lpProviderId: GUID, InfoType: WSC_PROVIDER_INFO_TYPE, Info: Bytes, InfoSize: number | bigint | undefined, Flags: number): { result: number; lpErrno: number } {
   InfoSize ??= Info?.byteLength ?? 0;
   const lpErrnoCell = new Int32Array(1);
   const r = native.WSCSetProviderInfo32(structBytes(lpProviderId, GUID, 'WSCSetProviderInfo32', 'lpProviderId', false), InfoType, Info, InfoSize, Flags, lpErrnoCell);

@@ -48,9 +48,11 @@ function closeOverSiblings(groups: Map<string, string[]>, siblingsOf: (file: str
  */
 export function shareIdentical(
   platform: string,
-  targets: RenderedTarget[],
+  rendered: RenderedTarget[],
   commonBanner: (inputs: string[]) => string,
 ): Map<string, string> {
+  // By name, so the output does not depend on the order targets were asked for.
+  const targets = [...rendered].sort((a, b) => a.result.target.localeCompare(b.result.target));
   const byName = new Map(targets.map((t) => [t.result.target, t]));
   const groups = new Map<string, string[]>();
   const names = [...new Set(targets.flatMap((t) => [...t.shareable.keys()]))].sort();

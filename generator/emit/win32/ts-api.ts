@@ -4,10 +4,10 @@
  * error factories),
  * native.ts (the addon's raw interface), one module per DLL (kernel32.ts, …)
  * with the typed wrappers, and index.ts. Each file's text is assembled here,
- * then parsed and formatted by ts-morph (formatTs).
+ * then checked to parse and indented by its brackets (reindentTs: the formatter was most of the generation time).
  */
 import type { Win32Function, Win32TargetModel } from '../../model/win32.js';
-import { doc, formatTs, importUsed, str, type EmittedFile } from '../ts-text.js';
+import { doc, importUsed, reindentTs, str, type EmittedFile } from '../ts-text.js';
 import { RUNTIME_FROM_TARGET as RUNTIME } from '../ts-runtime.js';
 import { structsFile } from './ts-structs.js';
 import { renderFallbacks, renderParams } from '../ts-plan.js';
@@ -151,5 +151,5 @@ export function emitWin32TsApi(model: Win32TargetModel, banner: string): Emitted
     ...model.modules.map((m): [string, string] => [`${m.module}.ts`, moduleFile(model, m.module, aliases)]),
     ['index.ts', indexFile(model)],
   ];
-  return files.map(([name, text, siblings]) => ({ name, text: formatTs(name, `// ${banner}\n${text}\n`), siblings }));
+  return files.map(([name, text, siblings]) => ({ name, text: reindentTs(name, `// ${banner}\n${text}\n`), siblings }));
 }
