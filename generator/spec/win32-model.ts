@@ -57,11 +57,12 @@ export function buildWin32Model(specs: Win32Specs, target: Target): Win32TargetM
   };
 
   const refused: Refusal[] = [];
-  const policy = safetyPolicy(specs);
+  const imported = new Set(specs.functions.flatMap((file) => file.data.functions.map((f) => f.name)));
+  const policy = safetyPolicy(specs, imported);
   checkRecordFixes(specs);
   checkValueFixes(specs);
   const callbacks = new Map(data.callbacks.filter((cb) => selectsTarget(cb.architectures, target)).map((cb) => [cb.name, cb]));
-  const synchronousCallbacks = synchronousCallbackFunctions(specs);
+  const synchronousCallbacks = synchronousCallbackFunctions(specs, imported);
   const allocatedStrings = new Map(data.typedefs.filter((t) => t.freeFunc !== undefined && /^(Char|Byte|UInt16)\*$/.test(t.type)).map((t) => [t.name, t.freeFunc!]));
   const functions: Win32Function[] = [];
   for (const c of curateFunctions(specs, target, refused)) {
@@ -120,18 +121,30 @@ function usedRecords(functions: Win32Function[]): Win32Record[] {
 }
 
 /** The selection's validated handle types and refuse list (each refused name checked against the specs). */
-function safetyPolicy(specs: Win32Specs): SafetyPolicy {
-  const sel = specs.selection.data;
-  const imported = new Set(specs.functions.flatMap((file) => file.data.functions.map((f) => f.name)));
-  const refuse = new Map<string, { category: RefusalCategory; reason: string }>();
-  (sel.refuse ?? []).forEach((group, i) =>
+/** Each function a list of selection groups names, with its place; a name no imported DLL has is an error there. */
+function forEachListedFunction<G extends { functions: string[] }>(
+  specs: Win32Specs,
+  key: 'refuse' | 'synchronousCallbacks',
+  groups: G[] | undefined,
+  imported: Set<string>,
+  visit: (name: string, group: G, place: Place) => void,
+): void {
+  (groups ?? []).forEach((group, i) =>
     group.functions.forEach((name, j) => {
-      const place = specs.selection.at(['refuse', i, 'functions', j]);
-      if (!imported.has(name)) throw new SpecError(`refuse: '${name}' matches no imported function`, place);
-      if (refuse.has(name)) throw new SpecError(`refuse: '${name}' is listed twice`, place);
-      refuse.set(name, { category: group.category, reason: group.reason });
+      const place = specs.selection.at([key, i, 'functions', j]);
+      if (!imported.has(name)) throw new SpecError(`${key}: '${name}' matches no imported function`, place);
+      visit(name, group, place);
     }),
   );
+}
+
+function safetyPolicy(specs: Win32Specs, imported: Set<string>): SafetyPolicy {
+  const sel = specs.selection.data;
+  const refuse = new Map<string, { category: RefusalCategory; reason: string }>();
+  forEachListedFunction(specs, 'refuse', sel.refuse, imported, (name, group, place) => {
+    if (refuse.has(name)) throw new SpecError(`refuse: '${name}' is listed twice`, place);
+    refuse.set(name, { category: group.category, reason: group.reason });
+  });
   const validatedHandles = new Set((sel.validatedHandles ?? []).flatMap((g) => g.types));
   const trackedHandles = new Map<string, Set<string>>();
   (sel.trackedHandles ?? []).forEach((group, i) =>
@@ -147,15 +160,9 @@ function safetyPolicy(specs: Win32Specs): SafetyPolicy {
 }
 
 /** The selection's functions whose callbacks run only during the call (each name checked against the specs). */
-function synchronousCallbackFunctions(specs: Win32Specs): Set<string> {
-  const imported = new Set(specs.functions.flatMap((file) => file.data.functions.map((f) => f.name)));
+function synchronousCallbackFunctions(specs: Win32Specs, imported: Set<string>): Set<string> {
   const names = new Set<string>();
-  (specs.selection.data.synchronousCallbacks ?? []).forEach((group, i) =>
-    group.functions.forEach((name, j) => {
-      if (!imported.has(name)) throw new SpecError(`synchronousCallbacks: '${name}' matches no imported function`, specs.selection.at(['synchronousCallbacks', i, 'functions', j]));
-      names.add(name);
-    }),
-  );
+  forEachListedFunction(specs, 'synchronousCallbacks', specs.selection.data.synchronousCallbacks, imported, (name) => names.add(name));
   return names;
 }
 

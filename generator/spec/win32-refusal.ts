@@ -8,24 +8,30 @@
  */
 import { EmitError, type Place } from '../errors.js';
 
+/** The refusals a selection may name by hand (`refuse:`), each for a fact no attribute states. */
+export const CURATED_REFUSAL_CATEGORIES = [
+  'hurts the process',
+  'variable-length record',
+  'untyped pointer',
+  'unvalidated handle',
+  'variadic',
+  'writes after return',
+  'unterminated string',
+] as const;
+export type CuratedRefusalCategory = (typeof CURATED_REFUSAL_CATEGORIES)[number];
+
 /** The short labels the coverage table counts refusals by. */
 export type RefusalCategory =
+  | CuratedRefusalCategory
   | 'no failure rule'
   | 'callback'
   | 'COM interface'
-  | 'untyped pointer'
   | 'unsupported array'
   | 'pointer result'
   | 'unsupported type'
   | 'address-sized integer'
-  | 'unvalidated handle'
   | 'record with pointers'
-  | 'variable-length record'
-  | 'does not return'
-  | 'variadic'
-  | 'writes after return'
-  | 'unterminated string'
-  | 'hurts the process';
+  | 'does not return';
 
 export class Refused extends EmitError {
   constructor(

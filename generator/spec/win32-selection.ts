@@ -8,6 +8,7 @@
  */
 import { SpecError } from '../errors.js';
 import { loadSpecFile, type SourceFile } from './source-file.js';
+import { CURATED_REFUSAL_CATEGORIES, type CuratedRefusalCategory } from './win32-refusal.js';
 
 const failureSchema = {
   anyOf: [
@@ -187,7 +188,7 @@ const schema = {
         additionalProperties: false,
         required: ['category', 'reason', 'functions'],
         properties: {
-          category: { enum: ['hurts the process', 'variable-length record', 'untyped pointer', 'unvalidated handle', 'variadic', 'writes after return', 'unterminated string'] },
+          category: { enum: [...CURATED_REFUSAL_CATEGORIES] },
           reason: { type: 'string', minLength: 10 },
           functions: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
         },
@@ -315,8 +316,10 @@ export interface SelectionFile {
    * no attribute says (a count inside a record, a HANDLE that is a pointer).
    */
   refuse?: {
-    category: 'hurts the process' | 'variable-length record' | 'untyped pointer' | 'unvalidated handle' | 'variadic' | 'writes after return' | 'unterminated string';
-    reason: string; functions: string[] }[];
+    category: CuratedRefusalCategory;
+    reason: string;
+    functions: string[];
+  }[];
   constants?: string[];
   declare?: Record<string, Declaration>;
   conventions?: Record<string, FunctionChange>;

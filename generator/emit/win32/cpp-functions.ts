@@ -6,7 +6,7 @@
  * (cpp-binding.ts).
  */
 import { EmitError, formatPlace } from '../../errors.js';
-import { byValueRecords, jsParams, pointerType, type Win32Callback, type Win32Function, type Win32Param, type Win32TargetModel, type WinType } from '../../model/win32.js';
+import { byValueRecords, jsParams, pointerType, type Win32Callback, type Win32Record, type Win32Function, type Win32Param, type Win32TargetModel, type WinType } from '../../model/win32.js';
 import type { IntInfo } from '../../model/syscall.js';
 import { intCType } from '../../spec/win32-functions.js';
 import { intBounds, type ArgView } from '../cpp-args.js';
@@ -94,17 +94,16 @@ function functionView(f: Win32Function, model: Win32TargetModel): FunctionView {
         // A size field tells the callee how many bytes the record has (its version): never more than JS gave it.
         const sizeField = k.record.sizeField ? k.record.fields.find((x) => x.name === k.record.sizeField) : undefined;
         if (sizeField && sizeField.type.kind === 'int') {
-          const value = `(uint64_t)*(const ${intCType(sizeField.type)}*)((const uint8_t*)${base.var} + ${sizeField.offset})`;
+          const value = intFieldValue(k.record, sizeField.name, base.var);
           checks.range(`${base.var} != nullptr && ${value} > ${base.var}_len`, p.name, `has ${sizeField.name} larger than its buffer`);
         }
         // A counted ANYSIZE_ARRAY: its count elements must fit the buffer JS passed.
         const counted = k.record.countedArray;
         if (counted) {
-          const count = k.record.fields.find((x) => x.name === counted.count)!;
           const array = k.record.fields.find((x) => x.name === counted.array)!;
-          if (count.type.kind !== 'int' || array.type.kind !== 'array') throw new EmitError(`${k.record.name}: counted array fields changed kind`, k.record.place);
+          if (array.type.kind !== 'array') throw new EmitError(`${k.record.name}: counted array field ${counted.array} is no longer an array`, k.record.place);
           const elemSize = array.size / array.type.length;
-          const n = `(uint64_t)*(const ${intCType(count.type)}*)((const uint8_t*)${base.var} + ${count.offset})`;
+          const n = intFieldValue(k.record, counted.count, base.var);
           checks.range(`${base.var} != nullptr && ${array.offset}ULL + ${n} * ${elemSize}ULL > ${base.var}_len`, p.name, `has ${counted.count} larger than its ${counted.array} array's room in the buffer`);
         }
         if (k.byValue) {
@@ -195,6 +194,13 @@ const liveVar = (type: string) => `live_${type}`;
 const trampolineName = (cb: Win32Callback) => `cb_${cb.name}`;
 
 /** One C function per callback type the bound functions take: it converts its arguments and calls the frame's JS function. */
+/** The C expression for an integer field of a record JS passed as bytes (`bytes` points at the record). */
+function intFieldValue(record: Win32Record, name: string, bytes: string): string {
+  const field = record.fields.find((x) => x.name === name);
+  if (field?.type.kind !== 'int') throw new EmitError(`${record.name}: field ${name} is not an integer field`, record.place);
+  return `(uint64_t)*(const ${intCType(field.type)}*)((const uint8_t*)${bytes} + ${field.offset})`;
+}
+
 function trampolines(model: Win32TargetModel): { name: string; returnCType: string; cc: string; params: string; argc: number; argvSize: number; conversions: string[] }[] {
   const seen = new Map<string, Win32Callback>();
   for (const f of model.functions) for (const p of f.params) if (p.kind.kind === 'callback') seen.set(p.kind.callback.name, p.kind.callback);
