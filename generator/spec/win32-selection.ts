@@ -86,6 +86,21 @@ const functionChangeSchema = {
   },
 } as const;
 
+const nameList = { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true };
+
+/** A list of groups, each with the reason its members are listed: every key required. */
+function reasonedGroups(properties: Record<string, object>): object {
+  return {
+    type: 'array',
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['reason', ...Object.keys(properties)],
+      properties: { reason: { type: 'string', minLength: 10 }, ...properties },
+    },
+  };
+}
+
 const schema = {
   type: 'object',
   additionalProperties: false,
@@ -147,53 +162,10 @@ const schema = {
       },
     },
     dlls: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9_.-]+\\.(dll|drv)$' }, uniqueItems: true },
-    validatedHandles: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['reason', 'types'],
-        properties: { reason: { type: 'string', minLength: 10 }, types: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true } },
-      },
-    },
-    synchronousCallbacks: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['reason', 'functions'],
-        properties: { reason: { type: 'string', minLength: 10 }, functions: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true } },
-      },
-    },
-    trackedHandles: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['reason', 'types'],
-        properties: {
-          reason: { type: 'string', minLength: 10 },
-          types: {
-            type: 'object',
-            minProperties: 1,
-            additionalProperties: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
-          },
-        },
-      },
-    },
-    refuse: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['category', 'reason', 'functions'],
-        properties: {
-          category: { enum: [...CURATED_REFUSAL_CATEGORIES] },
-          reason: { type: 'string', minLength: 10 },
-          functions: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
-        },
-      },
-    },
+    validatedHandles: reasonedGroups({ types: nameList }),
+    synchronousCallbacks: reasonedGroups({ functions: nameList }),
+    trackedHandles: reasonedGroups({ types: { type: 'object', minProperties: 1, additionalProperties: nameList } }),
+    refuse: reasonedGroups({ category: { enum: [...CURATED_REFUSAL_CATEGORIES] }, functions: nameList }),
     constants: { type: 'array', items: { type: 'string' }, uniqueItems: true },
     declare: {
       type: 'object',
