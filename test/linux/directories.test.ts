@@ -3,6 +3,7 @@
  * working directory with process.cwd() or, in a child, /proc/<pid>/cwd.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as sys from '../../generated/index.js';
@@ -246,6 +247,48 @@ describe('symlinkat and readlinkat', () => {
     const buf = new Uint8Array(64);
     const r = await sys.async.readlinkat(sys.AT_FDCWD, l, buf);
     expect(text(buf, r)).toBe('made-by-fs');
+  });
+});
+
+describe('getdents (struct linux_dirent, the older record)', () => {
+  // unsigned long d_ino, d_off; unsigned short d_reclen; char d_name[]; the type in the record's last byte.
+  const W = ['arm', 'ia32'].includes(process.arch) ? 4 : 8;
+  const little = os.endianness() === 'LE';
+
+  it('lists the same names as fs.readdirSync plus . and .., with inodes and types from lstat', () => {
+    const p = fresh('old-listing');
+    fs.mkdirSync(p);
+    for (let i = 0; i < 60; i++) fs.writeFileSync(join(p, `entry-${i}`), '');
+    fs.mkdirSync(join(p, 'dir'));
+    const entries: { name: string; ino: bigint; type: number }[] = [];
+    withDir(p, (dfd) => {
+      const buf = new Uint8Array(512);
+      for (let r; (r = sys.getdents(dfd, buf)) > 0; ) {
+        const view = new DataView(buf.buffer, buf.byteOffset, r);
+        for (let off = 0; off < r; ) {
+          const ino = W === 8 ? view.getBigUint64(off, little) : BigInt(view.getUint32(off, little));
+          const reclen = view.getUint16(off + 2 * W, little);
+          const nameAt = off + 2 * W + 2;
+          entries.push({ name: text(buf.subarray(nameAt, buf.indexOf(0, nameAt))), ino, type: buf[off + reclen - 1]! });
+          off += reclen;
+        }
+      }
+    });
+    expect(entries.map((e) => e.name).sort()).toEqual(['.', '..', ...fs.readdirSync(p)].sort());
+    for (const e of entries.filter((x) => !x.name.startsWith('.'))) {
+      const st = fs.lstatSync(join(p, e.name), { bigint: true });
+      expect(W === 8 ? e.ino : BigInt.asUintN(32, e.ino)).toBe(W === 8 ? st.ino : BigInt.asUintN(32, st.ino));
+      expect(e.type).toBe(st.isDirectory() ? 4 : 8);
+    }
+  });
+
+  it('a buffer that cannot hold one record is EINVAL; a count past the buffer is refused before the call', () => {
+    const p = fresh('old-small');
+    fs.mkdirSync(p);
+    withDir(p, (dfd) => {
+      expect(() => sys.getdents(dfd, new Uint8Array(8))).toThrow(expect.objectContaining({ code: 'EINVAL', syscall: 'getdents' }));
+      expect(() => sys.getdents(dfd, new Uint8Array(64), 65)).toThrow(RangeError);
+    });
   });
 });
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as sys from '../../generated/index.js';
 import { bytes, fdinfo, fdIsOpen, makeTempDir, sh, text } from './helpers.js';
+import { addressOf } from './helpers.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -505,5 +506,44 @@ describe('ftruncate and fallocate', () => {
     } finally {
       sys.close(fd);
     }
+  });
+});
+
+describe('io_getevents (Linux AIO completions)', () => {
+  /** IOCB_CMD_PREAD of linux/aio_abi.h. */
+  const IOCB_CMD_PREAD = 0;
+
+  it('collects the completion of a pread submitted with io_submit: its aio_data, the bytes fs reads, the iocb submitted', () => {
+    const path = fresh('aio');
+    fs.writeFileSync(path, 'linux aio completion through io_getevents\n'.repeat(20));
+    const ctx = new BigUint64Array(1);
+    sys.io_setup(4, ctx);
+    try {
+      withFile(path, (fd) => {
+        const buf = new Uint8Array(100);
+        const cb = sys.Iocb.of({ aio_data: 0xfeedn, aio_lio_opcode: IOCB_CMD_PREAD, aio_fildes: fd, aio_buf: addressOf(buf), aio_nbytes: 100n, aio_offset: 7n });
+        // The submission takes addresses (an array of iocb pointers): the unsafe_ form, used here only to make work.
+        expect(sys.unsafe_io_submit(ctx[0]!, 1, BigUint64Array.of(addressOf(cb.bytes)))).toBe(1);
+        const events = new sys.StructArray(sys.IoEvent, 4);
+        expect(sys.io_getevents(ctx[0]!, 1, undefined, events, sys.Timespec.of({ tv_sec: 5n, tv_nsec: 0n }))).toBe(1);
+        const e = events.at(0);
+        expect(e.data).toBe(0xfeedn);
+        expect(e.obj).toBe(addressOf(cb.bytes));
+        expect(e.res).toBe(100n);
+        expect(Buffer.from(buf).equals(fs.readFileSync(path).subarray(7, 107))).toBe(true);
+      });
+      // Nothing more to collect: min_nr 0 returns at once with none.
+      expect(sys.io_getevents(ctx[0]!, 0, undefined, new sys.StructArray(sys.IoEvent, 2), null)).toBe(0);
+    } finally {
+      sys.io_destroy(ctx[0]!);
+    }
+  });
+
+  it('an nr past the events array is refused before the call', () => {
+    expect(() => sys.io_getevents(1n, 0, 3, new sys.StructArray(sys.IoEvent, 2), null)).toThrow(RangeError);
+  });
+
+  it('a context that is not one is EINVAL', () => {
+    expect(() => sys.io_getevents(12345n, 0, 1, new sys.StructArray(sys.IoEvent, 1), null)).toThrow(expect.objectContaining({ code: 'EINVAL' }));
   });
 });

@@ -227,3 +227,112 @@ describe('sched_getaffinity and sched_yield', () => {
     expect(['R', 'S']).toContain(procStat('self')[0]);
   });
 });
+
+describe('sched_setaffinity and getcpu', () => {
+  /** The calling thread's (the JS thread's) allowed CPUs, as /proc says. */
+  const allowed = () => procFields(`/proc/self/task/${process.pid}/status`).get('Cpus_allowed_list')!;
+  // A cpumask is an array of unsigned longs (bit i of the mask is bit i % W of word i / W, in the target's byte order).
+  const wide = !['arm', 'ia32'].includes(process.arch);
+  const newMask = () => (wide ? new BigUint64Array(16) : new Uint32Array(32));
+  const W = wide ? 64 : 32;
+  const cpusOf = (m: BigUint64Array | Uint32Array) => {
+    const cpus: number[] = [];
+    for (let i = 0; i < m.length * W; i++) if ((BigInt(m[Math.floor(i / W)]!) >> BigInt(i % W)) & 1n) cpus.push(i);
+    return cpus;
+  };
+  const maskOf = (cpus: number[]) => {
+    const m = newMask();
+    for (const c of cpus) {
+      if (m instanceof BigUint64Array) m[Math.floor(c / W)]! |= 1n << BigInt(c % W);
+      else m[Math.floor(c / W)]! |= 1 << c % W;
+    }
+    return m;
+  };
+
+  it('pinning the thread to one CPU shows in Cpus_allowed_list, and getcpu then reports that CPU and its node (sysfs)', () => {
+    const saved = newMask();
+    const n = sys.sched_getaffinity(0, undefined, saved);
+    const before = allowed();
+    const cpu = cpusOf(saved).at(-1)!;
+    try {
+      expect(sys.sched_setaffinity(0, undefined, maskOf([cpu]))).toBeUndefined();
+      expect(allowed()).toBe(String(cpu));
+      const got = new Uint32Array(1);
+      const node = new Uint32Array(1).fill(0xffffffff);
+      sys.getcpu(got, node);
+      expect(got[0]).toBe(cpu);
+      // The node directory sysfs lists under the CPU (none on a machine without NUMA: node 0).
+      const dir = `/sys/devices/system/cpu/cpu${cpu}`;
+      const link = fs.existsSync(dir) ? fs.readdirSync(dir).find((e) => /^node\d+$/.test(e)) : undefined;
+      expect(node[0]).toBe(link ? Number(link.slice(4)) : 0);
+      sys.getcpu(null, null); // both optional
+    } finally {
+      sys.sched_setaffinity(0, n, saved);
+    }
+    expect(allowed()).toBe(before);
+  });
+
+  it('a mask with no CPU the system has is EINVAL, and the mask is unchanged', () => {
+    const before = allowed();
+    expect(() => sys.sched_setaffinity(0, undefined, newMask())).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+    expect(allowed()).toBe(before);
+  });
+
+  it('getcpu refuses a cell of the wrong type by name', () => {
+    expect(() => sys.getcpu(new Int8Array(1) as unknown as Uint32Array)).toThrow(/getcpu\(\): argument 'cpup'/);
+  });
+});
+
+describe('get_robust_list', () => {
+  // The C library registers a robust futex list for every thread it starts, the main thread included.
+  const wide = sys.RobustListHead.size === 24;
+  const cells = () => (wide ? [new BigUint64Array(1), new BigUint64Array(1)] : [new Uint32Array(1), new Uint32Array(1)]);
+
+  it("reads the calling thread's and a child's registered list: a non-zero head of sizeof(struct robust_list_head)", async () => {
+    const [head, len] = cells() as [BigUint64Array, BigUint64Array];
+    sys.get_robust_list(0, head, len);
+    expect(BigInt(head[0]!)).not.toBe(0n);
+    expect(Number(len[0])).toBe(sys.RobustListHead.size);
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    await spawned(child);
+    try {
+      const [h2, l2] = cells() as [BigUint64Array, BigUint64Array];
+      sys.get_robust_list(child.pid!, h2, l2);
+      expect(Number(l2[0])).toBe(sys.RobustListHead.size);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('a pid that does not exist is ESRCH', () => {
+    const [head, len] = cells() as [BigUint64Array, BigUint64Array];
+    expect(() => sys.get_robust_list(0x3ffffff0, head, len)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+  });
+});
+
+describe('capget', () => {
+  const VERSION_3 = 0x20080522;
+  /** A 64-bit capability set from /proc's hex. */
+  const procCaps = (field: string) => BigInt(`0x${procFields('/proc/self/status').get(field)}`);
+
+  it('the effective, permitted and inheritable sets are CapEff, CapPrm and CapInh of /proc/self/status', () => {
+    const header = sys.UserCapHeaderStruct.of({ version: VERSION_3, pid: 0 });
+    const data = new sys.StructArray(sys.UserCapDataStruct, 2);
+    sys.capget(header, data);
+    const set = (k: 'effective' | 'permitted' | 'inheritable') => BigInt(data.at(0)[k]) | (BigInt(data.at(1)[k]) << 32n);
+    expect(set('effective')).toBe(procCaps('CapEff'));
+    expect(set('permitted')).toBe(procCaps('CapPrm'));
+    expect(set('inheritable')).toBe(procCaps('CapInh'));
+  });
+
+  it("with an unknown version and no data, the kernel writes its preferred version into the header", () => {
+    const header = sys.UserCapHeaderStruct.of({ version: 0, pid: 0 });
+    sys.capget(header, null);
+    expect(header.version).toBe(VERSION_3);
+  });
+
+  it('a data array of one element is refused before the call (the kernel writes two)', () => {
+    const header = sys.UserCapHeaderStruct.of({ version: VERSION_3, pid: 0 });
+    expect(() => sys.capget(header, new sys.StructArray(sys.UserCapDataStruct, 1))).toThrow(/capget\(\): argument 'dataptr'/);
+  });
+});

@@ -127,3 +127,84 @@ describe('rt_sigprocmask', () => {
     expect(procMask('SigBlk')).toBe(before);
   });
 });
+
+describe('rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal (a siginfo from JS)', () => {
+  // A python3 child blocks SIGUSR1, says it is ready, and prints what sigwaitinfo(2) received.
+  const RECEIVER = [
+    'import signal, sys, json',
+    'signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})',
+    'print("ready", flush=True)',
+    'i = signal.sigwaitinfo({signal.SIGUSR1})',
+    'print(json.dumps({"signo": i.si_signo, "code": i.si_code, "pid": i.si_pid, "uid": i.si_uid}), flush=True)',
+  ].join('\n');
+  const SI_QUEUE = -1;
+
+  /** A receiver that is ready, and a promise of what it received. */
+  async function receiver(): Promise<{ pid: number; received: Promise<Record<string, number>> }> {
+    const child = spawn('python3', ['-c', RECEIVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await spawned(child);
+    let out = '';
+    const ready = new Promise<void>((resolve) =>
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.startsWith('ready\n')) resolve();
+      }),
+    );
+    const done = exited(child);
+    await ready;
+    const received = done.then(() => JSON.parse(out.split('\n')[1]!) as Record<string, number>);
+    return { pid: child.pid!, received };
+  }
+
+  /** A SI_QUEUE siginfo claiming a sender pid and uid the kernel passes on as they are. */
+  const queued = (pid: number, uid: number) =>
+    sys.Siginfo.of({
+      si_signo: sys.SIGUSR1,
+      si_code: SI_QUEUE,
+      _sifields: sys.Sifields.of({ _rt: sys.SifieldsRt.of({ _pid: pid, _uid: uid }) }),
+    });
+
+  it('rt_sigqueueinfo: the receiver sees the si_code, si_pid and si_uid JS wrote', async () => {
+    const r = await receiver();
+    sys.rt_sigqueueinfo(r.pid, sys.SIGUSR1, queued(4242, 77));
+    expect(await r.received).toEqual({ signo: sys.SIGUSR1, code: SI_QUEUE, pid: 4242, uid: 77 });
+  });
+
+  it('rt_tgsigqueueinfo to the receiver’s main thread (tid = pid)', async () => {
+    const r = await receiver();
+    sys.rt_tgsigqueueinfo(r.pid, r.pid, sys.SIGUSR1, queued(5151, 88));
+    expect(await r.received).toEqual({ signo: sys.SIGUSR1, code: SI_QUEUE, pid: 5151, uid: 88 });
+  });
+
+  it('pidfd_send_signal with a siginfo, and without one (then the kernel fills in our pid, SI_USER)', async () => {
+    const r1 = await receiver();
+    const fd1 = sys.pidfd_open(r1.pid, 0);
+    try {
+      sys.pidfd_send_signal(fd1, sys.SIGUSR1, queued(6161, 99));
+    } finally {
+      sys.close(fd1);
+    }
+    expect(await r1.received).toEqual({ signo: sys.SIGUSR1, code: SI_QUEUE, pid: 6161, uid: 99 });
+
+    const r2 = await receiver();
+    const fd2 = sys.pidfd_open(r2.pid, 0);
+    try {
+      sys.pidfd_send_signal(fd2, sys.SIGUSR1);
+    } finally {
+      sys.close(fd2);
+    }
+    expect(await r2.received).toEqual({ signo: sys.SIGUSR1, code: 0, pid: process.pid, uid: process.getuid!() });
+  });
+
+  it('a siginfo claiming to come from the kernel (si_code > 0) is EPERM, as the kernel allows no one that', async () => {
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    await spawned(child);
+    try {
+      const info = queued(1, 0);
+      info.si_code = 1;
+      expect(() => sys.rt_sigqueueinfo(child.pid!, sys.SIGUSR1, info)).toThrow(expect.objectContaining({ code: 'EPERM' }));
+    } finally {
+      child.kill();
+    }
+  });
+});

@@ -166,6 +166,27 @@ export const notPortable: readonly NotPortable[] = [
       'sched_getaffinity and sched_yield > sched_yield returns and lets time pass; the thread is still runnable (/proc state)',
     ],
   }),
+  ...group(['linux-arm64', 'linux-riscv64'], 'the asm-generic syscall table has getdents64 only, no getdents', {
+    'linux/directories.test.ts': [
+      'getdents (struct linux_dirent, the older record) > lists the same names as fs.readdirSync plus . and .., with inodes and types from lstat',
+      'getdents (struct linux_dirent, the older record) > a buffer that cannot hold one record is EINVAL; a count past the buffer is refused before the call',
+    ],
+  }),
+  ...group(['linux-arm', 'linux-ia32'], "io_getevents takes the time32 timespec on 32-bit targets and is skipped there (semantics.yaml)", {
+    'linux/file-io.test.ts': ['io_getevents (Linux AIO completions) > an nr past the events array is refused before the call'],
+  }),
+  ...group([...new Set([...EMULATED, 'linux-ia32'])], 'qemu-user does not implement io_setup (ENOSYS), and ia32 binds no io_getevents (time32)', {
+    'linux/file-io.test.ts': [
+      'io_getevents (Linux AIO completions) > collects the completion of a pread submitted with io_submit: its aio_data, the bytes fs reads, the iocb submitted',
+      'io_getevents (Linux AIO completions) > a context that is not one is EINVAL',
+    ],
+  }),
+  ...group(EMULATED, "qemu-user returns ENOSYS for get_robust_list (its linux-user syscall.c: a guest's robust list is not one the host kernel could walk)", {
+    'linux/process.test.ts': [
+      "get_robust_list > reads the calling thread's and a child's registered list: a non-zero head of sizeof(struct robust_list_head)",
+      'get_robust_list > a pid that does not exist is ESRCH',
+    ],
+  }),
   ...group(['linux-arm64', 'linux-ppc64'], 'qemu-user accepts any madvise advice (returns 0), so bad advice is not EINVAL', {
     'linux/memory.test.ts': ['madvise > advice that changes nothing visible returns without error; bad advice is EINVAL'],
   }),
