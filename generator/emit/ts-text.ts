@@ -112,9 +112,8 @@ export function reindentTs(name: string, text: string): string {
         out.push(reindentComment(token, lineIndent, text, scanner.getTokenStart()));
         continue;
     }
-    // A template's text spans its own lines: kept as written.
+    // A template's text may span lines: kept as written.
     out.push(token);
-    if (token.includes('\n')) lineStart = false;
   }
   return out.join('').replace(/[ \t]+$/gm, '');
 }
