@@ -336,3 +336,36 @@ describe('capget', () => {
     expect(() => sys.capget(header, new sys.StructArray(sys.UserCapDataStruct, 1))).toThrow(/capget\(\): argument 'dataptr'/);
   });
 });
+
+describe('capset', () => {
+  const VERSION_3 = 0x20080522;
+  const current = () => {
+    const data = new sys.StructArray(sys.UserCapDataStruct, 2);
+    sys.capget(sys.UserCapHeaderStruct.of({ version: VERSION_3, pid: 0 }), data);
+    return data;
+  };
+  const procCaps = (field: string) => procFields(`/proc/self/task/${process.pid}/status`).get(field);
+
+  it('setting the sets the thread already has succeeds and leaves CapEff, CapPrm, CapInh as they were', () => {
+    const before = ['CapEff', 'CapPrm', 'CapInh'].map(procCaps);
+    expect(sys.capset(sys.UserCapHeaderStruct.of({ version: VERSION_3, pid: 0 }), current())).toBeUndefined();
+    expect(['CapEff', 'CapPrm', 'CapInh'].map(procCaps)).toEqual(before);
+  });
+
+  it("another process's sets are EPERM (a thread sets only its own), and nothing changes", async () => {
+    const before = procCaps('CapEff');
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    await spawned(child);
+    try {
+      const header = sys.UserCapHeaderStruct.of({ version: VERSION_3, pid: child.pid! });
+      expect(() => sys.capset(header, current())).toThrow(expect.objectContaining({ code: 'EPERM' }));
+    } finally {
+      child.kill();
+    }
+    expect(procCaps('CapEff')).toBe(before);
+  });
+
+  it('a data array of one element is refused before the call', () => {
+    expect(() => sys.capset(sys.UserCapHeaderStruct.of({ version: VERSION_3, pid: 0 }), new sys.StructArray(sys.UserCapDataStruct, 1))).toThrow(/capset\(\): argument 'data'/);
+  });
+});
