@@ -56,11 +56,14 @@ for (const name of ['win32-x64', 'win32-ia32']) {
       });
     });
 
-    it.skipIf(target.dataModel !== 'ILP32')('fails when a stdcall function is called as cdecl (the check can fail)', () => {
-      const wrong = source.replace('(WINAPI *sbfn_SetFilePointerEx)', '(__cdecl *sbfn_SetFilePointerEx)');
-      expect(wrong).not.toBe(source);
-      const out = smoke(wrong, 'smoke-wrong');
-      expect(out.status === 0 && out.output.includes('cdecl -1234567890123')).toBe(false);
-    });
+    // Only 32-bit x86 has a stdcall that differs from cdecl: elsewhere there is nothing to get wrong.
+    if (target.dataModel === 'ILP32') {
+      it('fails when a stdcall function is called as cdecl (the check can fail)', () => {
+        const wrong = source.replace('(WINAPI *sbfn_SetFilePointerEx)', '(__cdecl *sbfn_SetFilePointerEx)');
+        expect(wrong).not.toBe(source);
+        const out = smoke(wrong, 'smoke-wrong');
+        expect(out.status === 0 && out.output.includes('cdecl -1234567890123')).toBe(false);
+      });
+    }
   });
 }
