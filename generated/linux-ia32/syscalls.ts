@@ -3217,7 +3217,7 @@ export function unlinkat(dfd: number, pathname: string, flag?: number): void {
 
 /**
  * _newselect(2): syscall 142 on linux-ia32 (kernel entry sys_select).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'inp' (fd_set *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe__newselect(n: number, inp: Bytes | bigint | null, outp: Bytes | bigint | null, exp: Bytes | bigint | null, tvp: Bytes | bigint | null): number {
@@ -3228,7 +3228,7 @@ export function unsafe__newselect(n: number, inp: Bytes | bigint | null, outp: B
 
 /**
  * adjtimex(2): syscall 124 on linux-ia32 (kernel entry sys_adjtimex_time32).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'utp' (struct old_timex32 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_adjtimex(utp: Bytes | bigint | null): number {
@@ -3283,7 +3283,7 @@ export function unsafe_brk(brk: number): number {
 
 /**
  * cachestat(2): syscall 451 on linux-ia32 (kernel entry sys_cachestat).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'cstat_range' (struct cachestat_range *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_cachestat(fd: number, cstat_range: Bytes | bigint | null, cstat: Bytes | bigint | null, flags: number): number {
@@ -3305,7 +3305,7 @@ export function unsafe_chroot(filename: Bytes | bigint | null): number {
 
 /**
  * clock_adjtime(2): syscall 343 on linux-ia32 (kernel entry sys_clock_adjtime32).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'utp' (struct old_timex32 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_clock_adjtime(which_clock: number, utp: Bytes | bigint | null): number {
@@ -3316,7 +3316,7 @@ export function unsafe_clock_adjtime(which_clock: number, utp: Bytes | bigint | 
 
 /**
  * clock_settime(2): syscall 264 on linux-ia32 (kernel entry sys_clock_settime32).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'tp' (struct old_timespec32 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_clock_settime(which_clock: number, tp: Bytes | bigint | null): number {
@@ -3404,7 +3404,7 @@ export function unsafe_fork(): number {
 
 /**
  * fsconfig(2): syscall 431 on linux-ia32 (kernel entry sys_fsconfig).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: '_value' (const void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fsconfig(fd: number, cmd: number, _key: Bytes | bigint | null, _value: Bytes | bigint | null, aux: number): number {
@@ -3415,7 +3415,7 @@ export function unsafe_fsconfig(fd: number, cmd: number, _key: Bytes | bigint | 
 
 /**
  * fstat64(2): syscall 197 on linux-ia32 (kernel entry sys_fstat64).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'statbuf' (struct stat64 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fstat64(fd: number, statbuf: Bytes | bigint | null): number {
@@ -3426,7 +3426,7 @@ export function unsafe_fstat64(fd: number, statbuf: Bytes | bigint | null): numb
 
 /**
  * fstatat64(2): syscall 300 on linux-ia32 (kernel entry sys_fstatat64).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'statbuf' (struct stat64 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fstatat64(dfd: number, filename: Bytes | bigint | null, statbuf: Bytes | bigint | null, flag: number): number {
@@ -3437,7 +3437,7 @@ export function unsafe_fstatat64(dfd: number, filename: Bytes | bigint | null, s
 
 /**
  * fstatfs64(2): syscall 269 on linux-ia32 (kernel entry sys_fstatfs64).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'sz' may be the extent of 'buf').
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fstatfs64(fd: number, sz: number, buf: Bytes | bigint | null): number {
@@ -3448,7 +3448,7 @@ export function unsafe_fstatfs64(fd: number, sz: number, buf: Bytes | bigint | n
 
 /**
  * futex(2): syscall 240 on linux-ia32 (kernel entry sys_futex_time32).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'utime' (const struct old_timespec32 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_futex(uaddr: Bytes | bigint | null, op: number, val: number, utime: Bytes | bigint | null, uaddr2: Bytes | bigint | null, val3: number): number {
@@ -3503,7 +3503,7 @@ export function unsafe_futex_wake(uaddr: Bytes | bigint | null, mask: number, nr
 
 /**
  * get_mempolicy(2): syscall 275 on linux-ia32 (kernel entry sys_get_mempolicy).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'maxnode' may be how many 'policy' (int *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_get_mempolicy(policy: Bytes | bigint | null, nmask: Bytes | bigint | null, maxnode: number, addr: number, flags: number): number {
@@ -3514,7 +3514,7 @@ export function unsafe_get_mempolicy(policy: Bytes | bigint | null, nmask: Bytes
 
 /**
  * get_thread_area(2): syscall 244 on linux-ia32 (kernel entry sys_get_thread_area).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'u_info' (struct user_desc *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_get_thread_area(u_info: Bytes | bigint | null): number {
@@ -3525,7 +3525,7 @@ export function unsafe_get_thread_area(u_info: Bytes | bigint | null): number {
 
 /**
  * io_pgetevents(2): syscall 385 on linux-ia32 (kernel entry sys_io_pgetevents_time32).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'timeout' (struct old_timespec32 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_io_pgetevents(ctx_id: number, min_nr: number, nr: number, events: Bytes | bigint | null, timeout: Bytes | bigint | null, usig: Bytes | bigint | null): number {
@@ -3536,7 +3536,7 @@ export function unsafe_io_pgetevents(ctx_id: number, min_nr: number, nr: number,
 
 /**
  * io_pgetevents_time64(2): syscall 416 on linux-ia32 (kernel entry sys_io_pgetevents).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'usig' (const struct __aio_sigset *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_io_pgetevents_time64(ctx_id: number, min_nr: number, nr: number, events: Bytes | bigint | null, timeout: Bytes | bigint | null, usig: Bytes | bigint | null): number {
@@ -3602,7 +3602,7 @@ export function unsafe_ioctl(fd: number, cmd: number, arg: number): number {
 
 /**
  * ipc(2): syscall 117 on linux-ia32 (kernel entry sys_ipc).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'ptr' (void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_ipc(call: number, first: number, second: number, third: number, ptr: Bytes | bigint | null, fifth: number): number {
@@ -3635,7 +3635,7 @@ export function unsafe_keyctl(option: number, arg2: number, arg3: number, arg4: 
 
 /**
  * landlock_add_rule(2): syscall 445 on linux-ia32 (kernel entry sys_landlock_add_rule).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'rule_attr' (const void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_landlock_add_rule(ruleset_fd: number, rule_type: number, rule_attr: Bytes | bigint | null, flags: number): number {
@@ -3657,7 +3657,7 @@ export function unsafe_landlock_restrict_self(ruleset_fd: number, flags: number)
 
 /**
  * listmount(2): syscall 458 on linux-ia32 (kernel entry sys_listmount).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'req' (const struct mnt_id_req *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_listmount(req: Bytes | bigint | null, mnt_ids: Bytes | bigint | null, nr_mnt_ids: number, flags: number): number {
@@ -3668,7 +3668,7 @@ export function unsafe_listmount(req: Bytes | bigint | null, mnt_ids: Bytes | bi
 
 /**
  * lsm_get_self_attr(2): syscall 459 on linux-ia32 (kernel entry sys_lsm_get_self_attr).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'ctx' (struct lsm_ctx *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lsm_get_self_attr(attr: number, ctx: Bytes | bigint | null, size: Bytes | bigint | null, flags: number): number {
@@ -3679,7 +3679,7 @@ export function unsafe_lsm_get_self_attr(attr: number, ctx: Bytes | bigint | nul
 
 /**
  * lsm_list_modules(2): syscall 461 on linux-ia32 (kernel entry sys_lsm_list_modules).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'size' (u32 *) may hold how many bytes another pointer covers).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lsm_list_modules(ids: Bytes | bigint | null, size: Bytes | bigint | null, flags: number): number {
@@ -3690,7 +3690,7 @@ export function unsafe_lsm_list_modules(ids: Bytes | bigint | null, size: Bytes 
 
 /**
  * lsm_set_self_attr(2): syscall 460 on linux-ia32 (kernel entry sys_lsm_set_self_attr).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'ctx' (struct lsm_ctx *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lsm_set_self_attr(attr: number, ctx: Bytes | bigint | null, size: number, flags: number): number {
@@ -3701,7 +3701,7 @@ export function unsafe_lsm_set_self_attr(attr: number, ctx: Bytes | bigint | nul
 
 /**
  * lstat64(2): syscall 196 on linux-ia32 (kernel entry sys_lstat64).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'statbuf' (struct stat64 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lstat64(filename: Bytes | bigint | null, statbuf: Bytes | bigint | null): number {
@@ -3723,7 +3723,7 @@ export function unsafe_map_shadow_stack(addr: number, size: number, flags: numbe
 
 /**
  * mbind(2): syscall 274 on linux-ia32 (kernel entry sys_mbind).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'len' may be how many 'nmask' (const unsigned long *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mbind(start: number, len: number, mode: number, nmask: Bytes | bigint | null, maxnode: number, flags: number): number {
@@ -3734,7 +3734,7 @@ export function unsafe_mbind(start: number, len: number, mode: number, nmask: By
 
 /**
  * migrate_pages(2): syscall 294 on linux-ia32 (kernel entry sys_migrate_pages).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'maxnode' may be how many 'old_nodes' (const unsigned long *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_migrate_pages(pid: number, maxnode: number, old_nodes: Bytes | bigint | null, new_nodes: Bytes | bigint | null): number {
@@ -3745,7 +3745,7 @@ export function unsafe_migrate_pages(pid: number, maxnode: number, old_nodes: By
 
 /**
  * mincore(2): syscall 218 on linux-ia32 (kernel entry sys_mincore).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'len' may be how many 'vec' (unsigned char *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mincore(start: number, len: number, vec: Bytes | bigint | null): number {
@@ -3822,7 +3822,7 @@ export function unsafe_move_mount(from_dfd: number, from_pathname: Bytes | bigin
 
 /**
  * move_pages(2): syscall 317 on linux-ia32 (kernel entry sys_move_pages).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'pages' (const void **) is not a pointer to one kind of thing).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_move_pages(pid: number, nr_pages: number, pages: Bytes | bigint | null, nodes: Bytes | bigint | null, status: Bytes | bigint | null, flags: number): number {
@@ -3855,7 +3855,7 @@ export function unsafe_mq_notify(mqdes: number, u_notification: Bytes | bigint |
 
 /**
  * mq_timedreceive(2): syscall 280 on linux-ia32 (kernel entry sys_mq_timedreceive_time32).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'u_abs_timeout' (const struct old_timespec32 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mq_timedreceive(mqdes: number, u_msg_ptr: Bytes | bigint | null, msg_len: number, u_msg_prio: Bytes | bigint | null, u_abs_timeout: Bytes | bigint | null): number {
@@ -3866,7 +3866,7 @@ export function unsafe_mq_timedreceive(mqdes: number, u_msg_ptr: Bytes | bigint 
 
 /**
  * mq_timedsend(2): syscall 279 on linux-ia32 (kernel entry sys_mq_timedsend_time32).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'u_abs_timeout' (const struct old_timespec32 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mq_timedsend(mqdes: number, u_msg_ptr: Bytes | bigint | null, msg_len: number, msg_prio: number, u_abs_timeout: Bytes | bigint | null): number {
@@ -3899,7 +3899,7 @@ export function unsafe_mseal(start: number, len: number, flags: number): number 
 
 /**
  * msgctl(2): syscall 402 on linux-ia32 (kernel entry sys_msgctl).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'buf' (struct msqid_ds *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_msgctl(msqid: number, cmd: number, buf: Bytes | bigint | null): number {
@@ -3910,7 +3910,7 @@ export function unsafe_msgctl(msqid: number, cmd: number, buf: Bytes | bigint | 
 
 /**
  * msgrcv(2): syscall 401 on linux-ia32 (kernel entry sys_msgrcv).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'msgp' (struct msgbuf *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_msgrcv(msqid: number, msgp: Bytes | bigint | null, msgsz: number, msgtyp: number, msgflg: number): number {
@@ -3921,7 +3921,7 @@ export function unsafe_msgrcv(msqid: number, msgp: Bytes | bigint | null, msgsz:
 
 /**
  * msgsnd(2): syscall 400 on linux-ia32 (kernel entry sys_msgsnd).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'msgp' (struct msgbuf *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_msgsnd(msqid: number, msgp: Bytes | bigint | null, msgsz: number, msgflg: number): number {
@@ -3943,7 +3943,7 @@ export function unsafe_munlock(start: number, len: number): number {
 
 /**
  * name_to_handle_at(2): syscall 341 on linux-ia32 (kernel entry sys_name_to_handle_at).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'handle' (struct file_handle *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_name_to_handle_at(dfd: number, name: Bytes | bigint | null, handle: Bytes | bigint | null, mnt_id: Bytes | bigint | null, flag: number): number {
@@ -3954,7 +3954,7 @@ export function unsafe_name_to_handle_at(dfd: number, name: Bytes | bigint | nul
 
 /**
  * oldfstat(2): syscall 28 on linux-ia32 (kernel entry sys_fstat).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'statbuf' (struct __old_kernel_stat *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_oldfstat(fd: number, statbuf: Bytes | bigint | null): number {
@@ -3965,7 +3965,7 @@ export function unsafe_oldfstat(fd: number, statbuf: Bytes | bigint | null): num
 
 /**
  * oldlstat(2): syscall 84 on linux-ia32 (kernel entry sys_lstat).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'statbuf' (struct __old_kernel_stat *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_oldlstat(filename: Bytes | bigint | null, statbuf: Bytes | bigint | null): number {
@@ -3976,7 +3976,7 @@ export function unsafe_oldlstat(filename: Bytes | bigint | null, statbuf: Bytes 
 
 /**
  * oldolduname(2): syscall 59 on linux-ia32 (kernel entry sys_olduname).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'name' (struct oldold_utsname *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_oldolduname(name: Bytes | bigint | null): number {
@@ -3987,7 +3987,7 @@ export function unsafe_oldolduname(name: Bytes | bigint | null): number {
 
 /**
  * oldstat(2): syscall 18 on linux-ia32 (kernel entry sys_stat).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'statbuf' (struct __old_kernel_stat *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_oldstat(filename: Bytes | bigint | null, statbuf: Bytes | bigint | null): number {
@@ -3998,7 +3998,7 @@ export function unsafe_oldstat(filename: Bytes | bigint | null, statbuf: Bytes |
 
 /**
  * olduname(2): syscall 109 on linux-ia32 (kernel entry sys_uname).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'name' (struct old_utsname *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_olduname(name: Bytes | bigint | null): number {
@@ -4009,7 +4009,7 @@ export function unsafe_olduname(name: Bytes | bigint | null): number {
 
 /**
  * open_by_handle_at(2): syscall 342 on linux-ia32 (kernel entry sys_open_by_handle_at).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'handle' (struct file_handle *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_open_by_handle_at(mountdirfd: number, handle: Bytes | bigint | null, flags: number): number {
@@ -4098,7 +4098,7 @@ export function unsafe_process_vm_writev(pid: number, lvec: Bytes | bigint | nul
 
 /**
  * pselect6(2): syscall 308 on linux-ia32 (kernel entry sys_pselect6_time32).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'inp' (fd_set *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pselect6(n: number, inp: Bytes | bigint | null, outp: Bytes | bigint | null, exp: Bytes | bigint | null, tsp: Bytes | bigint | null, sig: Bytes | bigint | null): number {
@@ -4109,7 +4109,7 @@ export function unsafe_pselect6(n: number, inp: Bytes | bigint | null, outp: Byt
 
 /**
  * pselect6_time64(2): syscall 413 on linux-ia32 (kernel entry sys_pselect6).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'inp' (fd_set *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pselect6_time64(n: number, inp: Bytes | bigint | null, outp: Bytes | bigint | null, exp: Bytes | bigint | null, tsp: Bytes | bigint | null, sig: Bytes | bigint | null): number {
@@ -4131,7 +4131,7 @@ export function unsafe_ptrace(request: number, pid: number, addr: number, data: 
 
 /**
  * quotactl(2): syscall 131 on linux-ia32 (kernel entry sys_quotactl).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'addr' (void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_quotactl(cmd: number, special: Bytes | bigint | null, id: number, addr: Bytes | bigint | null): number {
@@ -4142,7 +4142,7 @@ export function unsafe_quotactl(cmd: number, special: Bytes | bigint | null, id:
 
 /**
  * quotactl_fd(2): syscall 443 on linux-ia32 (kernel entry sys_quotactl_fd).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'addr' (void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_quotactl_fd(fd: number, cmd: number, id: number, addr: Bytes | bigint | null): number {
@@ -4153,7 +4153,7 @@ export function unsafe_quotactl_fd(fd: number, cmd: number, id: number, addr: By
 
 /**
  * readdir(2): syscall 89 on linux-ia32 (kernel entry sys_old_readdir).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'dirent' (struct old_linux_dirent *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_readdir(fd: number, dirent: Bytes | bigint | null, count: number): number {
@@ -4175,7 +4175,7 @@ export function unsafe_reboot(magic1: number, magic2: number, cmd: number, arg: 
 
 /**
  * recvmmsg(2): syscall 337 on linux-ia32 (kernel entry sys_recvmmsg_time32).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'mmsg' (struct mmsghdr *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_recvmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: number, flags: number, timeout: Bytes | bigint | null): number {
@@ -4186,7 +4186,7 @@ export function unsafe_recvmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: n
 
 /**
  * recvmmsg_time64(2): syscall 417 on linux-ia32 (kernel entry sys_recvmmsg).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'mmsg' (struct mmsghdr *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_recvmmsg_time64(fd: number, mmsg: Bytes | bigint | null, vlen: number, flags: number, timeout: Bytes | bigint | null): number {
@@ -4252,7 +4252,7 @@ export function unsafe_rt_sigtimedwait(uthese: Bytes | bigint | null, uinfo: Byt
 
 /**
  * rt_sigtimedwait_time64(2): syscall 421 on linux-ia32 (kernel entry sys_rt_sigtimedwait).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'uinfo' points to struct siginfo, which holds a pointer the kernel would follow).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_rt_sigtimedwait_time64(uthese: Bytes | bigint | null, uinfo: Bytes | bigint | null, uts: Bytes | bigint | null, sigsetsize: number): number {
@@ -4263,7 +4263,7 @@ export function unsafe_rt_sigtimedwait_time64(uthese: Bytes | bigint | null, uin
 
 /**
  * sched_rr_get_interval(2): syscall 161 on linux-ia32 (kernel entry sys_sched_rr_get_interval_time32).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'interval' (struct old_timespec32 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sched_rr_get_interval(pid: number, interval: Bytes | bigint | null): number {
@@ -4285,7 +4285,7 @@ export function unsafe_seccomp(op: number, flags: number, uargs: Bytes | bigint 
 
 /**
  * select(2): syscall 82 on linux-ia32 (kernel entry sys_old_select).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'arg' (struct sel_arg_struct *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_select(arg: Bytes | bigint | null): number {
@@ -4307,7 +4307,7 @@ export function unsafe_semctl(semid: number, semnum: number, cmd: number, arg: n
 
 /**
  * sendmmsg(2): syscall 345 on linux-ia32 (kernel entry sys_sendmmsg).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'mmsg' (struct mmsghdr *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sendmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: number, flags: number): number {
@@ -4318,7 +4318,7 @@ export function unsafe_sendmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: n
 
 /**
  * set_mempolicy(2): syscall 276 on linux-ia32 (kernel entry sys_set_mempolicy).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'maxnode' may be how many 'nmask' (const unsigned long *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_set_mempolicy(mode: number, nmask: Bytes | bigint | null, maxnode: number): number {
@@ -4417,7 +4417,7 @@ export function unsafe_shmat(shmid: number, shmaddr: Bytes | bigint | null, shmf
 
 /**
  * shmctl(2): syscall 396 on linux-ia32 (kernel entry sys_shmctl).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'buf' (struct shmid_ds *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_shmctl(shmid: number, cmd: number, buf: Bytes | bigint | null): number {
@@ -4494,7 +4494,7 @@ export function unsafe_socketcall(call: number, args: Bytes | bigint | null): nu
 
 /**
  * stat64(2): syscall 195 on linux-ia32 (kernel entry sys_stat64).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'statbuf' (struct stat64 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_stat64(filename: Bytes | bigint | null, statbuf: Bytes | bigint | null): number {
@@ -4505,7 +4505,7 @@ export function unsafe_stat64(filename: Bytes | bigint | null, statbuf: Bytes | 
 
 /**
  * statfs64(2): syscall 268 on linux-ia32 (kernel entry sys_statfs64).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'sz' may be the extent of 'buf').
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_statfs64(pathname: Bytes | bigint | null, sz: number, buf: Bytes | bigint | null): number {
@@ -4516,7 +4516,7 @@ export function unsafe_statfs64(pathname: Bytes | bigint | null, sz: number, buf
 
 /**
  * statmount(2): syscall 457 on linux-ia32 (kernel entry sys_statmount).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'req' (const struct mnt_id_req *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_statmount(req: Bytes | bigint | null, buf: Bytes | bigint | null, bufsize: number, flags: number): number {
@@ -4560,7 +4560,7 @@ export function unsafe_timer_create(which_clock: number, timer_event_spec: Bytes
 
 /**
  * timer_gettime(2): syscall 261 on linux-ia32 (kernel entry sys_timer_gettime32).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'setting' (struct old_itimerspec32 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_timer_gettime(timer_id: number, setting: Bytes | bigint | null): number {
@@ -4571,7 +4571,7 @@ export function unsafe_timer_gettime(timer_id: number, setting: Bytes | bigint |
 
 /**
  * timer_settime(2): syscall 260 on linux-ia32 (kernel entry sys_timer_settime32).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'arg2' (struct old_itimerspec32 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_timer_settime(timer_id: number, flags: number, arg2: Bytes | bigint | null, old: Bytes | bigint | null): number {
@@ -4604,7 +4604,7 @@ export function unsafe_unshare(unshare_flags: number): number {
 
 /**
  * ustat(2): syscall 62 on linux-ia32 (kernel entry sys_ustat).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'ubuf' (struct ustat *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_ustat(dev: number, ubuf: Bytes | bigint | null): number {
@@ -4615,7 +4615,7 @@ export function unsafe_ustat(dev: number, ubuf: Bytes | bigint | null): number {
 
 /**
  * utime(2): syscall 30 on linux-ia32 (kernel entry sys_utime32).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 't' (struct old_utimbuf32 *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_utime(filename: Bytes | bigint | null, t: Bytes | bigint | null): number {

@@ -3084,7 +3084,7 @@ export function unlinkat(dfd: number, pathname: string, flag?: number): void {
 
 /**
  * _newselect(2): syscall 142 on linux-ppc64 (kernel entry sys_select).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'inp' (fd_set *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe__newselect(n: number, inp: Bytes | bigint | null, outp: Bytes | bigint | null, exp: Bytes | bigint | null, tvp: Bytes | bigint | null): number {
@@ -3128,7 +3128,7 @@ export function unsafe_brk(brk: number | bigint): number {
 
 /**
  * cachestat(2): syscall 451 on linux-ppc64 (kernel entry sys_cachestat).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'cstat_range' (struct cachestat_range *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_cachestat(fd: number, cstat_range: Bytes | bigint | null, cstat: Bytes | bigint | null, flags: number): number {
@@ -3227,7 +3227,7 @@ export function unsafe_fork(): number {
 
 /**
  * fsconfig(2): syscall 431 on linux-ppc64 (kernel entry sys_fsconfig).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: '_value' (const void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fsconfig(fd: number, cmd: number, _key: Bytes | bigint | null, _value: Bytes | bigint | null, aux: number): number {
@@ -3238,7 +3238,7 @@ export function unsafe_fsconfig(fd: number, cmd: number, _key: Bytes | bigint | 
 
 /**
  * fstatfs64(2): syscall 253 on linux-ppc64 (kernel entry sys_fstatfs64).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'sz' may be the extent of 'buf').
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fstatfs64(fd: number, sz: number | bigint, buf: Bytes | bigint | null): number {
@@ -3293,7 +3293,7 @@ export function unsafe_futex_wake(uaddr: Bytes | bigint | null, mask: number | b
 
 /**
  * get_mempolicy(2): syscall 260 on linux-ppc64 (kernel entry sys_get_mempolicy).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'maxnode' may be how many 'policy' (int *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_get_mempolicy(policy: Bytes | bigint | null, nmask: Bytes | bigint | null, maxnode: number | bigint, addr: number | bigint, flags: number | bigint): number {
@@ -3304,7 +3304,7 @@ export function unsafe_get_mempolicy(policy: Bytes | bigint | null, nmask: Bytes
 
 /**
  * io_pgetevents(2): syscall 388 on linux-ppc64 (kernel entry sys_io_pgetevents).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'usig' (const struct __aio_sigset *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_io_pgetevents(ctx_id: number | bigint, min_nr: number | bigint, nr: number | bigint, events: Bytes | bigint | null, timeout: Bytes | bigint | null, usig: Bytes | bigint | null): number {
@@ -3370,7 +3370,7 @@ export function unsafe_ioctl(fd: number, cmd: number, arg: number | bigint): num
 
 /**
  * ipc(2): syscall 117 on linux-ppc64 (kernel entry sys_ipc).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'ptr' (void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_ipc(call: number, first: number, second: number | bigint, third: number | bigint, ptr: Bytes | bigint | null, fifth: number | bigint): number {
@@ -3414,7 +3414,7 @@ export function unsafe_keyctl(option: number, arg2: number | bigint, arg3: numbe
 
 /**
  * landlock_add_rule(2): syscall 445 on linux-ppc64 (kernel entry sys_landlock_add_rule).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'rule_attr' (const void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_landlock_add_rule(ruleset_fd: number, rule_type: number, rule_attr: Bytes | bigint | null, flags: number): number {
@@ -3436,7 +3436,7 @@ export function unsafe_landlock_restrict_self(ruleset_fd: number, flags: number)
 
 /**
  * listmount(2): syscall 458 on linux-ppc64 (kernel entry sys_listmount).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'req' (const struct mnt_id_req *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_listmount(req: Bytes | bigint | null, mnt_ids: Bytes | bigint | null, nr_mnt_ids: number | bigint, flags: number): number {
@@ -3447,7 +3447,7 @@ export function unsafe_listmount(req: Bytes | bigint | null, mnt_ids: Bytes | bi
 
 /**
  * lsm_get_self_attr(2): syscall 459 on linux-ppc64 (kernel entry sys_lsm_get_self_attr).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'ctx' (struct lsm_ctx *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lsm_get_self_attr(attr: number, ctx: Bytes | bigint | null, size: Bytes | bigint | null, flags: number): number {
@@ -3458,7 +3458,7 @@ export function unsafe_lsm_get_self_attr(attr: number, ctx: Bytes | bigint | nul
 
 /**
  * lsm_list_modules(2): syscall 461 on linux-ppc64 (kernel entry sys_lsm_list_modules).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'size' (u32 *) may hold how many bytes another pointer covers).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lsm_list_modules(ids: Bytes | bigint | null, size: Bytes | bigint | null, flags: number): number {
@@ -3469,7 +3469,7 @@ export function unsafe_lsm_list_modules(ids: Bytes | bigint | null, size: Bytes 
 
 /**
  * lsm_set_self_attr(2): syscall 460 on linux-ppc64 (kernel entry sys_lsm_set_self_attr).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'ctx' (struct lsm_ctx *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lsm_set_self_attr(attr: number, ctx: Bytes | bigint | null, size: number, flags: number): number {
@@ -3480,7 +3480,7 @@ export function unsafe_lsm_set_self_attr(attr: number, ctx: Bytes | bigint | nul
 
 /**
  * mbind(2): syscall 259 on linux-ppc64 (kernel entry sys_mbind).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'len' may be how many 'nmask' (const unsigned long *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mbind(start: number | bigint, len: number | bigint, mode: number | bigint, nmask: Bytes | bigint | null, maxnode: number | bigint, flags: number): number {
@@ -3491,7 +3491,7 @@ export function unsafe_mbind(start: number | bigint, len: number | bigint, mode:
 
 /**
  * migrate_pages(2): syscall 258 on linux-ppc64 (kernel entry sys_migrate_pages).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'maxnode' may be how many 'old_nodes' (const unsigned long *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_migrate_pages(pid: number, maxnode: number | bigint, old_nodes: Bytes | bigint | null, new_nodes: Bytes | bigint | null): number {
@@ -3502,7 +3502,7 @@ export function unsafe_migrate_pages(pid: number, maxnode: number | bigint, old_
 
 /**
  * mincore(2): syscall 206 on linux-ppc64 (kernel entry sys_mincore).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'len' may be how many 'vec' (unsigned char *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mincore(start: number | bigint, len: number | bigint, vec: Bytes | bigint | null): number {
@@ -3568,7 +3568,7 @@ export function unsafe_move_mount(from_dfd: number, from_pathname: Bytes | bigin
 
 /**
  * move_pages(2): syscall 301 on linux-ppc64 (kernel entry sys_move_pages).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'pages' (const void **) is not a pointer to one kind of thing).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_move_pages(pid: number, nr_pages: number | bigint, pages: Bytes | bigint | null, nodes: Bytes | bigint | null, status: Bytes | bigint | null, flags: number): number {
@@ -3623,7 +3623,7 @@ export function unsafe_mseal(start: number | bigint, len: number | bigint, flags
 
 /**
  * msgctl(2): syscall 402 on linux-ppc64 (kernel entry sys_msgctl).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'buf' (struct msqid_ds *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_msgctl(msqid: number, cmd: number, buf: Bytes | bigint | null): number {
@@ -3634,7 +3634,7 @@ export function unsafe_msgctl(msqid: number, cmd: number, buf: Bytes | bigint | 
 
 /**
  * msgrcv(2): syscall 401 on linux-ppc64 (kernel entry sys_msgrcv).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'msgp' (struct msgbuf *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_msgrcv(msqid: number, msgp: Bytes | bigint | null, msgsz: number | bigint, msgtyp: number | bigint, msgflg: number): number {
@@ -3645,7 +3645,7 @@ export function unsafe_msgrcv(msqid: number, msgp: Bytes | bigint | null, msgsz:
 
 /**
  * msgsnd(2): syscall 400 on linux-ppc64 (kernel entry sys_msgsnd).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'msgp' (struct msgbuf *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_msgsnd(msqid: number, msgp: Bytes | bigint | null, msgsz: number | bigint, msgflg: number): number {
@@ -3667,7 +3667,7 @@ export function unsafe_munlock(start: number | bigint, len: number | bigint): nu
 
 /**
  * name_to_handle_at(2): syscall 345 on linux-ppc64 (kernel entry sys_name_to_handle_at).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'handle' (struct file_handle *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_name_to_handle_at(dfd: number, name: Bytes | bigint | null, handle: Bytes | bigint | null, mnt_id: Bytes | bigint | null, flag: number): number {
@@ -3678,7 +3678,7 @@ export function unsafe_name_to_handle_at(dfd: number, name: Bytes | bigint | nul
 
 /**
  * open_by_handle_at(2): syscall 346 on linux-ppc64 (kernel entry sys_open_by_handle_at).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'handle' (struct file_handle *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_open_by_handle_at(mountdirfd: number, handle: Bytes | bigint | null, flags: number): number {
@@ -3689,7 +3689,7 @@ export function unsafe_open_by_handle_at(mountdirfd: number, handle: Bytes | big
 
 /**
  * pciconfig_read(2): syscall 198 on linux-ppc64 (kernel entry sys_pciconfig_read).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'buf' (void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pciconfig_read(bus: number | bigint, dfn: number | bigint, off: number | bigint, len: number | bigint, buf: Bytes | bigint | null): number {
@@ -3700,7 +3700,7 @@ export function unsafe_pciconfig_read(bus: number | bigint, dfn: number | bigint
 
 /**
  * pciconfig_write(2): syscall 199 on linux-ppc64 (kernel entry sys_pciconfig_write).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'buf' (void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pciconfig_write(bus: number | bigint, dfn: number | bigint, off: number | bigint, len: number | bigint, buf: Bytes | bigint | null): number {
@@ -3789,7 +3789,7 @@ export function unsafe_process_vm_writev(pid: number, lvec: Bytes | bigint | nul
 
 /**
  * pselect6(2): syscall 280 on linux-ppc64 (kernel entry sys_pselect6).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'inp' (fd_set *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pselect6(n: number, inp: Bytes | bigint | null, outp: Bytes | bigint | null, exp: Bytes | bigint | null, tsp: Bytes | bigint | null, sig: Bytes | bigint | null): number {
@@ -3811,7 +3811,7 @@ export function unsafe_ptrace(request: number | bigint, pid: number | bigint, ad
 
 /**
  * quotactl(2): syscall 131 on linux-ppc64 (kernel entry sys_quotactl).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'addr' (void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_quotactl(cmd: number, special: Bytes | bigint | null, id: number, addr: Bytes | bigint | null): number {
@@ -3822,7 +3822,7 @@ export function unsafe_quotactl(cmd: number, special: Bytes | bigint | null, id:
 
 /**
  * quotactl_fd(2): syscall 443 on linux-ppc64 (kernel entry sys_quotactl_fd).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'addr' (void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_quotactl_fd(fd: number, cmd: number, id: number, addr: Bytes | bigint | null): number {
@@ -3844,7 +3844,7 @@ export function unsafe_reboot(magic1: number, magic2: number, cmd: number, arg: 
 
 /**
  * recvmmsg(2): syscall 343 on linux-ppc64 (kernel entry sys_recvmmsg).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'mmsg' (struct mmsghdr *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_recvmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: number, flags: number, timeout: Bytes | bigint | null): number {
@@ -3910,7 +3910,7 @@ export function unsafe_rt_sigtimedwait(uthese: Bytes | bigint | null, uinfo: Byt
 
 /**
  * rtas(2): syscall 255 on linux-ppc64 (kernel entry sys_rtas).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'uargs' (struct rtas_args *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_rtas(uargs: Bytes | bigint | null): number {
@@ -3943,7 +3943,7 @@ export function unsafe_semctl(semid: number, semnum: number, cmd: number, arg: n
 
 /**
  * sendmmsg(2): syscall 349 on linux-ppc64 (kernel entry sys_sendmmsg).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'mmsg' (struct mmsghdr *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sendmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: number, flags: number): number {
@@ -3954,7 +3954,7 @@ export function unsafe_sendmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: n
 
 /**
  * set_mempolicy(2): syscall 261 on linux-ppc64 (kernel entry sys_set_mempolicy).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'maxnode' may be how many 'nmask' (const unsigned long *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_set_mempolicy(mode: number, nmask: Bytes | bigint | null, maxnode: number | bigint): number {
@@ -4042,7 +4042,7 @@ export function unsafe_shmat(shmid: number, shmaddr: Bytes | bigint | null, shmf
 
 /**
  * shmctl(2): syscall 396 on linux-ppc64 (kernel entry sys_shmctl).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'buf' (struct shmid_ds *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_shmctl(shmid: number, cmd: number, buf: Bytes | bigint | null): number {
@@ -4097,7 +4097,7 @@ export function unsafe_socketcall(call: number, args: Bytes | bigint | null): nu
 
 /**
  * statfs64(2): syscall 252 on linux-ppc64 (kernel entry sys_statfs64).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'sz' may be the extent of 'buf').
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_statfs64(pathname: Bytes | bigint | null, sz: number | bigint, buf: Bytes | bigint | null): number {
@@ -4108,7 +4108,7 @@ export function unsafe_statfs64(pathname: Bytes | bigint | null, sz: number | bi
 
 /**
  * statmount(2): syscall 457 on linux-ppc64 (kernel entry sys_statmount).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'req' (const struct mnt_id_req *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_statmount(req: Bytes | bigint | null, buf: Bytes | bigint | null, bufsize: number | bigint, flags: number): number {
@@ -4130,7 +4130,7 @@ export function unsafe_stime(tptr: Bytes | bigint | null): number {
 
 /**
  * subpage_prot(2): syscall 310 on linux-ppc64 (kernel entry sys_subpage_prot).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'len' may be how many 'map' (u32 *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_subpage_prot(addr: number | bigint, len: number | bigint, map: Bytes | bigint | null): number {
@@ -4185,7 +4185,7 @@ export function unsafe_unshare(unshare_flags: number | bigint): number {
 
 /**
  * ustat(2): syscall 62 on linux-ppc64 (kernel entry sys_ustat).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'ubuf' (struct ustat *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_ustat(dev: number, ubuf: Bytes | bigint | null): number {

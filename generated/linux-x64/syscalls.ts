@@ -3069,7 +3069,7 @@ export function unsafe_brk(brk: number | bigint): number {
 
 /**
  * cachestat(2): syscall 451 on linux-x64 (kernel entry sys_cachestat).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'cstat_range' (struct cachestat_range *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_cachestat(fd: number, cstat_range: Bytes | bigint | null, cstat: Bytes | bigint | null, flags: number): number {
@@ -3168,7 +3168,7 @@ export function unsafe_fork(): number {
 
 /**
  * fsconfig(2): syscall 431 on linux-x64 (kernel entry sys_fsconfig).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: '_value' (const void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_fsconfig(fd: number, cmd: number, _key: Bytes | bigint | null, _value: Bytes | bigint | null, aux: number): number {
@@ -3223,7 +3223,7 @@ export function unsafe_futex_wake(uaddr: Bytes | bigint | null, mask: number | b
 
 /**
  * get_mempolicy(2): syscall 239 on linux-x64 (kernel entry sys_get_mempolicy).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'maxnode' may be how many 'policy' (int *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_get_mempolicy(policy: Bytes | bigint | null, nmask: Bytes | bigint | null, maxnode: number | bigint, addr: number | bigint, flags: number | bigint): number {
@@ -3234,7 +3234,7 @@ export function unsafe_get_mempolicy(policy: Bytes | bigint | null, nmask: Bytes
 
 /**
  * io_pgetevents(2): syscall 333 on linux-x64 (kernel entry sys_io_pgetevents).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'usig' (const struct __aio_sigset *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_io_pgetevents(ctx_id: number | bigint, min_nr: number | bigint, nr: number | bigint, events: Bytes | bigint | null, timeout: Bytes | bigint | null, usig: Bytes | bigint | null): number {
@@ -3333,7 +3333,7 @@ export function unsafe_keyctl(option: number, arg2: number | bigint, arg3: numbe
 
 /**
  * landlock_add_rule(2): syscall 445 on linux-x64 (kernel entry sys_landlock_add_rule).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'rule_attr' (const void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_landlock_add_rule(ruleset_fd: number, rule_type: number, rule_attr: Bytes | bigint | null, flags: number): number {
@@ -3355,7 +3355,7 @@ export function unsafe_landlock_restrict_self(ruleset_fd: number, flags: number)
 
 /**
  * listmount(2): syscall 458 on linux-x64 (kernel entry sys_listmount).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'req' (const struct mnt_id_req *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_listmount(req: Bytes | bigint | null, mnt_ids: Bytes | bigint | null, nr_mnt_ids: number | bigint, flags: number): number {
@@ -3366,7 +3366,7 @@ export function unsafe_listmount(req: Bytes | bigint | null, mnt_ids: Bytes | bi
 
 /**
  * lsm_get_self_attr(2): syscall 459 on linux-x64 (kernel entry sys_lsm_get_self_attr).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'ctx' (struct lsm_ctx *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lsm_get_self_attr(attr: number, ctx: Bytes | bigint | null, size: Bytes | bigint | null, flags: number): number {
@@ -3377,7 +3377,7 @@ export function unsafe_lsm_get_self_attr(attr: number, ctx: Bytes | bigint | nul
 
 /**
  * lsm_list_modules(2): syscall 461 on linux-x64 (kernel entry sys_lsm_list_modules).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'size' (u32 *) may hold how many bytes another pointer covers).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lsm_list_modules(ids: Bytes | bigint | null, size: Bytes | bigint | null, flags: number): number {
@@ -3388,7 +3388,7 @@ export function unsafe_lsm_list_modules(ids: Bytes | bigint | null, size: Bytes 
 
 /**
  * lsm_set_self_attr(2): syscall 460 on linux-x64 (kernel entry sys_lsm_set_self_attr).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'ctx' (struct lsm_ctx *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_lsm_set_self_attr(attr: number, ctx: Bytes | bigint | null, size: number, flags: number): number {
@@ -3410,7 +3410,7 @@ export function unsafe_map_shadow_stack(addr: number | bigint, size: number | bi
 
 /**
  * mbind(2): syscall 237 on linux-x64 (kernel entry sys_mbind).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'len' may be how many 'nmask' (const unsigned long *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mbind(start: number | bigint, len: number | bigint, mode: number | bigint, nmask: Bytes | bigint | null, maxnode: number | bigint, flags: number): number {
@@ -3421,7 +3421,7 @@ export function unsafe_mbind(start: number | bigint, len: number | bigint, mode:
 
 /**
  * migrate_pages(2): syscall 256 on linux-x64 (kernel entry sys_migrate_pages).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'maxnode' may be how many 'old_nodes' (const unsigned long *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_migrate_pages(pid: number, maxnode: number | bigint, old_nodes: Bytes | bigint | null, new_nodes: Bytes | bigint | null): number {
@@ -3432,7 +3432,7 @@ export function unsafe_migrate_pages(pid: number, maxnode: number | bigint, old_
 
 /**
  * mincore(2): syscall 27 on linux-x64 (kernel entry sys_mincore).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'len' may be how many 'vec' (unsigned char *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mincore(start: number | bigint, len: number | bigint, vec: Bytes | bigint | null): number {
@@ -3509,7 +3509,7 @@ export function unsafe_move_mount(from_dfd: number, from_pathname: Bytes | bigin
 
 /**
  * move_pages(2): syscall 279 on linux-x64 (kernel entry sys_move_pages).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'pages' (const void **) is not a pointer to one kind of thing).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_move_pages(pid: number, nr_pages: number | bigint, pages: Bytes | bigint | null, nodes: Bytes | bigint | null, status: Bytes | bigint | null, flags: number): number {
@@ -3564,7 +3564,7 @@ export function unsafe_mseal(start: number | bigint, len: number | bigint, flags
 
 /**
  * msgctl(2): syscall 71 on linux-x64 (kernel entry sys_msgctl).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'buf' (struct msqid_ds *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_msgctl(msqid: number, cmd: number, buf: Bytes | bigint | null): number {
@@ -3575,7 +3575,7 @@ export function unsafe_msgctl(msqid: number, cmd: number, buf: Bytes | bigint | 
 
 /**
  * msgrcv(2): syscall 70 on linux-x64 (kernel entry sys_msgrcv).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'msgp' (struct msgbuf *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_msgrcv(msqid: number, msgp: Bytes | bigint | null, msgsz: number | bigint, msgtyp: number | bigint, msgflg: number): number {
@@ -3586,7 +3586,7 @@ export function unsafe_msgrcv(msqid: number, msgp: Bytes | bigint | null, msgsz:
 
 /**
  * msgsnd(2): syscall 69 on linux-x64 (kernel entry sys_msgsnd).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'msgp' (struct msgbuf *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_msgsnd(msqid: number, msgp: Bytes | bigint | null, msgsz: number | bigint, msgflg: number): number {
@@ -3608,7 +3608,7 @@ export function unsafe_munlock(start: number | bigint, len: number | bigint): nu
 
 /**
  * name_to_handle_at(2): syscall 303 on linux-x64 (kernel entry sys_name_to_handle_at).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'handle' (struct file_handle *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_name_to_handle_at(dfd: number, name: Bytes | bigint | null, handle: Bytes | bigint | null, mnt_id: Bytes | bigint | null, flag: number): number {
@@ -3619,7 +3619,7 @@ export function unsafe_name_to_handle_at(dfd: number, name: Bytes | bigint | nul
 
 /**
  * open_by_handle_at(2): syscall 304 on linux-x64 (kernel entry sys_open_by_handle_at).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'handle' (struct file_handle *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_open_by_handle_at(mountdirfd: number, handle: Bytes | bigint | null, flags: number): number {
@@ -3708,7 +3708,7 @@ export function unsafe_process_vm_writev(pid: number, lvec: Bytes | bigint | nul
 
 /**
  * pselect6(2): syscall 270 on linux-x64 (kernel entry sys_pselect6).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'inp' (fd_set *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_pselect6(n: number, inp: Bytes | bigint | null, outp: Bytes | bigint | null, exp: Bytes | bigint | null, tsp: Bytes | bigint | null, sig: Bytes | bigint | null): number {
@@ -3730,7 +3730,7 @@ export function unsafe_ptrace(request: number | bigint, pid: number | bigint, ad
 
 /**
  * quotactl(2): syscall 179 on linux-x64 (kernel entry sys_quotactl).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'addr' (void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_quotactl(cmd: number, special: Bytes | bigint | null, id: number, addr: Bytes | bigint | null): number {
@@ -3741,7 +3741,7 @@ export function unsafe_quotactl(cmd: number, special: Bytes | bigint | null, id:
 
 /**
  * quotactl_fd(2): syscall 443 on linux-x64 (kernel entry sys_quotactl_fd).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'addr' (void *) has no byte length after it).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_quotactl_fd(fd: number, cmd: number, id: number, addr: Bytes | bigint | null): number {
@@ -3763,7 +3763,7 @@ export function unsafe_reboot(magic1: number, magic2: number, cmd: number, arg: 
 
 /**
  * recvmmsg(2): syscall 299 on linux-x64 (kernel entry sys_recvmmsg).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'mmsg' (struct mmsghdr *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_recvmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: number, flags: number, timeout: Bytes | bigint | null): number {
@@ -3840,7 +3840,7 @@ export function unsafe_seccomp(op: number, flags: number, uargs: Bytes | bigint 
 
 /**
  * select(2): syscall 23 on linux-x64 (kernel entry sys_select).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'inp' (fd_set *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_select(n: number, inp: Bytes | bigint | null, outp: Bytes | bigint | null, exp: Bytes | bigint | null, tvp: Bytes | bigint | null): number {
@@ -3862,7 +3862,7 @@ export function unsafe_semctl(semid: number, semnum: number, cmd: number, arg: n
 
 /**
  * sendmmsg(2): syscall 307 on linux-x64 (kernel entry sys_sendmmsg).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'mmsg' (struct mmsghdr *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_sendmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: number, flags: number): number {
@@ -3873,7 +3873,7 @@ export function unsafe_sendmmsg(fd: number, mmsg: Bytes | bigint | null, vlen: n
 
 /**
  * set_mempolicy(2): syscall 238 on linux-x64 (kernel entry sys_set_mempolicy).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'maxnode' may be how many 'nmask' (const unsigned long *) points to).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_set_mempolicy(mode: number, nmask: Bytes | bigint | null, maxnode: number | bigint): number {
@@ -3961,7 +3961,7 @@ export function unsafe_shmat(shmid: number, shmaddr: Bytes | bigint | null, shmf
 
 /**
  * shmctl(2): syscall 31 on linux-x64 (kernel entry sys_shmctl).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'buf' (struct shmid_ds *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_shmctl(shmid: number, cmd: number, buf: Bytes | bigint | null): number {
@@ -3994,7 +3994,7 @@ export function unsafe_sigaltstack(uss: Bytes | bigint | null, uoss: Bytes | big
 
 /**
  * statmount(2): syscall 457 on linux-x64 (kernel entry sys_statmount).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'req' (const struct mnt_id_req *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_statmount(req: Bytes | bigint | null, buf: Bytes | bigint | null, bufsize: number | bigint, flags: number): number {
@@ -4049,7 +4049,7 @@ export function unsafe_unshare(unshare_flags: number | bigint): number {
 
 /**
  * ustat(2): syscall 136 on linux-x64 (kernel entry sys_ustat).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it).
+ * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'ubuf' (struct ustat *) points to nothing sysbind declares as a struct).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_ustat(dev: number, ubuf: Bytes | bigint | null): number {

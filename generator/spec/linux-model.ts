@@ -225,7 +225,7 @@ function bindUnannotated(
     const ctx: Ctx = { name: row.name, place, sem, abi, scope, structs, layouts, semantics: {}, target, paramsPath: [] };
     const jsName = JS_RESERVED.has(row.name) ? `${row.name}_` : row.name;
     const derived = danger ? undefined : bindDerived(ctx, proto.params, jsName, row, table);
-    if (derived) {
+    if (derived && !('why' in derived)) {
       out.push(derived);
       continue;
     }
@@ -250,7 +250,9 @@ function bindUnannotated(
         return { name, cType: p.type, kind: { kind: 'int', int } };
       });
       if (registers > 6) throw new SpecError(`needs more than six registers on ${target.name}`, place);
-      const reason = danger?.reason ?? (unsafe ? 'a pointer parameter is passed as a raw address (no semantics entry describes it)' : undefined);
+      // An undescribed call says what the prototype left open (derive-semantics.ts), so the list of them is a list of reasons.
+      const why = derived && 'why' in derived && derived.why ? `: ${derived.why}` : '';
+      const reason = danger?.reason ?? (unsafe ? `a pointer parameter is passed as a raw address (no semantics entry describes it${why})` : undefined);
       out.push({
         name: reason ? `unsafe_${jsName}` : jsName,
         kernelName: row.name,
@@ -272,10 +274,10 @@ function bindUnannotated(
 
 /**
  * The safe form of an unannotated syscall whose prototype says what each
- * pointer is (derive-semantics.ts), or undefined where it does not: then the
- * call is bound as unsafe_<name> with raw addresses.
+ * pointer is (derive-semantics.ts), or why not: then the call is bound as
+ * unsafe_<name> with raw addresses (and no reason where it has no pointer).
  */
-function bindDerived(ctx: Ctx, protoParams: { name: string; type: string }[], jsName: string, row: { nr: number; entry?: string | null }, table: Map<string, { nr: number }>): SyscallModel | undefined {
+function bindDerived(ctx: Ctx, protoParams: { name: string; type: string }[], jsName: string, row: { nr: number; entry?: string | null }, table: Map<string, { nr: number }>): SyscallModel | { why: string } {
   const named = protoParams.map((p, i) => ({ name: p.name && !JS_RESERVED.has(p.name) ? p.name : `arg${i}`, text: p.type }));
   let isInteger: boolean[];
   let pointsToInteger: boolean[];
@@ -284,12 +286,12 @@ function bindDerived(ctx: Ctx, protoParams: { name: string; type: string }[], js
     isInteger = types.map((t) => t.kind !== 'pointer');
     pointsToInteger = types.map((t) => t.kind === 'pointer' && typeof t.to === 'object' && intInfoOf(t.to, ctx.abi) !== undefined);
   } catch (e) {
-    if (e instanceof SpecError) return undefined;
+    if (e instanceof SpecError) return { why: e.message };
     throw e;
   }
-  if (isInteger.every(Boolean)) return undefined; // integers only: the plain unannotated form is already safe
+  if (isInteger.every(Boolean)) return { why: '' }; // integers only: the plain unannotated form is already safe
   const derivation = deriveSemantics(named.map((p, i) => ({ ...p, isInteger: isInteger[i]!, pointsToInteger: pointsToInteger[i]! })), (base) => derivableStruct(ctx, base));
-  if ('why' in derivation) return undefined;
+  if ('why' in derivation) return derivation;
   const dctx: Ctx = { ...ctx, semantics: derivation.semantics, derived: true };
   try {
     const params = named.map((p) => classifyParam(dctx, p.name, p.text));
@@ -307,7 +309,7 @@ function bindDerived(ctx: Ctx, protoParams: { name: string; type: string }[], js
       derived: true,
     };
   } catch (e) {
-    if (e instanceof SpecError) return undefined;
+    if (e instanceof SpecError) return { why: e.message };
     throw e;
   }
 }

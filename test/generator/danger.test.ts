@@ -13,6 +13,8 @@ import { parse as parseYaml } from 'yaml';
 import * as api from '../../generated/index.js';
 import { ROOT } from '../helpers/root.js';
 import { loadTargets } from '../../generator/spec/targets.js';
+import { loadLinuxSpecs } from '../../generator/spec/linux-specs.js';
+import { buildLinuxModel } from '../../generator/spec/linux-model.js';
 
 const danger = parseYaml(readFileSync(join(ROOT, 'specs', 'linux', 'danger.yaml'), 'utf8')) as { unsafe: Record<string, string>; refused: Record<string, string> };
 const linux = loadTargets(join(ROOT, 'specs')).targets.filter((t) => t.platform === 'linux' && t.generate);
@@ -74,4 +76,23 @@ describe('danger classification', () => {
     expect(out).toMatchObject({ uretprobe: 'undefined', arch_prctl: 'undefined', rt_sigreturn: 'undefined' });
     if (api.target === 'linux-x64') expect(out.getFs).toBe('EFAULT');
   });
+});
+
+describe('every unsafe_ call says why', () => {
+  const specs = loadLinuxSpecs(join(ROOT, 'specs'));
+  for (const target of linux) {
+    it(`${target.name}: a danger.yaml reason, or the parameter the prototype leaves undescribed and what it leaves open`, () => {
+      const model = buildLinuxModel(specs, target);
+      const vague = model.syscalls
+        .filter((s) => s.unsafeClass !== undefined)
+        .filter((s) => {
+          if (s.unsafeClass === 'danger') return s.unsafeReason !== danger.unsafe[s.kernelName ?? s.name];
+          // The reason quotes one of the call's own parameters.
+          const quoted = /: '(\w+)'/.exec(s.unsafeReason ?? '')?.[1];
+          return !quoted || !s.params.some((p) => p.name === quoted);
+        })
+        .map((s) => `${s.name}: ${s.unsafeReason}`);
+      expect(vague).toEqual([]);
+    });
+  }
 });
