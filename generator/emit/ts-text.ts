@@ -35,12 +35,7 @@ export function formatTs(name: string, text: string): string {
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
   });
   const f = p.createSourceFile(name, text);
-  const diags = (f.compilerNode as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
-  if (diags.length > 0) {
-    const d = diags[0]!;
-    const { line } = f.getLineAndColumnAtPos(d.start ?? 0);
-    throw new EmitError(`generated ${name} does not parse at line ${line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-  }
+  throwOnParseError(name, f.compilerNode);
   f.formatText({ indentSize: 2, convertTabsToSpaces: true, semicolons: ts.SemicolonPreference.Insert });
   return f.getFullText();
 }
@@ -133,7 +128,11 @@ function reindentComment(comment: string, indent: number, text: string, start: n
 }
 
 function checkParses(name: string, text: string): void {
-  const f = ts.createSourceFile(name, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  throwOnParseError(name, ts.createSourceFile(name, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS));
+}
+
+/** A syntax error in generated text is a generator bug: reported with the file name and line. */
+function throwOnParseError(name: string, f: ts.SourceFile): void {
   const diags = (f as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
   if (diags.length > 0) {
     const d = diags[0]!;

@@ -18,7 +18,7 @@ import { buildLinuxModel } from '../../generator/spec/linux-model.js';
 import { loadLinuxSpecs } from '../../generator/spec/linux-specs.js';
 import { hostTargetName, loadTargets } from '../../generator/spec/targets.js';
 import { ROOT } from '../helpers/root.js';
-import { addressOf, bytes, fdinfo, makeTempDir, residentPages, text } from '../linux/helpers.js';
+import { addressOf, bytes, fdinfo, makeTempDir, procFields, residentPages, text } from '../linux/helpers.js';
 
 const HOST = hostTargetName();
 const onX64 = HOST === 'linux-x64';
@@ -397,7 +397,7 @@ describe.runIf(onX64)('system administration: each does what it says with the pr
       if (CI) throw new Error(`unshare --uts is required under CI: ${r.error?.message ?? r.stderr}`);
       // No namespace here: without CAP_SYS_ADMIN (bit 21 of CapEff, which /proc must agree is missing, or this
       // would rename the machine) the kernel refuses both calls in this process, and the names stay.
-      const capEff = BigInt(`0x${/^CapEff:\s+([0-9a-f]+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]}`);
+      const capEff = BigInt(`0x${procFields('/proc/self/status').get('CapEff')}`);
       expect((capEff >> 21n) & 1n).toBe(0n);
       const host = os.hostname();
       expect(() => sys.sethostname(new TextEncoder().encode('sysbind-host'))).toThrow(expect.objectContaining({ code: 'EPERM' }));

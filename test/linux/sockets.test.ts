@@ -11,7 +11,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as sys from '../../generated/index.js';
-import { bytes, fdFlags, fdTarget, makeTempDir, sh, text } from './helpers.js';
+import { bytes, fdFlags, fdTarget, makeTempDir, procFields, sh, text } from './helpers.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -360,9 +360,6 @@ describe('UDP with a Node dgram peer', () => {
   });
 });
 
-/** This process's effective capability set, as /proc prints it (hex). */
-const procCapEff = () => /^CapEff:\s+([0-9a-f]+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]!;
-
 describe('raw IPv4 socket (needs CAP_NET_RAW)', () => {
   it('receives a datagram Node sent with its IP header: struct iphdr decodes version, ihl, protocol, length and addresses', async () => {
     let fd: number;
@@ -373,7 +370,7 @@ describe('raw IPv4 socket (needs CAP_NET_RAW)', () => {
       // refusal is what there is to check: EPERM, and /proc agrees the capability is missing.
       if (process.env.CI === 'true' || process.getuid?.() === 0) throw e;
       expect(e).toMatchObject({ code: 'EPERM', syscall: 'socket' });
-      expect((BigInt(`0x${procCapEff()}`) >> 13n) & 1n).toBe(0n);
+      expect((BigInt(`0x${procFields('/proc/self/status').get('CapEff')}`) >> 13n) & 1n).toBe(0n);
       return;
     }
     const node = dgram.createSocket('udp4');
