@@ -55,14 +55,15 @@ function tcpListener(): { fd: number; port: number } {
 }
 
 /** /proc/net/tcp rows for 127.0.0.1:port as local address: their state codes (0A listen, 01 established). */
-function tcpStates(port: number): string[] {
-  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+function tcpStates(port: number, remotePort?: number): string[] {
+  const at = (p: number) => `0100007F:${p.toString(16).toUpperCase().padStart(4, '0')}`;
   return fs
     .readFileSync('/proc/net/tcp', 'utf8')
     .split('\n')
     .slice(1)
     .map((l) => l.trim().split(/\s+/))
-    .filter((cols) => cols[1] === local)
+    // With the remote port too: an earlier connection from the same local port may linger in TIME_WAIT.
+    .filter((cols) => cols[1] === at(port) && (remotePort === undefined || cols[2] === at(remotePort)))
     .map((cols) => cols[3]!);
 }
 
@@ -205,7 +206,7 @@ describe('TCP between two sysbind sockets', () => {
     const sp = new sys.SockaddrIn();
     sys.getpeername(server, sp.bytes);
     expect(sp.sin_port).toBe(clientPort);
-    expect(tcpStates(clientPort)).toEqual(['01']);
+    expect(tcpStates(clientPort, port)).toEqual(['01']);
     expect(tcpStates(port).sort()).toEqual(['01', '0A']);
   });
 
@@ -218,7 +219,7 @@ describe('TCP between two sysbind sockets', () => {
     const mine = new sys.SockaddrIn();
     sys.getsockname(client, mine.bytes);
     expect(peer.sin_port).toBe(mine.sin_port);
-    expect(tcpStates(mine.sin_port)).toEqual(['01']);
+    expect(tcpStates(mine.sin_port, port)).toEqual(['01']);
     // A second connection accepted without an address buffer.
     const other = track(sys.socket(sys.AF_INET, sys.SOCK_STREAM));
     sys.connect(other, inet(port).bytes);
