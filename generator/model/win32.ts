@@ -68,12 +68,18 @@ export type Win32ParamKind =
   | { kind: 'handle'; type: WinType & { kind: 'handle' }; optional: boolean }
   /** A NUL-terminated UTF-16 string in; `path` names it in errors. */
   | { kind: 'string'; optional: boolean; path: boolean }
-  /** Caller's memory: `elemSize` 1 for bytes (Bytes), 2 for UTF-16 (Uint16Array); `length` the parameter with its size. */
-  | { kind: 'buffer'; dir: Dir; optional: boolean; elemSize: number; length?: string; lengthCell?: string }
+  /**
+   * Caller's memory: `elemSize` 1 for bytes (Bytes), 2 for UTF-16 (Uint16Array); `length` the parameter with its
+   * size, or `count` the elements the callee always uses (the metadata's CountConst: GetKeyboardState's 256 bytes,
+   * PathCombineW's MAX_PATH characters); `text` for UTF-16 characters (metadata Char).
+   */
+  | { kind: 'buffer'; dir: Dir; optional: boolean; elemSize: number; length?: string; lengthCell?: string; count?: number; text?: true }
   /** A JavaScript buffer whose address the call acts on without reading or writing it through the binding. */
   | { kind: 'range'; optional: boolean; length?: string }
   /** A struct class instance (bytes by pointer, or copied by value). */
   | { kind: 'struct'; record: Win32Record; dir: Dir; optional: boolean; byValue: boolean }
+  /** An array of records (a StructArray of the record's class): its element count in `length`, or always `count`. */
+  | { kind: 'records'; record: Win32Record; dir: Dir; optional: boolean; length?: string; lengthCell?: string; count?: number }
   /** An array of handles from a JavaScript array. */
   | { kind: 'array'; elem: WinType & { kind: 'handle' }; optional: boolean; length: string }
   /** A single value written (and for inout, first read) through a pointer; returned. */
@@ -188,7 +194,8 @@ export interface Win32TargetModel {
   records: Win32Record[];
   enums: Win32Enum[];
   /** Handle typedefs used by the bound functions and records. */
-  handles: { name: string; int: IntInfo; invalid?: number }[];
+  /** `usableAs`: the handle types a value of this one may be passed as (the metadata's AlsoUsableFor, followed). */
+  handles: { name: string; int: IntInfo; invalid?: number; usableAs?: string[] }[];
   /** Every constant: enum values and named constants. */
   constants: Win32Constant[];
   /** Error code → name, for Win32Error (GetLastError codes), NtStatusError and HRESULT failures. */

@@ -67,7 +67,7 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
     }
     if (k.kind === 'length' || k.kind === 'lengthCell') {
       const owner = params.find((o) => o.name === k.of)!.kind.kind;
-      if (!['buffer', 'array', 'range', 'mapping'].includes(owner)) refuse('unsupported array', `parameter ${p.name} is the size of ${k.of}, a ${owner}`);
+      if (!['buffer', 'records', 'array', 'range', 'mapping'].includes(owner)) refuse('unsupported array', `parameter ${p.name} is the size of ${k.of}, a ${owner}`);
     }
   }
 
@@ -91,7 +91,8 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
       const ownerType = types.get(sizeOf.owner.name)!;
       const ownerRecord = ownerType.kind === 'pointer' && ownerType.to.kind === 'record' ? ownerType.to.record : undefined;
       if (t.kind === 'int') {
-        if (ownerRecord) return { kind: 'sizeof', of: sizeOf.owner.name, type: t, size: ownerRecord.layout.size };
+        // A record's size in bytes is its own; a count of records (an array) is the caller's.
+        if (ownerRecord && sizeOf.owner.bytesParam !== undefined) return { kind: 'sizeof', of: sizeOf.owner.name, type: t, size: ownerRecord.layout.size };
         return { kind: 'length', of: sizeOf.owner.name, type: t };
       }
       if (t.kind === 'pointer' && t.to.kind === 'int' && dir === 'inout') return { kind: 'lengthCell', of: sizeOf.owner.name, elem: t.to };
@@ -122,17 +123,21 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
     if (t.opaque === 'a callback' && synchronous) return { kind: 'callback', callback: callbackOf(t.name!, where) };
     if (t.opaque) return refuse(t.opaque === 'a callback' ? 'callback' : 'COM interface', `${where} is ${t.opaque} (${t.name}), which sysbind does not bind`);
     const length = p.bytesParam ?? p.countParam;
-    if (p.countConst !== undefined) refuse('unsupported array', `${where}: fixed-count arrays are not bound yet`);
+    // CountConst 0 is the metadata's "some number" (the UserUnmarshal family), not an empty array.
+    if (p.countConst === 0) refuse('unsupported array', `${where}: the metadata's fixed count is 0, which does not say how many elements it has`);
+    const count = p.countConst;
     const isChar = to.kind === 'int' && to.char === true;
-    if (length !== undefined) {
-      if (to.kind === 'handle') return { kind: 'array', elem: to, optional, length };
+    if (length !== undefined || count !== undefined) {
+      // The size of the memory: a parameter (its value, or through a pointer its capacity in and use out), or the metadata's fixed count.
+      const size = length === undefined ? { count: count! } : isLengthCell(length) ? { lengthCell: length } : { length };
+      if (to.kind === 'handle' && length !== undefined) return { kind: 'array', elem: to, optional, length };
       if (to.kind === 'record') {
-        if (p.countParam !== undefined) refuse('unsupported array', `${where}: arrays of records are not bound yet`);
-        return { kind: 'struct', record: to.record, dir, optional, byValue: false };
+        if (p.bytesParam !== undefined) return { kind: 'struct', record: to.record, dir, optional, byValue: false };
+        return { kind: 'records', record: to.record, dir, optional, ...size };
       }
       if (to.kind === 'void' || to.kind === 'int') {
         const elemSize = p.bytesParam !== undefined || to.kind === 'void' ? 1 : to.int.bits / 8;
-        return isLengthCell(length) ? { kind: 'buffer', dir, optional, elemSize, lengthCell: length } : { kind: 'buffer', dir, optional, elemSize, length };
+        return { kind: 'buffer', dir, optional, elemSize, ...size, ...(isChar ? { text: true as const } : {}) };
       }
       return refuse('unsupported array', `${where}: a buffer of ${to.kind} is not supported`);
     }

@@ -17,6 +17,7 @@ export const CURATED_REFUSAL_CATEGORIES = [
   'variadic',
   'writes after return',
   'unterminated string',
+  'record with pointers',
 ] as const;
 export type CuratedRefusalCategory = (typeof CURATED_REFUSAL_CATEGORIES)[number];
 
@@ -30,7 +31,6 @@ export type RefusalCategory =
   | 'pointer result'
   | 'unsupported type'
   | 'address-sized integer'
-  | 'record with pointers'
   | 'does not return';
 
 export class Refused extends EmitError {

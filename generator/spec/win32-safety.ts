@@ -10,7 +10,7 @@
  *   HINSTANCE, BCRYPT_*_HANDLE, …): such a handle is a pointer in disguise,
  *   unless the selection tracks it (the binding then accepts only the live
  *   values its own functions returned: see liveHandleUses);
- * - a record read by the callee (in or in/out) with a pointer, an
+ * - a record (or an array of records) read by the callee (in or in/out) with a pointer, an
  *   address-sized integer or an unvalidated handle among its members, or an
  *   ANYSIZE_ARRAY member whose count the callee would trust (unless the
  *   selection names the count field: the binding then checks it);
@@ -40,7 +40,7 @@ export function unsafeReason(f: Win32Function, c: CuratedFunction, policy: Safet
     const k = p.kind;
     const where = `parameter ${p.name}`;
     const single = k.kind === 'cell' ? describeType(k.elem) : k.kind === 'struct' && !k.byValue ? k.record.name : undefined;
-    if (k.kind === 'struct' && k.record.fields.length === 0) {
+    if ((k.kind === 'struct' || k.kind === 'records') && k.record.fields.length === 0) {
       return { category: 'untyped pointer', reason: `${where} points to ${k.record.name}, an opaque record (a pointer in disguise)` };
     }
     if (k.kind === 'cell' && k.elem.kind === 'int' && (k.elem.int.bits === 8 || k.elem.char || /STR$/.test(p.type.kind === 'pointer' ? (p.type.name ?? '') : ''))) {
@@ -64,8 +64,9 @@ export function unsafeReason(f: Win32Function, c: CuratedFunction, policy: Safet
     if (k.kind === 'cell' && k.dir === 'inout' && k.elem.kind === 'int' && k.elem.pointerSized) {
       return { category: 'address-sized integer', reason: `${where} points to a pointer-sized integer (${k.elem.name}) the callee reads` };
     }
-    if (k.kind === 'struct' && readsRecord(k.dir, k.byValue)) {
-      const bad = unsafeMember(k.record, policy, new Set(), true);
+    if ((k.kind === 'struct' && readsRecord(k.dir, k.byValue)) || (k.kind === 'records' && readsRecord(k.dir, false))) {
+      // Each element of an array is a record of its own: no counted array is checked inside them.
+      const bad = unsafeMember(k.record, policy, new Set(), k.kind === 'struct');
       if (bad) return { category: bad.flexible ? 'variable-length record' : 'record with pointers', reason: `${where}: the callee reads ${k.record.name}, whose member ${bad.path} ${bad.what}` };
     }
   }

@@ -111,6 +111,8 @@ export interface SpecTypedef {
   freeFunc?: string;
   /** The value the metadata names invalid (marks a handle). */
   invalidValue?: number;
+  /** A handle type a value of this one also is (the metadata's AlsoUsableFor: an HBITMAP is an HGDIOBJ). */
+  alsoUsableFor?: string;
 }
 
 export interface SpecCallback {

@@ -120,7 +120,7 @@ const typesSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['name', 'namespace', 'type'],
-        properties: { name, namespace: { type: 'string' }, architectures: archs, type: { type: 'string' }, freeFunc: { type: 'string' }, invalidValue: { type: 'integer' } },
+        properties: { name, namespace: { type: 'string' }, architectures: archs, type: { type: 'string' }, freeFunc: { type: 'string' }, invalidValue: { type: 'integer' }, alsoUsableFor: { type: 'string' } },
       },
     },
     enums: {

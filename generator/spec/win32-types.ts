@@ -35,7 +35,7 @@ export class Win32Types {
   private readonly inProgress = new Set<string>();
   /** Records that cannot be laid out or bound (a bitfield, say), with the error: what uses them is refused. */
   private readonly failed = new Map<string, SysbindError>();
-  readonly usedHandles = new Map<string, { int: IntInfo; invalid?: number }>();
+  readonly usedHandles = new Map<string, { int: IntInfo; invalid?: number; usableAs?: string[] }>();
   readonly usedEnums = new Set<string>();
 
   constructor(private readonly ctx: TypeContext) {
@@ -101,7 +101,8 @@ export class Win32Types {
     const marked = def.freeFunc !== undefined || def.invalidValue !== undefined || this.ctx.extraHandles.includes(def.name);
     if (pointerSized && marked) {
       const int = this.intOf('pointer', true);
-      this.usedHandles.set(def.name, { int, ...(def.invalidValue !== undefined ? { invalid: def.invalidValue } : {}) });
+      const usableAs = this.usableAs(def);
+      this.usedHandles.set(def.name, { int, ...(def.invalidValue !== undefined ? { invalid: def.invalidValue } : {}), ...(usableAs.length > 0 ? { usableAs } : {}) });
       return { kind: 'handle', name: def.name, int };
     }
     if (inner.kind === 'int') return { ...inner, name: def.name };
@@ -110,6 +111,13 @@ export class Win32Types {
   }
 
   /** Metadata `Guid`: the C GUID struct, laid out like any record. */
+  /** The handle types a value of `def` also is, following AlsoUsableFor through the typedefs. */
+  private usableAs(def: SpecTypedef): string[] {
+    const out: string[] = [];
+    for (let next = def.alsoUsableFor; next !== undefined && !out.includes(next) && next !== def.name; next = this.typedefs.get(next)?.def.alsoUsableFor) out.push(next);
+    return out;
+  }
+
   private guid(place: Place): Win32Record {
     const existing = this.done.get('GUID');
     if (existing) return existing;

@@ -8,9 +8,14 @@ import type { Win32TargetModel } from '../../generator/model/win32.js';
 import { planWrapper } from '../../generator/emit/win32/ts-functions.js';
 import { aliasNames } from '../../generator/emit/win32/ts-types.js';
 
-export type PlanKind = 'int' | 'float' | 'cell' | 'bool' | 'handle' | 'string' | 'bytes' | 'utf16' | 'struct' | 'handles' | 'length' | 'mapping' | 'callback';
+export type PlanKind = 'int' | 'float' | 'cell' | 'bool' | 'handle' | 'string' | 'bytes' | 'utf16' | 'struct' | 'records' | 'handles' | 'length' | 'mapping' | 'callback';
 
-export type BadInputPlan = { fn: string; params: { name: string; kind: PlanKind; unsigned?: boolean; valid?: number | string }[] }[];
+/**
+ * `valid`: an integer's value; a struct's or a record array's class; a buffer's length (bytes, or UTF-16
+ * units), at least the metadata's fixed count. `count`: that fixed count (in the same units, or records):
+ * one element less is a RangeError.
+ */
+export type BadInputPlan = { fn: string; params: { name: string; kind: PlanKind; unsigned?: boolean; valid?: number | string; count?: number }[] }[];
 
 export function badInputPlan(model: Win32TargetModel): BadInputPlan {
   const aliases = aliasNames(model);
@@ -33,10 +38,16 @@ export function badInputPlan(model: Win32TargetModel): BadInputPlan {
         case 'mapping':
         case 'callback':
           return { name: tp.name, kind: k.kind };
-        case 'buffer':
-          return { name: tp.name, kind: k.elemSize === 2 ? ('utf16' as const) : ('bytes' as const) };
+        case 'buffer': {
+          const count = k.count !== undefined ? { count: k.count * (k.elemSize === 2 ? 1 : k.elemSize) } : {};
+          return k.elemSize === 2
+            ? { name: tp.name, kind: 'utf16' as const, valid: Math.max(128, k.count ?? 0), ...count }
+            : { name: tp.name, kind: 'bytes' as const, valid: Math.max(256, (k.count ?? 0) * k.elemSize), ...count };
+        }
+        case 'records':
+          return { name: tp.name, kind: 'records' as const, valid: k.record.name, ...(k.count !== undefined ? { count: k.count } : {}) };
         case 'range':
-          return { name: tp.name, kind: 'bytes' as const };
+          return { name: tp.name, kind: 'bytes' as const, valid: 256 };
         case 'struct':
           return { name: tp.name, kind: 'struct' as const, valid: k.record.name };
         case 'array':

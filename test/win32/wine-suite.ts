@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, win32 } from 'node:path';
 import type { BadInputPlan } from './suite-plan.js';
 
 type Api = typeof import('../../generated/win32-x64/index.js');
@@ -30,10 +30,15 @@ function shape(e: unknown): Record<string, unknown> {
 
 /** Runs one case; records its value (bigints as strings) or what it threw. */
 function record(name: string, fn: () => unknown): void {
+  results[name] = outcome(fn);
+}
+
+/** What a call returned, or the shape of what it threw. */
+function outcome(fn: () => unknown): unknown {
   try {
-    results[name] = JSON.parse(JSON.stringify(fn() ?? null, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
+    return JSON.parse(JSON.stringify(fn() ?? null, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
   } catch (e) {
-    results[name] = shape(e);
+    return shape(e);
   }
 }
 
@@ -322,6 +327,72 @@ record('registry', () => {
 });
 
 // ---- bad input: specific cases, then every parameter of every function ----
+record('recordArrays', () => {
+  const g = api.gdi32;
+  const points = (xy: [number, number][]) => api.StructArray.from(api.POINT, xy.map(([x, y]) => ({ x, y })));
+  // Polyline draws through a POINT array on a white bitmap; GetPixel reads back what GDI drew.
+  const hdc = g.CreateCompatibleDC(null);
+  const bitmap = g.CreateCompatibleBitmap(hdc, 16, 16);
+  const previous = g.SelectObject(hdc, bitmap);
+  g.PatBlt(hdc, 0, 0, 16, 16, api.WHITENESS);
+  const drew = g.Polyline(hdc, points([[1, 3], [12, 3]]));
+  const onLine = g.GetPixel(hdc, 6, 3);
+  const offLine = g.GetPixel(hdc, 6, 8);
+  // DPtoLP rewrites every element: with the viewport origin at (10, 20), device (x, y) is logical (x - 10, y - 20).
+  g.SetViewportOrgEx(hdc, 10, 20);
+  const converted = points([[0, 0], [15, 25], [-5, 7]]);
+  g.DPtoLP(hdc, converted);
+  // A count smaller than the array converts only that many elements.
+  const partly = points([[0, 0], [15, 25]]);
+  g.DPtoLP(hdc, partly, 1);
+  const countBeyond = outcome(() => g.DPtoLP(hdc, partly, 3));
+  const wrongRecord = outcome(() => g.DPtoLP(hdc, new api.StructArray(api.RECT, 2) as never));
+  g.SelectObject(hdc, previous);
+  g.DeleteObject(bitmap);
+  g.DeleteDC(hdc);
+  // A region from a triangle's three points: its bounding box, and which points it holds.
+  const region = g.CreatePolygonRgn(points([[0, 0], [10, 0], [0, 10]]), undefined, api.ALTERNATE);
+  const box = new api.RECT();
+  g.GetRgnBox(region, box);
+  const inside = g.PtInRegion(region, 2, 2);
+  const outside = g.PtInRegion(region, 8, 8);
+  g.DeleteObject(region);
+  return {
+    drew,
+    onLine,
+    offLine,
+    converted: [...converted].map((p) => [p.x, p.y]),
+    partly: [...partly].map((p) => [p.x, p.y]),
+    countBeyond,
+    wrongRecord,
+    box: [box.left, box.top, box.right, box.bottom],
+    inside,
+    outside,
+  };
+});
+record('fixedCounts', () => {
+  // GetKeyboardState always writes 256 bytes (the metadata's CountConst): a shorter buffer is refused before the call.
+  const keys = new Uint8Array(256).fill(0xee);
+  api.user32.GetKeyboardState(keys);
+  const keysShort = outcome(() => api.user32.GetKeyboardState(new Uint8Array(255)));
+  // PathAppendW reads and rewrites a MAX_PATH (260-character) buffer holding a NUL-terminated path.
+  const path = new Uint16Array(260);
+  const start = 'C:\\sysbind\\dir';
+  for (let i = 0; i < start.length; i++) path[i] = start.charCodeAt(i);
+  const appended = api.shlwapi.PathAppendW(path, 'file.txt');
+  const unterminated = outcome(() => api.shlwapi.PathAppendW(new Uint16Array(260).fill(0x41), 'x'));
+  const pathShort = outcome(() => api.shlwapi.PathAppendW(new Uint16Array(259), 'x'));
+  return {
+    // Each key's byte is its down (0x80) and toggled (0x01) bits: no 0xee is left where all 256 were written.
+    allKeyStates: keys.every((b) => (b & ~0x81) === 0),
+    keysShort,
+    appended,
+    path: api.fromUtf16(path),
+    expected: win32.join(start, 'file.txt'),
+    unterminated,
+    pathShort,
+  };
+});
 record('embeddedNul', () => k.CreateFileW('C:\\a\0b', api.GENERIC_READ, 0, null, api.OPEN_EXISTING, 0));
 record('lengthBeyondBuffer', () => k.ReadFile(-1n as never, new Uint8Array(4), 5));
 record('handleAsNumber', () => k.CloseHandle(5 as never));
@@ -352,10 +423,11 @@ const detached = () => {
   return b;
 };
 const apiValues = api as unknown as Record<string, new () => unknown>;
-function valid(kind: string, value: unknown): unknown {
+function valid(kind: string, value: unknown, count?: number): unknown {
   if (kind === 'struct') return new apiValues[value as string]!();
-  if (kind === 'bytes') return new Uint8Array(256);
-  if (kind === 'utf16') return new Uint16Array(128);
+  if (kind === 'records') return new api.StructArray(apiValues[value as string] as never, count ?? 1);
+  if (kind === 'bytes') return new Uint8Array(value as number);
+  if (kind === 'utf16') return new Uint16Array(value as number);
   if (kind === 'mapping') return liveMapping;
   if (kind === 'handle') return 0n;
   if (kind === 'handles') return [];
@@ -363,6 +435,14 @@ function valid(kind: string, value: unknown): unknown {
   if (kind === 'bool') return false;
   if (kind === 'callback') return () => false;
   return value;
+}
+/** Memory one element short of the metadata's fixed count. */
+function tooShort(p: BadInputPlan[number]['params'][number]): [unknown, 'RangeError'][] {
+  if (p.count === undefined || p.count === 0) return [];
+  if (p.kind === 'bytes') return [[new Uint8Array(p.count - 1), 'RangeError']];
+  if (p.kind === 'utf16') return [[new Uint16Array(p.count - 1), 'RangeError']];
+  if (p.kind === 'records') return [[new api.StructArray(apiValues[p.valid as string] as never, p.count - 1), 'RangeError']];
+  return [];
 }
 const bad: Record<string, [unknown, 'TypeError' | 'RangeError'][]> = {
   int: [['1', 'TypeError'], [{}, 'TypeError'], [1.5, 'RangeError'], [NaN, 'RangeError'], [2 ** 70, 'RangeError'], [2n ** 70n, 'RangeError']],
@@ -375,6 +455,7 @@ const bad: Record<string, [unknown, 'TypeError' | 'RangeError'][]> = {
   bytes: [['x', 'TypeError'], [1, 'TypeError'], [detached(), 'TypeError']],
   utf16: [['x', 'TypeError'], [detached(), 'TypeError']],
   struct: [[{}, 'TypeError'], [new Uint8Array(4), 'TypeError']],
+  records: [[{}, 'TypeError'], [new Uint8Array(4), 'TypeError'], [[], 'TypeError']],
   handles: [['x', 'TypeError'], [[1], 'TypeError']],
   length: [['x', 'TypeError'], [2 ** 31, 'RangeError']],
   mapping: [[new Uint8Array(16), 'TypeError'], ['x', 'TypeError']],
@@ -385,10 +466,10 @@ for (const f of plan) {
   const fn = (api as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>)[mod]![name]!;
   if (f.params.length > 0) sweep.functions++;
   f.params.forEach((p, i) => {
-    const cases = [...(bad[p.kind] ?? []), ...((p.kind === 'int' || p.kind === 'cell') && p.unsigned ? bad.uint! : [])];
+    const cases = [...(bad[p.kind] ?? []), ...((p.kind === 'int' || p.kind === 'cell') && p.unsigned ? bad.uint! : []), ...tooShort(p)];
     for (const [value, expected] of cases) {
       sweep.cases++;
-      const args = f.params.map((q, j) => (j === i ? value : valid(q.kind, q.valid)));
+      const args = f.params.map((q, j) => (j === i ? value : valid(q.kind, q.valid, q.count)));
       const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' && value !== null ? value.constructor.name : String(value);
       const label = `${f.fn}(${p.name} = ${shown})`;
       try {

@@ -120,6 +120,33 @@ for (const name of ['win32-x64', 'win32-ia32']) {
       expect(r.registry!.gone).toMatchObject({ threw: 'Win32Error', code: 'ERROR_FILE_NOT_FOUND', errno: 2, syscall: 'RegOpenKeyExW' });
     });
 
+    it('passes arrays of records (StructArray): GDI draws, converts and builds regions from POINT arrays', () => {
+      const a = r.recordArrays as Record<string, unknown>;
+      // A black pen's pixel (COLORREF 0) on a WHITENESS-filled bitmap (0xFFFFFF) where the line is not.
+      expect(a).toMatchObject({ drew: true, onLine: 0, offLine: 0xffffff, inside: true, outside: false });
+      // Device to logical with the viewport origin at (10, 20): (x - 10, y - 20), element by element; a count of 1 converts one.
+      expect(a.converted).toEqual([[-10, -20], [5, 5], [-15, -13]]);
+      expect(a.partly).toEqual([[-10, -20], [15, 25]]);
+      expect(a.countBeyond).toMatchObject({ threw: 'RangeError', message: "DPtoLP(): argument 'c' exceeds the size of 'lppt' (in POINTs)" });
+      expect(a.wrongRecord).toMatchObject({ threw: 'TypeError', message: expect.stringContaining("argument 'lppt' must be a StructArray of POINT") });
+      const [left, top, right, bottom] = a.box as number[];
+      expect([left, top]).toEqual([0, 0]);
+      expect(right).toBeGreaterThan(5);
+      expect(right).toBeLessThanOrEqual(10);
+      expect(bottom).toBeGreaterThan(5);
+      expect(bottom).toBeLessThanOrEqual(10);
+    });
+
+    it('holds memory to the metadata\'s fixed counts: 256 key states, a MAX_PATH path that must end in a NUL', () => {
+      const c = r.fixedCounts as Record<string, unknown>;
+      expect(c.allKeyStates).toBe(true);
+      expect(c.keysShort).toMatchObject({ threw: 'RangeError', message: "GetKeyboardState(): argument 'lpKeyState' must hold 256 bytes" });
+      expect(c.appended).toBe(true);
+      expect(c.path).toBe(c.expected); // Node's path.win32.join of the same parts
+      expect(c.unterminated).toMatchObject({ threw: 'RangeError', message: "PathAppendW(): argument 'pszPath' must hold a NUL within its first 260 characters" });
+      expect(c.pathShort).toMatchObject({ threw: 'RangeError', message: "PathAppendW(): argument 'pszPath' must hold 260 characters (520 bytes)" });
+    });
+
     it('answers bad input with TypeError/RangeError naming the argument, and never crashes', () => {
       expect(r.embeddedNul).toMatchObject({ threw: 'TypeError', message: "CreateFileW(): argument 'lpFileName' must not contain NUL characters" });
       expect(r.lengthBeyondBuffer).toMatchObject({ threw: 'RangeError', code: 'ERR_OUT_OF_RANGE' });

@@ -70,17 +70,27 @@ function functionView(f: Win32Function, model: Win32TargetModel): FunctionView {
         callArgs.push(`${base.var}.ptr()`);
         break;
       case 'buffer':
+      case 'records':
       case 'range':
       case 'array': {
         pointerArg(k.optional);
         callArgs.push(base.var);
-        const elemSize = k.kind === 'buffer' ? k.elemSize : k.kind === 'array' ? k.elem.int.bits / 8 : 1;
-        const len = k.kind === 'buffer' ? (k.length ?? k.lengthCell) : k.length;
+        const elemSize = k.kind === 'buffer' ? k.elemSize : k.kind === 'records' ? k.record.layout.size : k.kind === 'array' ? k.elem.int.bits / 8 : 1;
+        const len = k.kind === 'buffer' || k.kind === 'records' ? (k.length ?? k.lengthCell) : k.length;
+        const unit = k.kind === 'records' ? `${k.record.name}s` : k.kind === 'buffer' && k.text ? 'characters' : elemSize === 1 ? 'bytes' : `${elemSize}-byte elements`;
         if (len !== undefined) {
           const lenParam = param(len);
           const lenValue = lenParam.kind.kind === 'lengthCell' ? `(uint64_t)*(${intCType(lenParam.kind.elem)}*)${v(len)}` : `(uint64_t)${v(len)}`;
-          const unit = elemSize === 1 ? 'bytes' : `${elemSize}-byte elements`;
           crossChecks.range(`${lenValue} > ${base.var}_len / ${elemSize}`, len, `exceeds the size of '${p.name}' (in ${unit})`);
+        }
+        const count = k.kind === 'buffer' || k.kind === 'records' ? k.count : undefined;
+        if (count !== undefined) {
+          // The callee uses this many elements whatever JS passed: the metadata's fixed count.
+          checks.holds(base.var, p.name, count * elemSize, `must hold ${count} ${unit}${elemSize === 1 ? '' : ` (${count * elemSize} bytes)`}`, k.optional);
+          // A character array it reads is a string: it must end within the count, or the callee reads on past it.
+          if (k.kind === 'buffer' && k.dir !== 'out' && k.elemSize === 2) {
+            checks.range(`${base.var} != nullptr && std::char_traits<char16_t>::find((const char16_t*)${base.var}, ${count}, u'\\0') == nullptr`, p.name, `must hold a NUL within its first ${count} characters`);
+          }
         }
         break;
       }

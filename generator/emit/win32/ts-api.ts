@@ -97,7 +97,8 @@ function moduleFile(model: Win32TargetModel, module: string, aliases: ReadonlySe
   return [
     `import { native } from './native.js';`,
     importUsed(['win32Error', 'ntStatusError', 'hresultError'], './errors.js', text),
-    importUsed(['structBytes'], `${RUNTIME}/args.js`, text),
+    importUsed(['structBytes', 'arrayBytes'], `${RUNTIME}/args.js`, text),
+    importUsed(['StructArray'], `${RUNTIME}/struct.js`, text, true),
     importUsed(['Bytes'], `${RUNTIME}/args.js`, text, true),
     importUsed(['handleArray', 'intCell'], `${RUNTIME}/win32.js`, text),
     importUsed(model.records.map((r) => r.name), './structs.js', text),
@@ -115,7 +116,7 @@ function indexFile(model: Win32TargetModel): string {
     ...model.modules.map((m) => `export * as ${m.module} from './${m.module}.js';`),
     `export { win32ErrorNames, ntStatusNames, hresultNames } from './error-names.js';`,
     `export { Win32Error, NtStatusError } from ${str(`${RUNTIME}/errors.js`)};`,
-    `export { Struct } from ${str(`${RUNTIME}/struct.js`)};`,
+    `export { Struct, StructArray } from ${str(`${RUNTIME}/struct.js`)};`,
     `export { fromUtf16 } from ${str(`${RUNTIME}/win32.js`)};`,
     `import { native } from './native.js';`,
     '',

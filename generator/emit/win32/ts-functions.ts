@@ -72,7 +72,7 @@ export function planWrapper(f: Win32Function, model: Win32TargetModel, aliases: 
     const k = owner.kind;
     const name = owner.name;
     if (k.kind === 'buffer') return k.elemSize === 2 ? `${name}?.length ?? 0` : k.elemSize === 1 ? `${name}?.byteLength ?? 0` : `Math.floor((${name}?.byteLength ?? 0) / ${k.elemSize})`;
-    if (k.kind === 'array') return `${name}?.length ?? 0`;
+    if (k.kind === 'array' || k.kind === 'records') return `${name}?.length ?? 0`;
     if (k.kind === 'range' || k.kind === 'mapping') return `${name}?.byteLength ?? 0`;
     throw new EmitError(`${f.name}: ${name} has no length to default from`, f.place);
   };
@@ -108,6 +108,13 @@ export function planWrapper(f: Win32Function, model: Win32TargetModel, aliases: 
       case 'buffer': {
         const base = k.elemSize === 2 ? 'Uint16Array' : 'Bytes';
         add(k.optional ? `${base} | null` : base, k.optional ? 'null' : undefined, 'Bytes | null');
+        break;
+      }
+      case 'records': {
+        const type = `StructArray<${k.record.name}>`;
+        params.push({ name: p.name, type: k.optional ? `${type} | null` : type, ...(k.optional ? { fallback: 'null' } : {}) });
+        nativeArgs.push(`arrayBytes(${p.name}, ${k.record.name}, ${fn}, ${q}, ${k.optional})`);
+        nativeTypes.push({ name: p.name, type: 'Bytes | null' });
         break;
       }
       case 'range':

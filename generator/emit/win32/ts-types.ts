@@ -70,7 +70,11 @@ export function typesFile(model: Win32TargetModel): string {
   const out: string[] = [];
   for (const h of model.handles) {
     const invalid = h.invalid !== undefined ? ` The metadata names ${h.invalid} as its invalid value.` : '';
-    out.push(doc([`${h.name}: a handle, as a branded bigint (the pointer-sized value, signed).${invalid}`]), `export type ${h.name} = bigint & { readonly __handle: ${str(h.name)} };`);
+    // The brand lists every type the value is, so an HBITMAP goes where an HGDIOBJ is taken, not the reverse.
+    const usable = h.usableAs ?? [];
+    const also = usable.length > 0 ? ` Also usable as ${usable.join(', ')} (the metadata's AlsoUsableFor).` : '';
+    const brand = [h.name, ...usable].map((n) => `readonly ${n}: true`).join('; ');
+    out.push(doc([`${h.name}: a handle, as a branded bigint (the pointer-sized value, signed).${invalid}${also}`]), `export type ${h.name} = bigint & { readonly __handle: { ${brand} } };`);
   }
   for (const [name, wide] of intTypedefs(model)) out.push(doc([`${name}: an integer typedef.`]), `export type ${name} = ${wide ? 'bigint' : 'number'};`);
   const byEnum = new Map<string, Win32Constant[]>();

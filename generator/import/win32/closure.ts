@@ -138,6 +138,7 @@ export class TypeClosure {
         const t: SpecTypedef = { name, namespace, ...(architectures ? { architectures } : {}), type: this.typeString(item.Def) };
         if (item.FreeFunc) t.freeFunc = item.FreeFunc;
         if (item.InvalidHandleValue !== null) t.invalidValue = item.InvalidHandleValue;
+        if (item.AlsoUsableFor) t.alsoUsableFor = this.nameFor(namespace, item.AlsoUsableFor);
         out.typedefs.push(t);
         break;
       }
