@@ -153,6 +153,8 @@ export interface Win32Function extends Callable<Win32Param, Win32Return, DllInvo
   namespace: string;
   returnCType: string;
   failure: Failure;
+  /** The metadata states no failure rule: the result is returned unchecked (lastError() has the error). */
+  failureUnstated?: true;
   /** Error codes (values) that end the call normally: the wrapper returns null. */
   notAnError: { name: string; value: number }[];
   /** The out-parameter the wrapper returns instead of the raw result. */

@@ -37,14 +37,14 @@ export function functionCoverageTable(results: readonly GenerateResult[]): strin
       r.target,
       String(c.inMetadata),
       `${bound} (${((100 * bound) / c.inMetadata).toFixed(1)}%)`,
-      `${c.fromAttributes} / ${c.withConventions}`,
+      `${c.fromAttributes} (${c.failureUnstated}) / ${c.withConventions}`,
       String(c.ansiTwins),
       String(refused),
       categories.map((k) => `${c.refused[k] ?? 0} ${k}`).join(', '),
     ];
   });
   if (rows.length === 0) return [];
-  const head = ['target', 'in the metadata', 'bound', 'from attributes / with conventions', 'ANSI twins', 'refused', 'refused by reason'];
+  const head = ['target', 'in the metadata', 'bound', 'from attributes (failure unstated) / with conventions', 'ANSI twins', 'refused', 'refused by reason'];
   return markdownTable(head, rows);
 }
 

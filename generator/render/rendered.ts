@@ -37,6 +37,8 @@ export interface FunctionCoverage {
   inMetadata: number;
   /** Bound from the metadata's attributes alone. */
   fromAttributes: number;
+  /** Of those, the ones whose failure rule the metadata does not state (the result returned unchecked). */
+  failureUnstated: number;
   /** Bound with the selection's conventions, overrides or declarations. */
   withConventions: number;
   /** ANSI twins of W functions, left out by the importer. */

@@ -95,6 +95,7 @@ function functionCoverage(model: Win32TargetModel, specs: Win32Specs): FunctionC
   return {
     inMetadata: model.functions.length + model.refused.length + model.excluded.length,
     fromAttributes: model.functions.length - withConventions,
+    failureUnstated: model.functions.filter((f) => f.failureUnstated && !curated.has(f.name)).length,
     withConventions,
     ansiTwins: model.excluded.length,
     refused,

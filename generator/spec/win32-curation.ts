@@ -30,6 +30,8 @@ export interface CuratedFunction {
   dll: string;
   place: Place;
   failure: Failure;
+  /** The metadata names no failure rule (it only sets the last error): `failure` is none, the result unchecked. */
+  failureUnstated?: true;
   clearLastError: boolean;
   result?: string;
   notAnError: { names: string[]; place: Place } | undefined;
@@ -112,14 +114,22 @@ export function curateFunctions(specs: Win32Specs, target: Target, refused: Refu
       }
     }
     const auto = sel.data.select !== 'all' && !selected.has(spec.name);
+    let failureUnstated = false;
     if (failure === undefined) {
       const reason = `the metadata does not say how it reports failure (it sets the last error and returns ${spec.returns})`;
       if (!auto) throw new SpecError(`${spec.name}: ${reason}; add a failure convention under conventions in ${sel.file}`, place);
-      refused.push({ name: spec.name, dll, category: 'no failure rule', reason });
-      continue;
+      // Bound all the same, as windows-bindgen does: the caller gets the result as it is and the
+      // last error read right after the call, and decides by the function's documentation.
+      failure = 'none';
+      failureUnstated = true;
+      failureNote = `failure: not stated by the metadata (it sets the last error and returns ${spec.returns}): the result is returned unchecked, and lastError() holds GetLastError() as read right after the call`;
     }
     renameReserved(spec, bindings);
-    out.push({ spec, auto, dll, place, failure, clearLastError, result, notAnError, returnsMapping, bindings, notes: [failureNote, ...notes] });
+    out.push({
+      spec, auto, dll, place, failure, clearLastError, result, notAnError, returnsMapping, bindings,
+      ...(failureUnstated ? { failureUnstated: true as const } : {}),
+      notes: [failureNote, ...notes],
+    });
   }
   return out;
 }

@@ -249,6 +249,7 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
     returnCType: cTypeOf(returnType, undefined),
     returns,
     failure: c.failure,
+    ...(c.failureUnstated ? { failureUnstated: true as const } : {}),
     notAnError,
     ...(c.result !== undefined ? { result: c.result } : {}),
     liveHandles: [],

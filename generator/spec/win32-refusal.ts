@@ -24,7 +24,6 @@ export type CuratedRefusalCategory = (typeof CURATED_REFUSAL_CATEGORIES)[number]
 /** The short labels the coverage table counts refusals by. */
 export type RefusalCategory =
   | CuratedRefusalCategory
-  | 'no failure rule'
   | 'callback'
   | 'COM interface'
   | 'unsupported array'

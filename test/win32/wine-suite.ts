@@ -393,6 +393,27 @@ record('fixedCounts', () => {
     pathShort,
   };
 });
+record('uncheckedResults', () => {
+  // Functions whose failure rule the metadata does not state return their result unchecked; the
+  // last error is read right after the call all the same.
+  const missing = k.GetFileAttributesW(join(dir, 'not-there.txt'));
+  const missingError = api.lastError();
+  const directory = k.GetFileAttributesW(dir);
+  const windows = new Uint16Array(260);
+  const n = k.GetWindowsDirectoryW(windows);
+  const temp = new Uint16Array(260);
+  const m = k.GetTempPathW(temp);
+  return {
+    missing: missing >>> 0,
+    missingError,
+    isDirectory: (directory & api.FILE_ATTRIBUTE_DIRECTORY) !== 0,
+    windows: api.fromUtf16(windows, n),
+    windir: process.env.WINDIR ?? process.env.SystemRoot,
+    temp: api.fromUtf16(temp, m),
+    tmpdir: tmpdir(),
+    drives: k.GetLogicalDrives(),
+  };
+});
 record('embeddedNul', () => k.CreateFileW('C:\\a\0b', api.GENERIC_READ, 0, null, api.OPEN_EXISTING, 0));
 record('lengthBeyondBuffer', () => k.ReadFile(-1n as never, new Uint8Array(4), 5));
 record('handleAsNumber', () => k.CloseHandle(5 as never));

@@ -147,6 +147,15 @@ for (const name of ['win32-x64', 'win32-ia32']) {
       expect(c.pathShort).toMatchObject({ threw: 'RangeError', message: "PathAppendW(): argument 'pszPath' must hold 260 characters (520 bytes)" });
     });
 
+    it('returns the result unchecked where the metadata states no failure rule, with the last error read right after', () => {
+      const u = r.uncheckedResults as Record<string, unknown>;
+      // INVALID_FILE_ATTRIBUTES (0xFFFFFFFF, fileapi.h) and ERROR_FILE_NOT_FOUND for a missing file.
+      expect(u).toMatchObject({ missing: 0xffffffff, missingError: 2, isDirectory: true });
+      expect(String(u.windows).toLowerCase()).toBe(String(u.windir).toLowerCase()); // the environment's WINDIR
+      expect(String(u.temp).replace(/\\$/, '').toLowerCase()).toBe(String(u.tmpdir).toLowerCase()); // Node's os.tmpdir()
+      expect((u.drives as number) & (1 << 2)).not.toBe(0); // C: is a drive
+    });
+
     it('answers bad input with TypeError/RangeError naming the argument, and never crashes', () => {
       expect(r.embeddedNul).toMatchObject({ threw: 'TypeError', message: "CreateFileW(): argument 'lpFileName' must not contain NUL characters" });
       expect(r.lengthBeyondBuffer).toMatchObject({ threw: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
