@@ -113,7 +113,11 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel): SyscallView {
     } else if (k.kind === 'ref') {
       const el = k.cell.bits / 8;
       if (k.length) checks.range(`(uint64_t)${v(k.length)} > ${pv}_len / ${el}`, k.length, `exceeds the number of elements in '${p.name}'`);
-      else checks.holds(pv, p.name, el, `must hold one ${k.cType} (${el} bytes)`, true);
+      else if (k.bits) {
+        // The kernel uses ceil(n / bits) elements of the set; a count below 1 it refuses itself (EINVAL).
+        const n = v(k.bits);
+        checks.range(`${pv} != nullptr && (int64_t)${n} > 0 && ((uint64_t)${n} + ${k.cell.bits - 1}) / ${k.cell.bits} > ${pv}_len / ${el}`, p.name, `holds fewer than '${k.bits}' bits`);
+      } else checks.holds(pv, p.name, el, `must hold one ${k.cType} (${el} bytes)`, true);
     } else if (k.kind === 'cell' || k.kind === 'lengthCell') {
       const bytes = (k.cell.bits / 8) * (k.kind === 'cell' ? k.count : 1);
       checks.holds(pv, p.name, bytes, `must hold ${bytes} bytes`, true);

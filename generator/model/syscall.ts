@@ -25,9 +25,10 @@ export type ParamKind =
   | { kind: 'cell'; cell: IntInfo; cType: string; dir: Dir; count: number }
   /**
    * Integers in a typed array the caller passes (Int32Array, BigInt64Array…):
-   * the kernel reads and writes them in place, one element or `length` elements.
+   * the kernel reads and writes them in place, one element or `length` elements; or a bit set of
+   * as many bits as the integer parameter `bits` says (select's n: ceil(n / cell bits) elements).
    */
-  | { kind: 'ref'; cell: IntInfo; cType: string; dir: Dir; optional: boolean; length?: string }
+  | { kind: 'ref'; cell: IntInfo; cType: string; dir: Dir; optional: boolean; length?: string; bits?: string }
   /** Not a JS argument: the binding passes a fixed value. */
   | { kind: 'const'; value: number }
   /** A whole mapping made by a `mapping` call; its length argument is derived. */

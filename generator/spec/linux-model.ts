@@ -463,7 +463,8 @@ function classifyParam(ctx: Ctx, name: string, cTypeText: string): ParamModel {
     if (!cell) throw new SpecError(`ref type '${s.ref}' of '${name}' is not an integer type`, paramPlace(ctx, name));
     const pointee = ctype.kind === 'pointer' && typeof ctype.to === 'object' ? intInfoOf(ctype.to, ctx.abi) : undefined;
     if (pointee && pointee.bits !== cell.bits) throw new SpecError(`ref '${name}' is annotated as ${s.ref} (${cell.bits}-bit), but the prototype points to a ${pointee.bits}-bit integer (${cTypeText})`, paramPlace(ctx, name));
-    kind = { kind: 'ref', cell, cType: s.ref, dir: s.dir, optional: s.optional ?? false, ...(s.length ? { length: s.length } : {}) };
+    if (s.length && s.bits) throw new SpecError(`ref '${name}' has both a length and a bit count`, paramPlace(ctx, name));
+    kind = { kind: 'ref', cell, cType: s.ref, dir: s.dir, optional: s.optional ?? false, ...(s.length ? { length: s.length } : {}), ...(s.bits ? { bits: s.bits } : {}) };
   } else if ('constant' in s) {
     need('integer');
     const value = ctx.constants?.get(s.constant);
@@ -519,6 +520,11 @@ function linkDerived(ctx: Ctx, params: ParamModel[]): void {
       const lp = find(p.name, lengthName, 'length');
       if (lp.kind.kind !== 'int') throw new SpecError(`length '${lengthName}' of '${p.name}' must be a plain integer parameter`, paramPlace(ctx, p.name));
       lp.kind = { kind: 'length', of: p.name, int: lp.kind.int };
+    }
+    if (k.kind === 'ref' && k.bits) {
+      // Several bit sets may share the count (select's n), so it stays an argument of its own.
+      const bp = find(p.name, k.bits, 'bit count');
+      if (bp.kind.kind !== 'int') throw new SpecError(`bit count '${k.bits}' of '${p.name}' must be a plain integer parameter`, paramPlace(ctx, p.name));
     }
     if (k.kind === 'buffer' && k.lengthCell) {
       const lp = find(p.name, k.lengthCell, 'length cell');

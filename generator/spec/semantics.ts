@@ -17,8 +17,11 @@ export type ParamSemantics =
   | { struct: string; dir: Dir; optional?: boolean }
   | { array: string; dir: Dir; length?: string; count?: number; optional?: boolean }
   | { cell: string; dir: Dir; count?: number }
-  /** Integers the caller holds in a typed array the kernel reads or writes in place (loff_t *, int *status). */
-  | { ref: string; dir: Dir; length?: string; optional?: boolean }
+  /**
+   * Integers the caller holds in a typed array the kernel reads or writes in place (loff_t *, int *status);
+   * `bits`: a bit set (select's fd_set) the kernel uses as many bits of as that parameter says.
+   */
+  | { ref: string; dir: Dir; length?: string; bits?: string; optional?: boolean }
   /** Not a JS argument: the target's value of a constant (an ioctl request, a socket option). */
   | { constant: string }
   | { value: number }
@@ -84,7 +87,7 @@ const paramSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['ref', 'dir'],
-      properties: { ref: { type: 'string' }, dir, length: ident, optional: { type: 'boolean' } },
+      properties: { ref: { type: 'string' }, dir, length: ident, bits: ident, optional: { type: 'boolean' } },
     },
     { type: 'object', additionalProperties: false, required: ['constant'], properties: { constant: ident } },
     { type: 'object', additionalProperties: false, required: ['value'], properties: { value: { type: 'integer' } } },

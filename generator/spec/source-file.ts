@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { SpecError, type Place } from '../errors.js';
 
 export interface SourceFile<T> {
@@ -139,6 +139,8 @@ function parseYaml<T>(text: string, shown: string): Parsed<T> {
     let node: unknown = doc.contents;
     let best: Node | undefined = doc.contents ?? undefined;
     for (const key of path) {
+      // Through an alias (`params: *selectSets`) to what its anchor names: errors point at the definition.
+      if (isAlias(node)) node = node.resolve(doc);
       if (isMap(node)) {
         const pair = node.items.find((p) => String((p.key as { value?: unknown })?.value ?? p.key) === String(key));
         if (!pair) break;

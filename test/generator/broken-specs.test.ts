@@ -60,6 +60,12 @@ const cases: Case[] = [
     message: /specs\/linux\/semantics\.yaml:(\d+): fchown: skip key 'x68\/32' matches no target/,
   },
   {
+    name: 'a bit set counted by a parameter that does not exist',
+    file: 'specs/linux/semantics.yaml',
+    edit: (t) => t.replace('inp: { ref: unsigned long, dir: inout, bits: n, optional: true }\n      outp: { ref: unsigned long, dir: inout, bits: n, optional: true }\n      exp: { ref: unsigned long, dir: inout, bits: n, optional: true }\n      tvp', 'inp: { ref: unsigned long, dir: inout, bits: nfds, optional: true }\n      outp: { ref: unsigned long, dir: inout, bits: n, optional: true }\n      exp: { ref: unsigned long, dir: inout, bits: n, optional: true }\n      tvp'),
+    message: /specs\/linux\/semantics\.yaml:(\d+): 'inp' names 'nfds' as its bit count, but '(select|_newselect)' has no such parameter/,
+  },
+  {
     name: 'a kernel typedef byArch key that matches no target',
     file: 'specs/linux/kernel-typedefs.yaml',
     edit: (t) => t.replace('old_gid_t: { type: unsigned int, byArch: { x86:', 'old_gid_t: { type: unsigned int, byArch: { x68:'),
