@@ -89,7 +89,9 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel): SyscallView {
       case 'mapping':
         args.push({ ...base, partial: 'arg-mapping', whole: true });
         callArgs.push({ sync: `(long)${base.var}_m->addr`, async: `(long)${base.var}_m->addr` });
-        after.push(`if (r == 0) { sb::releaseMapping(env, ${base.var}_m, ${base.var}_ab); }`);
+        // munmap's 0 released it; a call returning a mapping (mremap) moved it there: either way the
+        // old ArrayBuffer detaches and its finalizer no longer unmaps (the kernel did, or the new one owns it).
+        after.push(s.returns.kind === 'mapping' ? `sb::releaseMapping(env, ${base.var}_m, ${base.var}_ab);` : `if (r == 0) { sb::releaseMapping(env, ${base.var}_m, ${base.var}_ab); }`);
         break;
       default: {
         const never: never = k;
@@ -133,7 +135,9 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel): SyscallView {
   if (s.returns.kind === 'mapping') {
     const len = v(s.returns.length);
     syncReturn = [
-      `  if (r < 0) return sb::number(env, r);`,
+      // -errno is -4095..-1; any other value is the address, which on a 32-bit target may be above 2^31.
+      `  if (r < 0 && r >= -4095) return sb::number(env, r);`,
+      ...after.map((a) => `  ${a}`),
       // The release function: the target's munmap, for memory JS dropped without calling it.
       `  return sb::newMapping(env, (void*)r, (size_t)${len}, [](void* a, size_t n) { syscall(${s.returns.releaseNr}L, (long)a, (long)n); });`,
     ].join('\n');

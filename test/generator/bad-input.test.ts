@@ -26,6 +26,8 @@ function detached(): Uint8Array {
   return b;
 }
 
+let liveMapping: Uint8Array | undefined;
+
 /** A valid value for a parameter of the given TS type (used for the arguments before the bad one). */
 function validValue(type: string): unknown {
   const base = type.replace(/ \| null$/, '');
@@ -33,7 +35,8 @@ function validValue(type: string): unknown {
   if (base === 'string') return '/nonexistent-sysbind-path';
   if (base === 'Bytes') return new Uint8Array(256);
   if (base === 'Bytes | bigint') return null; // an unsafe_ call's raw pointer: null is the one harmless value
-  if (base === 'Uint8Array | ArrayBuffer') return new Uint8Array(4096);
+  // A whole live mapping (mremap's addr): never consumed, since one argument is always bad.
+  if (base === 'Uint8Array | ArrayBuffer') return (liveMapping ??= api.mmap(4096, api.PROT_READ | api.PROT_WRITE, api.MAP_PRIVATE | api.MAP_ANONYMOUS, -1, 0));
   // A ref parameter: integers in a typed array of the C type's width.
   if (/^(Big)?(Uint|Int)\d+Array$/.test(base)) return new (globalThis as unknown as Record<string, new (n: number) => unknown>)[base]!(4);
   const arr = /^StructArray<(\w+)>$/.exec(base);

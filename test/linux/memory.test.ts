@@ -188,6 +188,41 @@ describe('munmap', () => {
 });
 
 /** Whether any /proc/self/maps range covers addr. */
+describe('mremap', () => {
+  it('grows a mapping (moving it if it must): the bytes stay, the old view detaches, /proc/self/maps lists the new size', () => {
+    const m = anon(PAGE);
+    m[0] = 7;
+    m[PAGE - 1] = 9;
+    const grown = sys.mremap(m, 3 * PAGE);
+    expect(m.byteLength).toBe(0);
+    expect(grown.byteLength).toBe(3 * PAGE);
+    expect([grown[0], grown[PAGE - 1], grown[PAGE]]).toEqual([7, 9, 0]);
+    grown[3 * PAGE - 1] = 5; // the new pages are mapped and writable
+    const info = mapInfo(addressOf(grown));
+    expect(info?.perms).toBe('rw-p');
+    expect(info!.size).toBeGreaterThanOrEqual(3 * PAGE);
+    const shrunk = sys.mremap(grown, PAGE);
+    expect(grown.byteLength).toBe(0);
+    expect([shrunk.byteLength, shrunk[0], shrunk[PAGE - 1]]).toEqual([PAGE, 7, 9]);
+    const addr = addressOf(shrunk);
+    sys.munmap(shrunk);
+    expect(mapsLine(addr)).toBeUndefined();
+  });
+
+  it('refuses a mapping it already moved, part of one and heap bytes; new_len 0 is EINVAL with the mapping kept', () => {
+    const m = anon(PAGE);
+    const moved = sys.mremap(m, 2 * PAGE);
+    expect(() => sys.mremap(m, PAGE)).toThrow(TypeError);
+    expect(() => sys.mremap(moved.subarray(1), PAGE)).toThrow(RangeError);
+    expect(() => sys.mremap(new Uint8Array(PAGE), PAGE)).toThrow(TypeError);
+    expect(() => sys.mremap(moved, 0)).toThrow(expect.objectContaining({ code: 'EINVAL', syscall: 'mremap' }));
+    expect(moved.byteLength).toBe(2 * PAGE);
+    moved[2 * PAGE - 1] = 1;
+    sys.munmap(moved);
+    expect(moved.byteLength).toBe(0);
+  });
+});
+
 describe('mprotect', () => {
   it('PROT_READ: the kernel shows r--p and reads still work; back to RW writes work again', () => {
     const m = anon(PAGE);
