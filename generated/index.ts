@@ -3117,6 +3117,7 @@ export const madvise: typeof linux_x64.madvise = pick('madvise');
 export const membarrier: typeof linux_x64.membarrier = pick('membarrier');
 export const memfd_create: typeof linux_x64.memfd_create = pick('memfd_create');
 export const memfd_secret: typeof linux_x64.memfd_secret = pick('memfd_secret');
+export const mincore: typeof linux_x64.mincore = pick('mincore');
 export const mkdir: typeof linux_x64.mkdir = pick('mkdir');
 export const mkdirat: typeof linux_x64.mkdirat = pick('mkdirat');
 export const mknod: typeof linux_x64.mknod = pick('mknod');
@@ -3297,7 +3298,6 @@ export const unsafe_lsm_set_self_attr: typeof linux_x64.unsafe_lsm_set_self_attr
 export const unsafe_map_shadow_stack: typeof linux_x64.unsafe_map_shadow_stack = pick('unsafe_map_shadow_stack');
 export const unsafe_mbind: typeof linux_x64.unsafe_mbind = pick('unsafe_mbind');
 export const unsafe_migrate_pages: typeof linux_x64.unsafe_migrate_pages = pick('unsafe_migrate_pages');
-export const unsafe_mincore: typeof linux_x64.unsafe_mincore = pick('unsafe_mincore');
 export const unsafe_mlock2: typeof linux_x64.unsafe_mlock2 = pick('unsafe_mlock2');
 export const unsafe_mlockall: typeof linux_x64.unsafe_mlockall = pick('unsafe_mlockall');
 export const unsafe_modify_ldt: typeof linux_x64.unsafe_modify_ldt = pick('unsafe_modify_ldt');

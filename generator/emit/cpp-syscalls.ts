@@ -104,6 +104,11 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel): SyscallView {
     const k = p.kind;
     const pv = v(p.name);
     if (k.kind === 'buffer' && k.length) checks.range(`(uint64_t)${v(k.length)} > ${pv}_len`, k.length, `exceeds the byteLength of '${p.name}'`);
+    if (k.kind === 'buffer' && k.pages) {
+      // One byte per page the length covers, the page size the kernel's (sysconf).
+      const page = `(uint64_t)sysconf(_SC_PAGESIZE)`;
+      checks.range(`${pv} != nullptr && ((uint64_t)${v(k.pages)} + ${page} - 1) / ${page} > ${pv}_len`, p.name, `holds fewer bytes than '${k.pages}' has pages`);
+    }
     if (k.kind === 'buffer' && k.dir === 'range') {
       const len = k.length ? `(size_t)${v(k.length)}` : `${pv}_len`;
       checks.lines.push(`if (${pv} != nullptr && !sb::withinLiveMapping(${pv}, ${len})) ${checks.typeError(p.name, 'must lie within a live mapping returned by mmap')}`);

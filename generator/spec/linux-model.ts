@@ -438,8 +438,8 @@ function classifyParam(ctx: Ctx, name: string, cTypeText: string): ParamModel {
     kind = { kind: 'string', isPath, optional: typeof s === 'object' && 'optional' in s ? !!s.optional : false };
   } else if ('buffer' in s) {
     need('pointer');
-    if (!s.length && !s.lengthCell) throw new SpecError(`buffer '${name}' needs 'length' or 'lengthCell'`, paramPlace(ctx, name));
-    kind = { kind: 'buffer', dir: s.buffer, optional: s.optional ?? false, length: s.length, lengthCell: s.lengthCell };
+    if ([s.length, s.lengthCell, s.pages].filter(Boolean).length !== 1) throw new SpecError(`buffer '${name}' needs one of 'length', 'lengthCell' or 'pages'`, paramPlace(ctx, name));
+    kind = { kind: 'buffer', dir: s.buffer, optional: s.optional ?? false, length: s.length, lengthCell: s.lengthCell, ...(s.pages ? { pages: s.pages } : {}) };
   } else if ('struct' in s) {
     need('pointer');
     const st = structOf(ctx, name, s.struct);
@@ -521,6 +521,7 @@ function linkDerived(ctx: Ctx, params: ParamModel[]): void {
       if (lp.kind.kind !== 'int') throw new SpecError(`length '${lengthName}' of '${p.name}' must be a plain integer parameter`, paramPlace(ctx, p.name));
       lp.kind = { kind: 'length', of: p.name, int: lp.kind.int };
     }
+    if (k.kind === 'buffer' && k.pages) find(p.name, k.pages, 'page count');
     if (k.kind === 'ref' && k.bits) {
       // Several bit sets may share the count (select's n), so it stays an argument of its own.
       const bp = find(p.name, k.bits, 'bit count');

@@ -223,6 +223,33 @@ describe('mremap', () => {
   });
 });
 
+describe('mincore', () => {
+  it('reports the pages JS touched as resident and the others not, as /proc/self/pagemap does', () => {
+    const m = anon(4 * PAGE);
+    try {
+      m[0] = 1;
+      m[2 * PAGE + 3] = 1;
+      const vec = new Uint8Array(4).fill(0xfe);
+      sys.mincore(m, undefined, vec);
+      expect([...vec].map((b) => b & 1)).toEqual([1, 0, 1, 0]);
+      expect(residentPages(addressOf(m), 4, PAGE)).toEqual([true, false, true, false]);
+    } finally {
+      sys.munmap(m);
+    }
+  });
+
+  it('refuses a vec shorter than the pages and heap bytes; a start not page aligned is EINVAL', () => {
+    const m = anon(4 * PAGE);
+    try {
+      expect(() => sys.mincore(m, undefined, new Uint8Array(3))).toThrow(/'vec' holds fewer bytes than 'len' has pages/);
+      expect(() => sys.mincore(new Uint8Array(PAGE), undefined, new Uint8Array(1))).toThrow(TypeError);
+      expect(() => sys.mincore(m.subarray(1), PAGE, new Uint8Array(4))).toThrow(expect.objectContaining({ code: 'EINVAL', syscall: 'mincore' }));
+    } finally {
+      sys.munmap(m);
+    }
+  });
+});
+
 describe('mprotect', () => {
   it('PROT_READ: the kernel shows r--p and reads still work; back to RW writes work again', () => {
     const m = anon(PAGE);

@@ -39,6 +39,8 @@ const MMAP_TESTS = [
   'munmap > unmaps (gone from /proc/self/maps) and detaches the buffer (byteLength 0)',
   'munmap > a second munmap of the same mapping throws instead of unmapping someone else’s memory',
   'munmap > accepts the ArrayBuffer itself, and refuses views not at offset 0 or foreign buffers',
+  'mincore > reports the pages JS touched as resident and the others not, as /proc/self/pagemap does',
+  'mincore > refuses a vec shorter than the pages and heap bytes; a start not page aligned is EINVAL',
   'mremap > grows a mapping (moving it if it must): the bytes stay, the old view detaches, /proc/self/maps lists the new size',
   'mremap > refuses a mapping it already moved, part of one and heap bytes; new_len 0 is EINVAL with the mapping kept',
   'mprotect > PROT_READ: the kernel shows r--p and reads still work; back to RW writes work again',
