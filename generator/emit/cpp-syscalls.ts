@@ -103,7 +103,11 @@ function syscallView(model: LinuxTargetModel, s: SyscallModel): SyscallView {
   for (const p of s.params) {
     const k = p.kind;
     const pv = v(p.name);
-    if (k.kind === 'buffer' && k.length) checks.range(`(uint64_t)${v(k.length)} > ${pv}_len`, k.length, `exceeds the byteLength of '${p.name}'`);
+    if (k.kind === 'buffer' && k.length) {
+      const room = k.header ? `${pv}_len - ${k.header}` : `${pv}_len`;
+      if (k.header) checks.holds(pv, p.name, k.header, `must hold its ${k.header}-byte header`, k.optional);
+      checks.range(`(uint64_t)${v(k.length)} > ${room}`, k.length, k.header ? `exceeds the bytes of '${p.name}' after its ${k.header}-byte header` : `exceeds the byteLength of '${p.name}'`);
+    }
     if (k.kind === 'buffer' && k.pages) {
       // One byte per page the length covers, the page size the kernel's (sysconf).
       const page = `(uint64_t)sysconf(_SC_PAGESIZE)`;

@@ -52,7 +52,9 @@ export function planCall(s: SyscallModel): CallPlan {
         // Left out, the length is the owner's (elements of an array or ref, bytes otherwise); 0 for a null optional buffer or ref.
         const measure = ok.kind === 'array' || ok.kind === 'ref' ? 'length' : 'byteLength';
         const orZero = (ok.kind === 'buffer' || ok.kind === 'ref') && ok.optional ? ' ?? 0' : '';
-        params.push({ name: p.name, type: intType(k.int), fallback: `${k.of}?.${measure}${orZero}` });
+        // A buffer with a header (msgbuf's mtype) is measured after it.
+        const fallback = ok.kind === 'buffer' && ok.header ? `Math.max(0, (${k.of}?.byteLength ?? 0) - ${ok.header})` : `${k.of}?.${measure}${orZero}`;
+        params.push({ name: p.name, type: intType(k.int), fallback });
         nativeArgs.push(p.name);
         nativeTypes.push({ name: p.name, type: `${intType(k.int)} | undefined` });
         break;

@@ -18,8 +18,11 @@ export type ParamKind =
   | { kind: 'int'; int: IntInfo; default?: number }
   | { kind: 'fd'; int: IntInfo }
   | { kind: 'string'; isPath: boolean; optional: boolean }
-  /** Bytes; `length` its size in bytes, or `pages`: one byte per page of that length (mincore's vec). */
-  | { kind: 'buffer'; dir: Dir | 'range'; optional: boolean; length?: string; lengthCell?: string; pages?: string }
+  /**
+   * Bytes; `length` its size in bytes, or `pages`: one byte per page of that length (mincore's vec);
+   * `header`: bytes before the `length` ones (msgbuf's mtype), also in the buffer.
+   */
+  | { kind: 'buffer'; dir: Dir | 'range'; optional: boolean; length?: string; lengthCell?: string; pages?: string; header?: number }
   | { kind: 'struct'; struct: StructModel; size: number; dir: Dir; optional: boolean }
   | { kind: 'array'; struct: StructModel; elemSize: number; dir: Dir; optional: boolean; length?: string; count?: number }
   /** Integers through a pointer: `in` and `inout` take their values from JS, `out` start zeroed. */

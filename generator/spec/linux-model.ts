@@ -439,7 +439,16 @@ function classifyParam(ctx: Ctx, name: string, cTypeText: string): ParamModel {
   } else if ('buffer' in s) {
     need('pointer');
     if ([s.length, s.lengthCell, s.pages].filter(Boolean).length !== 1) throw new SpecError(`buffer '${name}' needs one of 'length', 'lengthCell' or 'pages'`, paramPlace(ctx, name));
-    kind = { kind: 'buffer', dir: s.buffer, optional: s.optional ?? false, length: s.length, lengthCell: s.lengthCell, ...(s.pages ? { pages: s.pages } : {}) };
+    let header: number | undefined;
+    if (s.header !== undefined) {
+      const h = intInfoOf(cTypeOf(ctx, name, s.header), ctx.abi);
+      if (!h || !s.length) throw new SpecError(`buffer '${name}': header '${s.header}' must be an integer type, before a 'length'`, paramPlace(ctx, name));
+      header = h.bits / 8;
+    }
+    kind = {
+      kind: 'buffer', dir: s.buffer, optional: s.optional ?? false, length: s.length, lengthCell: s.lengthCell,
+      ...(s.pages ? { pages: s.pages } : {}), ...(header !== undefined ? { header } : {}),
+    };
   } else if ('struct' in s) {
     need('pointer');
     const st = structOf(ctx, name, s.struct);

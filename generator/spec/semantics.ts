@@ -13,8 +13,11 @@ export type ParamSemantics =
   | 'string'
   | { path: true; optional?: boolean }
   | { string: true; optional?: boolean }
-  /** `pages`: one byte per page of the range that parameter's length covers (mincore's vec). */
-  | { buffer: Dir | 'range'; length?: string; lengthCell?: string; pages?: string; optional?: boolean }
+  /**
+   * `pages`: one byte per page of the range that parameter's length covers (mincore's vec);
+   * `header`: an integer of that C type precedes the `length` bytes (msgbuf's long mtype).
+   */
+  | { buffer: Dir | 'range'; length?: string; lengthCell?: string; pages?: string; header?: string; optional?: boolean }
   | { struct: string; dir: Dir; optional?: boolean }
   | { array: string; dir: Dir; length?: string; count?: number; optional?: boolean }
   | { cell: string; dir: Dir; count?: number }
@@ -69,7 +72,7 @@ const paramSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['buffer'],
-      properties: { buffer: { enum: ['in', 'out', 'inout', 'range'] }, length: ident, lengthCell: ident, pages: ident, optional: { type: 'boolean' } },
+      properties: { buffer: { enum: ['in', 'out', 'inout', 'range'] }, length: ident, lengthCell: ident, pages: ident, header: { type: 'string' }, optional: { type: 'boolean' } },
     },
     { type: 'object', additionalProperties: false, required: ['struct', 'dir'], properties: { struct: ident, dir, optional: { type: 'boolean' } } },
     {
