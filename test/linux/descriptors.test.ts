@@ -395,12 +395,14 @@ describe('select and pselect6', () => {
     ws = fdSet(n, w);
     expect(sys.pselect6(n, rs, ws, null, sys.Timespec.of({}))).toBe(2);
     expect([members(rs), members(ws)]).toEqual([[r], [w]]);
-    // select itself where the target has it (x64, s390x; _newselect exported as select on arm, ia32, ppc64, mips64el).
-    if (typeof api.select === 'function') {
+    // select itself where the target has it (x64, s390x; _newselect exported as select on arm, ia32, ppc64,
+    // mips64el); arm64 and riscv64 have only pselect6, and the package says so.
+    if (['arm64', 'riscv64'].includes(process.arch)) expect(() => api.select!(n, null, null, null, null)).toThrow(/'select' does not exist on linux-/);
+    else {
       const sets = [fdSet(n, r), fdSet(n, w)];
       expect(api.select!(n, sets[0], sets[1], null, sys.Timeval.of({}))).toBe(2);
       expect(sets.map(members)).toEqual([[r], [w]]);
-    } else expect(['arm64', 'riscv64']).toContain(process.arch);
+    }
   });
 
   it('write the time left back (none after a timeout on an empty pipe)', () => {
@@ -414,7 +416,7 @@ describe('select and pselect6', () => {
     const short = fdSet(WORD);
     expect(() => sys.pselect6(WORD + 1, short, null, null, sys.Timespec.of({}))).toThrow(/'inp' holds fewer than 'n' bits/);
     expect(() => sys.pselect6(WORD + 1, null, null, short, sys.Timespec.of({}))).toThrow(/'exp' holds fewer than 'n' bits/);
-    expect(() => sys.pselect6(-1, null, null, null, sys.Timespec.of({}))).toThrow(expect.objectContaining({ code: 'EINVAL', syscall: 'pselect6' }));
+    expect(() => sys.pselect6(-1, null, null, null, sys.Timespec.of({}))).toThrow(expect.objectContaining({ code: 'EINVAL', syscall: expect.stringMatching(/^pselect6(_time64)?$/) }));
     expect(() => sys.pselect6(1, new Uint8Array(8) as never)).toThrow(TypeError);
   });
 
