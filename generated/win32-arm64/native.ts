@@ -363,6 +363,7 @@ export interface Native {
   DwmIsCompositionEnabled(pfEnabled: Bytes | null): number;
   DwmModifyPreviousDxFrameDuration(hwnd: bigint | null, cRefreshes: number | bigint, fRelative: boolean | number): number;
   DwmRegisterThumbnail(hwndDestination: bigint | null, hwndSource: bigint | null, phThumbnailId: Bytes | null): number;
+  DwmRenderGesture(gt: number | bigint, cContacts: number | bigint, pdwPointerID: Bytes | null, pPoints: Bytes | null): number;
   DwmSetDxFrameDuration(hwnd: bigint | null, cRefreshes: number | bigint): number;
   DwmSetIconicLivePreviewBitmap(hwnd: bigint | null, hbmp: bigint | null, pptClient: Bytes | null, dwSITFlags: number | bigint): number;
   DwmSetIconicThumbnail(hwnd: bigint | null, hbmp: bigint | null, dwSITFlags: number | bigint): number;
@@ -382,6 +383,7 @@ export interface Native {
   BeginPath(hdc: bigint | null): boolean;
   BitBlt(hdc: bigint | null, x: number | bigint, y: number | bigint, cx: number | bigint, cy: number | bigint, hdcSrc: bigint | null, x1: number | bigint, y1: number | bigint, rop: number | bigint): boolean;
   CancelDC(hdc: bigint | null): boolean;
+  CheckColorsInGamut(hdc: bigint | null, lpRGBTriple: Bytes | null, dlpBuffer: Bytes | null, nCount: number | bigint): boolean;
   ChoosePixelFormat(hdc: bigint | null, ppfd: Bytes | null): number;
   Chord(hdc: bigint | null, x1: number | bigint, y1: number | bigint, x2: number | bigint, y2: number | bigint, x3: number | bigint, y3: number | bigint, x4: number | bigint, y4: number | bigint): boolean;
   CloseEnhMetaFile(hdc: bigint | null): bigint;
@@ -439,6 +441,7 @@ export interface Native {
   ExcludeClipRect(hdc: bigint | null, left: number | bigint, top: number | bigint, right: number | bigint, bottom: number | bigint): number;
   ExtFloodFill(hdc: bigint | null, x: number | bigint, y: number | bigint, color: number | bigint, type: number | bigint): boolean;
   ExtSelectClipRgn(hdc: bigint | null, hrgn: bigint | null, mode: number | bigint): number;
+  ExtTextOutW(hdc: bigint | null, x: number | bigint, y: number | bigint, options: number | bigint, lprect: Bytes | null, lpString: Bytes | null, c: number | bigint, lpDx: Bytes | null): boolean;
   FillPath(hdc: bigint | null): boolean;
   FillRgn(hdc: bigint | null, hrgn: bigint | null, hbr: bigint | null): boolean;
   FixBrushOrgEx(hdc: bigint | null, x: number | bigint, y: number | bigint, ptl: Bytes | null): boolean;
@@ -461,6 +464,8 @@ export interface Native {
   GetBkMode(hdc: bigint | null): number;
   GetBoundsRect(hdc: bigint | null, lprect: Bytes | null, flags: number | bigint): number;
   GetBrushOrgEx(hdc: bigint | null, lppt: Bytes | null): boolean;
+  GetCharABCWidthsI(hdc: bigint | null, giFirst: number | bigint, cgi: number | bigint, pgi: Bytes | null, pabc: Bytes | null): boolean;
+  GetCharWidthI(hdc: bigint | null, giFirst: number | bigint, cgi: number | bigint, pgi: Bytes | null, piWidths: Bytes | null): boolean;
   GetClipBox(hdc: bigint | null, lprect: Bytes | null): number;
   GetClipRgn(hdc: bigint | null, hrgn: bigint | null): number;
   GetColorAdjustment(hdc: bigint | null, lpca: Bytes | null): boolean;
@@ -481,6 +486,7 @@ export interface Native {
   GetFontData(hdc: bigint | null, dwTable: number | bigint, dwOffset: number | bigint, pvBuffer: Bytes | null, cjBuffer: number | bigint): number;
   GetFontLanguageInfo(hdc: bigint | null): number;
   GetFontUnicodeRanges(hdc: bigint | null, lpgs: Bytes | null): number;
+  GetGlyphIndicesW(hdc: bigint | null, lpstr: Bytes | null, c: number | bigint, pgi: Bytes | null, fl: number | bigint): number;
   GetGlyphOutlineW(hdc: bigint | null, uChar: number | bigint, fuFormat: number | bigint, lpgm: Bytes | null, cjBuffer: number | bigint, pvBuffer: Bytes | null, lpmat2: Bytes | null): number;
   GetGraphicsMode(hdc: bigint | null): number;
   GetICMProfileW(hdc: bigint | null, pBufSize: Bytes, pszFilename: Bytes | null): boolean;
@@ -497,6 +503,7 @@ export interface Native {
   GetObjectW(h: bigint | null, c: number | bigint, pv: Bytes | null): number;
   GetOutlineTextMetricsW(hdc: bigint | null, potm: Bytes | null): number;
   GetPaletteEntries(hpal: bigint | null, iStart: number | bigint, cEntries: number | bigint, pPalEntries: Bytes | null): number;
+  GetPath(hdc: bigint | null, apt: Bytes | null, aj: Bytes | null, cpt: number | bigint): number;
   GetPixel(hdc: bigint | null, x: number | bigint, y: number | bigint): number;
   GetPixelFormat(hdc: bigint | null): number;
   GetPolyFillMode(hdc: bigint | null): number;
@@ -545,6 +552,7 @@ export interface Native {
   PlgBlt(hdcDest: bigint | null, lpPoint: Bytes | null, hdcSrc: bigint | null, xSrc: number | bigint, ySrc: number | bigint, width: number | bigint, height: number | bigint, hbmMask: bigint | null, xMask: number | bigint, yMask: number | bigint): boolean;
   PolyBezier(hdc: bigint | null, apt: Bytes | null, cpt: number | bigint): boolean;
   PolyBezierTo(hdc: bigint | null, apt: Bytes | null, cpt: number | bigint): boolean;
+  PolyDraw(hdc: bigint | null, apt: Bytes | null, aj: Bytes | null, cpt: number | bigint): boolean;
   Polygon(hdc: bigint | null, apt: Bytes | null, cpt: number | bigint): boolean;
   Polyline(hdc: bigint | null, apt: Bytes | null, cpt: number | bigint): boolean;
   PolylineTo(hdc: bigint | null, apt: Bytes | null, cpt: number | bigint): boolean;
@@ -635,6 +643,7 @@ export interface Native {
   HidD_SetFeature(HidDeviceObject: bigint | null, ReportBuffer: Bytes | null, ReportBufferLength: number | bigint): boolean;
   HidD_SetNumInputBuffers(HidDeviceObject: bigint | null, NumberBuffers: number | bigint): boolean;
   HidD_SetOutputReport(HidDeviceObject: bigint | null, ReportBuffer: Bytes | null, ReportBufferLength: number | bigint): boolean;
+  HidP_UsageListDifference(PreviousUsageList: Bytes | null, CurrentUsageList: Bytes | null, BreakUsageList: Bytes | null, MakeUsageList: Bytes | null, UsageListLength: number | bigint): number;
   HttpAddUrl(RequestQueueHandle: bigint | null, FullyQualifiedUrl: string | null): number;
   HttpAddUrlToUrlGroup(UrlGroupId: number | bigint, pFullyQualifiedUrl: string | null, UrlContext: number | bigint): number;
   HttpCloseRequestQueue(RequestQueueHandle: bigint | null): number;
@@ -1073,6 +1082,7 @@ export interface Native {
   GetStartupInfoW(lpStartupInfo: Bytes | null): undefined;
   GetStdHandle(nStdHandle: number | bigint): bigint;
   GetStringScripts(dwFlags: number | bigint, lpString: string | null, cchString: number | bigint, lpScripts: Bytes | null, cchScripts: number | bigint): number;
+  GetStringTypeExW(Locale: number | bigint, dwInfoType: number | bigint, lpSrcStr: Bytes | null, cchSrc: number | bigint, lpCharType: Bytes | null): boolean;
   GetSystemCpuSetInformation(Information: Bytes | null, ReturnedLength: Bytes | null, Process: bigint | null): boolean;
   GetSystemDefaultLangID(): number;
   GetSystemDefaultLCID(): number;
@@ -2137,6 +2147,7 @@ export interface Native {
   GetAcceptLanguagesW(pszLanguages: Bytes | null, pcchLanguages: Bytes): number;
   GetMenuPosFromID(hmenu: bigint | null, id: number | bigint): number;
   HashData(pbData: Bytes | null, cbData: number | bigint, pbHash: Bytes | null, cbHash: number | bigint): number;
+  IntlStrEqWorkerW(fCaseSens: boolean | number, lpString1: Bytes | null, lpString2: Bytes | null, nChar: number | bigint): boolean;
   IsCharSpaceW(wch: number | bigint): boolean;
   IsInternetESCEnabled(): boolean;
   IsOS(dwOS: number | bigint): boolean;
@@ -2625,6 +2636,7 @@ export interface Native {
   SetScrollInfo(hwnd: bigint | null, nBar: number | bigint, lpsi: Bytes | null, redraw: boolean | number): number;
   SetScrollPos(hWnd: bigint | null, nBar: number | bigint, nPos: number | bigint, bRedraw: boolean | number): number;
   SetScrollRange(hWnd: bigint | null, nBar: number | bigint, nMinPos: number | bigint, nMaxPos: number | bigint, bRedraw: boolean | number): boolean;
+  SetSysColors(cElements: number | bigint, lpaElements: Bytes | null, lpaRgbValues: Bytes | null): boolean;
   SetSystemCursor(hcur: bigint | null, id: number | bigint): boolean;
   SetThreadDesktop(hDesktop: bigint | null): boolean;
   SetThreadDpiHostingBehavior(value: number | bigint): number;

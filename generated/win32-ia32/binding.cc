@@ -1109,6 +1109,8 @@ typedef int32_t (WINAPI *sbfn_DwmModifyPreviousDxFrameDuration)(void*, int32_t, 
 sb::Proc proc_DwmModifyPreviousDxFrameDuration{&dll_dwmapi, "DwmModifyPreviousDxFrameDuration", {}};
 typedef int32_t (WINAPI *sbfn_DwmRegisterThumbnail)(void*, void*, void*);  // dwmapi.dll, spec specs/win32/functions/dwmapi.json:224
 sb::Proc proc_DwmRegisterThumbnail{&dll_dwmapi, "DwmRegisterThumbnail", {}};
+typedef int32_t (WINAPI *sbfn_DwmRenderGesture)(int32_t, uint32_t, void*, void*);  // dwmapi.dll, spec specs/win32/functions/dwmapi.json:238
+sb::Proc proc_DwmRenderGesture{&dll_dwmapi, "DwmRenderGesture", {}};
 typedef int32_t (WINAPI *sbfn_DwmSetDxFrameDuration)(void*, int32_t);  // dwmapi.dll, spec specs/win32/functions/dwmapi.json:253
 sb::Proc proc_DwmSetDxFrameDuration{&dll_dwmapi, "DwmSetDxFrameDuration", {}};
 typedef int32_t (WINAPI *sbfn_DwmSetIconicLivePreviewBitmap)(void*, void*, void*, uint32_t);  // dwmapi.dll, spec specs/win32/functions/dwmapi.json:263
@@ -1147,6 +1149,8 @@ typedef int32_t (WINAPI *sbfn_BitBlt)(void*, int32_t, int32_t, int32_t, int32_t,
 sb::Proc proc_BitBlt{&dll_gdi32, "BitBlt", {}};
 typedef int32_t (WINAPI *sbfn_CancelDC)(void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:209
 sb::Proc proc_CancelDC{&dll_gdi32, "CancelDC", {}};
+typedef int32_t (WINAPI *sbfn_CheckColorsInGamut)(void*, void*, void*, uint32_t);  // GDI32.dll, spec specs/win32/functions/gdi32.json:219
+sb::Proc proc_CheckColorsInGamut{&dll_gdi32, "CheckColorsInGamut", {}};
 typedef int32_t (WINAPI *sbfn_ChoosePixelFormat)(void*, void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:234
 sb::Proc proc_ChoosePixelFormat{&dll_gdi32, "ChoosePixelFormat", {}};
 typedef int32_t (WINAPI *sbfn_Chord)(void*, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t);  // GDI32.dll, spec specs/win32/functions/gdi32.json:247
@@ -1261,6 +1265,8 @@ typedef int32_t (WINAPI *sbfn_ExtFloodFill)(void*, int32_t, int32_t, uint32_t, u
 sb::Proc proc_ExtFloodFill{&dll_gdi32, "ExtFloodFill", {}};
 typedef int32_t (WINAPI *sbfn_ExtSelectClipRgn)(void*, void*, int32_t);  // GDI32.dll, spec specs/win32/functions/gdi32.json:1881
 sb::Proc proc_ExtSelectClipRgn{&dll_gdi32, "ExtSelectClipRgn", {}};
+typedef int32_t (WINAPI *sbfn_ExtTextOutW)(void*, int32_t, int32_t, uint32_t, void*, void*, uint32_t, void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:1895
+sb::Proc proc_ExtTextOutW{&dll_gdi32, "ExtTextOutW", {}};
 typedef int32_t (WINAPI *sbfn_FillPath)(void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:1915
 sb::Proc proc_FillPath{&dll_gdi32, "FillPath", {}};
 typedef int32_t (WINAPI *sbfn_FillRgn)(void*, void*, void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:1925
@@ -1305,6 +1311,10 @@ typedef uint32_t (WINAPI *sbfn_GetBoundsRect)(void*, void*, uint32_t);  // GDI32
 sb::Proc proc_GetBoundsRect{&dll_gdi32, "GetBoundsRect", {}};
 typedef int32_t (WINAPI *sbfn_GetBrushOrgEx)(void*, void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:2403
 sb::Proc proc_GetBrushOrgEx{&dll_gdi32, "GetBrushOrgEx", {}};
+typedef int32_t (WINAPI *sbfn_GetCharABCWidthsI)(void*, uint32_t, uint32_t, void*, void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:2429
+sb::Proc proc_GetCharABCWidthsI{&dll_gdi32, "GetCharABCWidthsI", {}};
+typedef int32_t (WINAPI *sbfn_GetCharWidthI)(void*, uint32_t, uint32_t, void*, void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:2511
+sb::Proc proc_GetCharWidthI{&dll_gdi32, "GetCharWidthI", {}};
 typedef int32_t (WINAPI *sbfn_GetClipBox)(void*, void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:2543
 sb::Proc proc_GetClipBox{&dll_gdi32, "GetClipBox", {}};
 typedef int32_t (WINAPI *sbfn_GetClipRgn)(void*, void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:2553
@@ -1345,6 +1355,8 @@ typedef uint32_t (WINAPI *sbfn_GetFontLanguageInfo)(void*);  // GDI32.dll, spec 
 sb::Proc proc_GetFontLanguageInfo{&dll_gdi32, "GetFontLanguageInfo", {}};
 typedef uint32_t (WINAPI *sbfn_GetFontUnicodeRanges)(void*, void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:2797
 sb::Proc proc_GetFontUnicodeRanges{&dll_gdi32, "GetFontUnicodeRanges", {}};
+typedef uint32_t (WINAPI *sbfn_GetGlyphIndicesW)(void*, void*, int32_t, void*, uint32_t);  // GDI32.dll, spec specs/win32/functions/gdi32.json:2807
+sb::Proc proc_GetGlyphIndicesW{&dll_gdi32, "GetGlyphIndicesW", {}};
 typedef uint32_t (WINAPI *sbfn_GetGlyphOutlineW)(void*, uint32_t, uint32_t, void*, uint32_t, void*, void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:2824
 sb::Proc proc_GetGlyphOutlineW{&dll_gdi32, "GetGlyphOutlineW", {}};
 typedef int32_t (WINAPI *sbfn_GetGraphicsMode)(void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:2843
@@ -1377,6 +1389,8 @@ typedef uint32_t (WINAPI *sbfn_GetOutlineTextMetricsW)(void*, uint32_t, void*); 
 sb::Proc proc_GetOutlineTextMetricsW{&dll_gdi32, "GetOutlineTextMetricsW", {}};
 typedef uint32_t (WINAPI *sbfn_GetPaletteEntries)(void*, uint32_t, uint32_t, void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:3022
 sb::Proc proc_GetPaletteEntries{&dll_gdi32, "GetPaletteEntries", {}};
+typedef int32_t (WINAPI *sbfn_GetPath)(void*, void*, void*, int32_t);  // GDI32.dll, spec specs/win32/functions/gdi32.json:3037
+sb::Proc proc_GetPath{&dll_gdi32, "GetPath", {}};
 typedef uint32_t (WINAPI *sbfn_GetPixel)(void*, int32_t, int32_t);  // GDI32.dll, spec specs/win32/functions/gdi32.json:3052
 sb::Proc proc_GetPixel{&dll_gdi32, "GetPixel", {}};
 typedef int32_t (WINAPI *sbfn_GetPixelFormat)(void*);  // GDI32.dll, spec specs/win32/functions/gdi32.json:3066
@@ -1473,6 +1487,8 @@ typedef int32_t (WINAPI *sbfn_PolyBezier)(void*, void*, uint32_t);  // GDI32.dll
 sb::Proc proc_PolyBezier{&dll_gdi32, "PolyBezier", {}};
 typedef int32_t (WINAPI *sbfn_PolyBezierTo)(void*, void*, uint32_t);  // GDI32.dll, spec specs/win32/functions/gdi32.json:3840
 sb::Proc proc_PolyBezierTo{&dll_gdi32, "PolyBezierTo", {}};
+typedef int32_t (WINAPI *sbfn_PolyDraw)(void*, void*, void*, int32_t);  // GDI32.dll, spec specs/win32/functions/gdi32.json:3854
+sb::Proc proc_PolyDraw{&dll_gdi32, "PolyDraw", {}};
 typedef int32_t (WINAPI *sbfn_Polygon)(void*, void*, int32_t);  // GDI32.dll, spec specs/win32/functions/gdi32.json:3869
 sb::Proc proc_Polygon{&dll_gdi32, "Polygon", {}};
 typedef int32_t (WINAPI *sbfn_Polyline)(void*, void*, int32_t);  // GDI32.dll, spec specs/win32/functions/gdi32.json:3883
@@ -1653,6 +1669,8 @@ typedef uint8_t (WINAPI *sbfn_HidD_SetNumInputBuffers)(void*, uint32_t);  // HID
 sb::Proc proc_HidD_SetNumInputBuffers{&dll_hid, "HidD_SetNumInputBuffers", {}};
 typedef uint8_t (WINAPI *sbfn_HidD_SetOutputReport)(void*, void*, uint32_t);  // HID.dll, spec specs/win32/functions/hid.json:225
 sb::Proc proc_HidD_SetOutputReport{&dll_hid, "HidD_SetOutputReport", {}};
+typedef int32_t (WINAPI *sbfn_HidP_UsageListDifference)(void*, void*, void*, void*, uint32_t);  // HID.dll, spec specs/win32/functions/hid.json:652
+sb::Proc proc_HidP_UsageListDifference{&dll_hid, "HidP_UsageListDifference", {}};
 typedef uint32_t (WINAPI *sbfn_HttpAddUrl)(void*, const char16_t*, void*);  // HTTPAPI.dll, spec specs/win32/functions/httpapi.json:22
 sb::Proc proc_HttpAddUrl{&dll_httpapi, "HttpAddUrl", {}};
 typedef uint32_t (WINAPI *sbfn_HttpAddUrlToUrlGroup)(uint64_t, const char16_t*, uint64_t, uint32_t);  // HTTPAPI.dll, spec specs/win32/functions/httpapi.json:36
@@ -2533,6 +2551,8 @@ typedef void* (WINAPI *sbfn_GetStdHandle)(uint32_t);  // KERNEL32.dll, spec spec
 sb::Proc proc_GetStdHandle{&dll_kernel32, "GetStdHandle", {}};
 typedef int32_t (WINAPI *sbfn_GetStringScripts)(uint32_t, const char16_t*, int32_t, void*, int32_t);  // KERNEL32.dll, spec specs/win32/functions/kernel32.json:6394
 sb::Proc proc_GetStringScripts{&dll_kernel32, "GetStringScripts", {}};
+typedef int32_t (WINAPI *sbfn_GetStringTypeExW)(uint32_t, uint32_t, void*, int32_t, void*);  // KERNEL32.dll, spec specs/win32/functions/kernel32.json:6410
+sb::Proc proc_GetStringTypeExW{&dll_kernel32, "GetStringTypeExW", {}};
 typedef int32_t (WINAPI *sbfn_GetSystemCpuSetInformation)(void*, uint32_t, void*, void*, uint32_t);  // KERNEL32.dll, spec specs/win32/functions/kernel32.json:6443
 sb::Proc proc_GetSystemCpuSetInformation{&dll_kernel32, "GetSystemCpuSetInformation", {}};
 typedef uint16_t (WINAPI *sbfn_GetSystemDefaultLangID)(void);  // KERNEL32.dll, spec specs/win32/functions/kernel32.json:6463
@@ -4659,6 +4679,8 @@ typedef int32_t (WINAPI *sbfn_GetMenuPosFromID)(void*, uint32_t);  // SHLWAPI.dl
 sb::Proc proc_GetMenuPosFromID{&dll_shlwapi, "GetMenuPosFromID", {}};
 typedef int32_t (WINAPI *sbfn_HashData)(void*, uint32_t, void*, uint32_t);  // SHLWAPI.dll, spec specs/win32/functions/shlwapi.json:193
 sb::Proc proc_HashData{&dll_shlwapi, "HashData", {}};
+typedef int32_t (WINAPI *sbfn_IntlStrEqWorkerW)(int32_t, void*, void*, int32_t);  // SHLWAPI.dll, spec specs/win32/functions/shlwapi.json:208
+sb::Proc proc_IntlStrEqWorkerW{&dll_shlwapi, "IntlStrEqWorkerW", {}};
 typedef int32_t (WINAPI *sbfn_IsCharSpaceW)(uint16_t);  // SHLWAPI.dll, spec specs/win32/functions/shlwapi.json:224
 sb::Proc proc_IsCharSpaceW{&dll_shlwapi, "IsCharSpaceW", {}};
 typedef int32_t (WINAPI *sbfn_IsInternetESCEnabled)(void);  // SHLWAPI.dll, spec specs/win32/functions/shlwapi.json:235
@@ -5631,6 +5653,8 @@ typedef int32_t (WINAPI *sbfn_SetScrollPos)(void*, uint32_t, int32_t, int32_t); 
 sb::Proc proc_SetScrollPos{&dll_user32, "SetScrollPos", {}};
 typedef int32_t (WINAPI *sbfn_SetScrollRange)(void*, uint32_t, int32_t, int32_t, int32_t);  // USER32.dll, spec specs/win32/functions/user32.json:6700
 sb::Proc proc_SetScrollRange{&dll_user32, "SetScrollRange", {}};
+typedef int32_t (WINAPI *sbfn_SetSysColors)(int32_t, void*, void*);  // USER32.dll, spec specs/win32/functions/user32.json:6716
+sb::Proc proc_SetSysColors{&dll_user32, "SetSysColors", {}};
 typedef int32_t (WINAPI *sbfn_SetSystemCursor)(void*, uint32_t);  // USER32.dll, spec specs/win32/functions/user32.json:6730
 sb::Proc proc_SetSystemCursor{&dll_user32, "SetSystemCursor", {}};
 typedef int32_t (WINAPI *sbfn_SetThreadDesktop)(void*);  // USER32.dll, spec specs/win32/functions/user32.json:6740
@@ -13949,6 +13973,29 @@ static napi_value fn_DwmRegisterThumbnail(napi_env env, napi_callback_info info)
   return sb::number(env, (double)r);
 }
 
+// DwmRenderGesture: dwmapi.dll, WINAPI, spec specs/win32/functions/dwmapi.json:238
+static napi_value fn_DwmRenderGesture(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "DwmRenderGesture", "gt", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "DwmRenderGesture", "cContacts", 4294967295ULL, &a1)) return nullptr;
+  void* a2;
+  size_t a2_len;
+  if (!sb::argPointer(env, argv[2], "DwmRenderGesture", "pdwPointerID", false, &a2, &a2_len)) return nullptr;
+  void* a3;
+  size_t a3_len;
+  if (!sb::argPointer(env, argv[3], "DwmRenderGesture", "pPoints", false, &a3, &a3_len)) return nullptr;
+  if ((uint64_t)a1 > a2_len / 4) return sb::throwRangeError(env, "DwmRenderGesture", "cContacts", "exceeds the size of 'pdwPointerID' (in 4-byte elements)");
+  if ((uint64_t)a1 > a3_len / 8) return sb::throwRangeError(env, "DwmRenderGesture", "cContacts", "exceeds the size of 'pPoints' (in POINTs)");
+  auto fp = reinterpret_cast<sbfn_DwmRenderGesture>(proc_DwmRenderGesture.get(env));
+  if (fp == nullptr) return nullptr;
+  int32_t r = fp((int32_t)a0, (uint32_t)a1, a2, a3);
+  return sb::number(env, (double)r);
+}
+
 // DwmSetDxFrameDuration: dwmapi.dll, WINAPI, spec specs/win32/functions/dwmapi.json:253
 static napi_value fn_DwmSetDxFrameDuration(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -14304,6 +14351,29 @@ static napi_value fn_CancelDC(napi_env env, napi_callback_info info) {
   auto fp = reinterpret_cast<sbfn_CancelDC>(proc_CancelDC.get(env));
   if (fp == nullptr) return nullptr;
   int32_t r = fp((void*)a0);
+  return sb::boolean(env, r != 0);
+}
+
+// CheckColorsInGamut: GDI32.dll, WINAPI, spec specs/win32/functions/gdi32.json:219
+static napi_value fn_CheckColorsInGamut(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  intptr_t a0;
+  if (!sb::argHandle(env, argv[0], "CheckColorsInGamut", "hdc", false, &a0)) return nullptr;
+  void* a1;
+  size_t a1_len;
+  if (!sb::argPointer(env, argv[1], "CheckColorsInGamut", "lpRGBTriple", false, &a1, &a1_len)) return nullptr;
+  void* a2;
+  size_t a2_len;
+  if (!sb::argPointer(env, argv[2], "CheckColorsInGamut", "dlpBuffer", false, &a2, &a2_len)) return nullptr;
+  uint64_t a3;
+  if (!sb::argUint(env, argv[3], "CheckColorsInGamut", "nCount", 4294967295ULL, &a3)) return nullptr;
+  if ((uint64_t)a3 > a1_len / 3) return sb::throwRangeError(env, "CheckColorsInGamut", "nCount", "exceeds the size of 'lpRGBTriple' (in RGBTRIPLEs)");
+  if ((uint64_t)a3 > a2_len / 1) return sb::throwRangeError(env, "CheckColorsInGamut", "nCount", "exceeds the size of 'dlpBuffer' (in bytes)");
+  auto fp = reinterpret_cast<sbfn_CheckColorsInGamut>(proc_CheckColorsInGamut.get(env));
+  if (fp == nullptr) return nullptr;
+  int32_t r = fp((void*)a0, a1, a2, (uint32_t)a3);
   return sb::boolean(env, r != 0);
 }
 
@@ -15309,6 +15379,39 @@ static napi_value fn_ExtSelectClipRgn(napi_env env, napi_callback_info info) {
   return sb::number(env, (double)r);
 }
 
+// ExtTextOutW: GDI32.dll, WINAPI, spec specs/win32/functions/gdi32.json:1895
+static napi_value fn_ExtTextOutW(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  intptr_t a0;
+  if (!sb::argHandle(env, argv[0], "ExtTextOutW", "hdc", false, &a0)) return nullptr;
+  int64_t a1;
+  if (!sb::argInt(env, argv[1], "ExtTextOutW", "x", -2147483648LL, 2147483647LL, &a1)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "ExtTextOutW", "y", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "ExtTextOutW", "options", -2147483648LL, 4294967295LL, &a3)) return nullptr;
+  void* a4;
+  size_t a4_len;
+  if (!sb::argPointer(env, argv[4], "ExtTextOutW", "lprect", true, &a4, &a4_len)) return nullptr;
+  void* a5;
+  size_t a5_len;
+  if (!sb::argPointer(env, argv[5], "ExtTextOutW", "lpString", true, &a5, &a5_len)) return nullptr;
+  uint64_t a6;
+  if (!sb::argUint(env, argv[6], "ExtTextOutW", "c", 4294967295ULL, &a6)) return nullptr;
+  void* a7;
+  size_t a7_len;
+  if (!sb::argPointer(env, argv[7], "ExtTextOutW", "lpDx", true, &a7, &a7_len)) return nullptr;
+  if (a4 != nullptr && a4_len < 16) return sb::throwRangeError(env, "ExtTextOutW", "lprect", "must hold a RECT (16 bytes)");
+  if ((uint64_t)a6 > a5_len / 2) return sb::throwRangeError(env, "ExtTextOutW", "c", "exceeds the size of 'lpString' (in characters)");
+  if ((uint64_t)a6 > a7_len / 4) return sb::throwRangeError(env, "ExtTextOutW", "c", "exceeds the size of 'lpDx' (in 4-byte elements)");
+  auto fp = reinterpret_cast<sbfn_ExtTextOutW>(proc_ExtTextOutW.get(env));
+  if (fp == nullptr) return nullptr;
+  int32_t r = fp((void*)a0, (int32_t)a1, (int32_t)a2, (uint32_t)a3, a4, a5, (uint32_t)a6, a7);
+  return sb::boolean(env, r != 0);
+}
+
 // FillPath: GDI32.dll, WINAPI, spec specs/win32/functions/gdi32.json:1915
 static napi_value fn_FillPath(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -15710,6 +15813,56 @@ static napi_value fn_GetBrushOrgEx(napi_env env, napi_callback_info info) {
   return sb::boolean(env, r != 0);
 }
 
+// GetCharABCWidthsI: GDI32.dll, WINAPI, spec specs/win32/functions/gdi32.json:2429
+static napi_value fn_GetCharABCWidthsI(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  intptr_t a0;
+  if (!sb::argHandle(env, argv[0], "GetCharABCWidthsI", "hdc", false, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "GetCharABCWidthsI", "giFirst", 4294967295ULL, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "GetCharABCWidthsI", "cgi", 4294967295ULL, &a2)) return nullptr;
+  void* a3;
+  size_t a3_len;
+  if (!sb::argPointer(env, argv[3], "GetCharABCWidthsI", "pgi", true, &a3, &a3_len)) return nullptr;
+  void* a4;
+  size_t a4_len;
+  if (!sb::argPointer(env, argv[4], "GetCharABCWidthsI", "pabc", false, &a4, &a4_len)) return nullptr;
+  if ((uint64_t)a2 > a3_len / 2) return sb::throwRangeError(env, "GetCharABCWidthsI", "cgi", "exceeds the size of 'pgi' (in 2-byte elements)");
+  if ((uint64_t)a2 > a4_len / 12) return sb::throwRangeError(env, "GetCharABCWidthsI", "cgi", "exceeds the size of 'pabc' (in ABCs)");
+  auto fp = reinterpret_cast<sbfn_GetCharABCWidthsI>(proc_GetCharABCWidthsI.get(env));
+  if (fp == nullptr) return nullptr;
+  int32_t r = fp((void*)a0, (uint32_t)a1, (uint32_t)a2, a3, a4);
+  return sb::boolean(env, r != 0);
+}
+
+// GetCharWidthI: GDI32.dll, WINAPI, spec specs/win32/functions/gdi32.json:2511
+static napi_value fn_GetCharWidthI(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  intptr_t a0;
+  if (!sb::argHandle(env, argv[0], "GetCharWidthI", "hdc", false, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "GetCharWidthI", "giFirst", 4294967295ULL, &a1)) return nullptr;
+  uint64_t a2;
+  if (!sb::argUint(env, argv[2], "GetCharWidthI", "cgi", 4294967295ULL, &a2)) return nullptr;
+  void* a3;
+  size_t a3_len;
+  if (!sb::argPointer(env, argv[3], "GetCharWidthI", "pgi", true, &a3, &a3_len)) return nullptr;
+  void* a4;
+  size_t a4_len;
+  if (!sb::argPointer(env, argv[4], "GetCharWidthI", "piWidths", false, &a4, &a4_len)) return nullptr;
+  if ((uint64_t)a2 > a3_len / 2) return sb::throwRangeError(env, "GetCharWidthI", "cgi", "exceeds the size of 'pgi' (in 2-byte elements)");
+  if ((uint64_t)a2 > a4_len / 4) return sb::throwRangeError(env, "GetCharWidthI", "cgi", "exceeds the size of 'piWidths' (in 4-byte elements)");
+  auto fp = reinterpret_cast<sbfn_GetCharWidthI>(proc_GetCharWidthI.get(env));
+  if (fp == nullptr) return nullptr;
+  int32_t r = fp((void*)a0, (uint32_t)a1, (uint32_t)a2, a3, a4);
+  return sb::boolean(env, r != 0);
+}
+
 // GetClipBox: GDI32.dll, WINAPI, spec specs/win32/functions/gdi32.json:2543
 static napi_value fn_GetClipBox(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -16048,6 +16201,31 @@ static napi_value fn_GetFontUnicodeRanges(napi_env env, napi_callback_info info)
   return sb::number(env, (double)r);
 }
 
+// GetGlyphIndicesW: GDI32.dll, WINAPI, spec specs/win32/functions/gdi32.json:2807
+static napi_value fn_GetGlyphIndicesW(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  intptr_t a0;
+  if (!sb::argHandle(env, argv[0], "GetGlyphIndicesW", "hdc", false, &a0)) return nullptr;
+  void* a1;
+  size_t a1_len;
+  if (!sb::argPointer(env, argv[1], "GetGlyphIndicesW", "lpstr", false, &a1, &a1_len)) return nullptr;
+  int64_t a2;
+  if (!sb::argInt(env, argv[2], "GetGlyphIndicesW", "c", -2147483648LL, 2147483647LL, &a2)) return nullptr;
+  void* a3;
+  size_t a3_len;
+  if (!sb::argPointer(env, argv[3], "GetGlyphIndicesW", "pgi", false, &a3, &a3_len)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "GetGlyphIndicesW", "fl", 4294967295ULL, &a4)) return nullptr;
+  if ((uint64_t)a2 > a1_len / 2) return sb::throwRangeError(env, "GetGlyphIndicesW", "c", "exceeds the size of 'lpstr' (in characters)");
+  if ((uint64_t)a2 > a3_len / 2) return sb::throwRangeError(env, "GetGlyphIndicesW", "c", "exceeds the size of 'pgi' (in 2-byte elements)");
+  auto fp = reinterpret_cast<sbfn_GetGlyphIndicesW>(proc_GetGlyphIndicesW.get(env));
+  if (fp == nullptr) return nullptr;
+  uint32_t r = fp((void*)a0, a1, (int32_t)a2, a3, (uint32_t)a4);
+  return sb::number(env, (double)r);
+}
+
 // GetGlyphOutlineW: GDI32.dll, WINAPI, spec specs/win32/functions/gdi32.json:2824
 static napi_value fn_GetGlyphOutlineW(napi_env env, napi_callback_info info) {
   size_t argc = 7;
@@ -16325,6 +16503,29 @@ static napi_value fn_GetPaletteEntries(napi_env env, napi_callback_info info) {
   auto fp = reinterpret_cast<sbfn_GetPaletteEntries>(proc_GetPaletteEntries.get(env));
   if (fp == nullptr) return nullptr;
   uint32_t r = fp((void*)a0, (uint32_t)a1, (uint32_t)a2, a3);
+  return sb::number(env, (double)r);
+}
+
+// GetPath: GDI32.dll, WINAPI, spec specs/win32/functions/gdi32.json:3037
+static napi_value fn_GetPath(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  intptr_t a0;
+  if (!sb::argHandle(env, argv[0], "GetPath", "hdc", false, &a0)) return nullptr;
+  void* a1;
+  size_t a1_len;
+  if (!sb::argPointer(env, argv[1], "GetPath", "apt", true, &a1, &a1_len)) return nullptr;
+  void* a2;
+  size_t a2_len;
+  if (!sb::argPointer(env, argv[2], "GetPath", "aj", true, &a2, &a2_len)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "GetPath", "cpt", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  if ((uint64_t)a3 > a1_len / 8) return sb::throwRangeError(env, "GetPath", "cpt", "exceeds the size of 'apt' (in POINTs)");
+  if ((uint64_t)a3 > a2_len / 1) return sb::throwRangeError(env, "GetPath", "cpt", "exceeds the size of 'aj' (in bytes)");
+  auto fp = reinterpret_cast<sbfn_GetPath>(proc_GetPath.get(env));
+  if (fp == nullptr) return nullptr;
+  int32_t r = fp((void*)a0, a1, a2, (int32_t)a3);
   return sb::number(env, (double)r);
 }
 
@@ -17214,6 +17415,29 @@ static napi_value fn_PolyBezierTo(napi_env env, napi_callback_info info) {
   auto fp = reinterpret_cast<sbfn_PolyBezierTo>(proc_PolyBezierTo.get(env));
   if (fp == nullptr) return nullptr;
   int32_t r = fp((void*)a0, a1, (uint32_t)a2);
+  return sb::boolean(env, r != 0);
+}
+
+// PolyDraw: GDI32.dll, WINAPI, spec specs/win32/functions/gdi32.json:3854
+static napi_value fn_PolyDraw(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  intptr_t a0;
+  if (!sb::argHandle(env, argv[0], "PolyDraw", "hdc", false, &a0)) return nullptr;
+  void* a1;
+  size_t a1_len;
+  if (!sb::argPointer(env, argv[1], "PolyDraw", "apt", false, &a1, &a1_len)) return nullptr;
+  void* a2;
+  size_t a2_len;
+  if (!sb::argPointer(env, argv[2], "PolyDraw", "aj", false, &a2, &a2_len)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "PolyDraw", "cpt", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  if ((uint64_t)a3 > a1_len / 8) return sb::throwRangeError(env, "PolyDraw", "cpt", "exceeds the size of 'apt' (in POINTs)");
+  if ((uint64_t)a3 > a2_len / 1) return sb::throwRangeError(env, "PolyDraw", "cpt", "exceeds the size of 'aj' (in bytes)");
+  auto fp = reinterpret_cast<sbfn_PolyDraw>(proc_PolyDraw.get(env));
+  if (fp == nullptr) return nullptr;
+  int32_t r = fp((void*)a0, a1, a2, (int32_t)a3);
   return sb::boolean(env, r != 0);
 }
 
@@ -18794,6 +19018,35 @@ static napi_value fn_HidD_SetOutputReport(napi_env env, napi_callback_info info)
   if (fp == nullptr) return nullptr;
   uint8_t r = fp((void*)a0, a1, (uint32_t)a2);
   return sb::boolean(env, r != 0);
+}
+
+// HidP_UsageListDifference: HID.dll, WINAPI, spec specs/win32/functions/hid.json:652
+static napi_value fn_HidP_UsageListDifference(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  void* a0;
+  size_t a0_len;
+  if (!sb::argPointer(env, argv[0], "HidP_UsageListDifference", "PreviousUsageList", false, &a0, &a0_len)) return nullptr;
+  void* a1;
+  size_t a1_len;
+  if (!sb::argPointer(env, argv[1], "HidP_UsageListDifference", "CurrentUsageList", false, &a1, &a1_len)) return nullptr;
+  void* a2;
+  size_t a2_len;
+  if (!sb::argPointer(env, argv[2], "HidP_UsageListDifference", "BreakUsageList", false, &a2, &a2_len)) return nullptr;
+  void* a3;
+  size_t a3_len;
+  if (!sb::argPointer(env, argv[3], "HidP_UsageListDifference", "MakeUsageList", false, &a3, &a3_len)) return nullptr;
+  uint64_t a4;
+  if (!sb::argUint(env, argv[4], "HidP_UsageListDifference", "UsageListLength", 4294967295ULL, &a4)) return nullptr;
+  if ((uint64_t)a4 > a0_len / 2) return sb::throwRangeError(env, "HidP_UsageListDifference", "UsageListLength", "exceeds the size of 'PreviousUsageList' (in 2-byte elements)");
+  if ((uint64_t)a4 > a1_len / 2) return sb::throwRangeError(env, "HidP_UsageListDifference", "UsageListLength", "exceeds the size of 'CurrentUsageList' (in 2-byte elements)");
+  if ((uint64_t)a4 > a2_len / 2) return sb::throwRangeError(env, "HidP_UsageListDifference", "UsageListLength", "exceeds the size of 'BreakUsageList' (in 2-byte elements)");
+  if ((uint64_t)a4 > a3_len / 2) return sb::throwRangeError(env, "HidP_UsageListDifference", "UsageListLength", "exceeds the size of 'MakeUsageList' (in 2-byte elements)");
+  auto fp = reinterpret_cast<sbfn_HidP_UsageListDifference>(proc_HidP_UsageListDifference.get(env));
+  if (fp == nullptr) return nullptr;
+  int32_t r = fp(a0, a1, a2, a3, (uint32_t)a4);
+  return sb::number(env, (double)r);
 }
 
 // HttpAddUrl: HTTPAPI.dll, WINAPI, spec specs/win32/functions/httpapi.json:22
@@ -27287,6 +27540,33 @@ static napi_value fn_GetStringScripts(napi_env env, napi_callback_info info) {
   DWORD lastError = GetLastError();
   sb::lastError = lastError;
   return sb::number(env, (double)r);
+}
+
+// GetStringTypeExW: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:6410
+static napi_value fn_GetStringTypeExW(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint64_t a0;
+  if (!sb::argUint(env, argv[0], "GetStringTypeExW", "Locale", 4294967295ULL, &a0)) return nullptr;
+  uint64_t a1;
+  if (!sb::argUint(env, argv[1], "GetStringTypeExW", "dwInfoType", 4294967295ULL, &a1)) return nullptr;
+  void* a2;
+  size_t a2_len;
+  if (!sb::argPointer(env, argv[2], "GetStringTypeExW", "lpSrcStr", false, &a2, &a2_len)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "GetStringTypeExW", "cchSrc", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  void* a4;
+  size_t a4_len;
+  if (!sb::argPointer(env, argv[4], "GetStringTypeExW", "lpCharType", false, &a4, &a4_len)) return nullptr;
+  if ((uint64_t)a3 > a2_len / 2) return sb::throwRangeError(env, "GetStringTypeExW", "cchSrc", "exceeds the size of 'lpSrcStr' (in characters)");
+  if ((uint64_t)a3 > a4_len / 2) return sb::throwRangeError(env, "GetStringTypeExW", "cchSrc", "exceeds the size of 'lpCharType' (in 2-byte elements)");
+  auto fp = reinterpret_cast<sbfn_GetStringTypeExW>(proc_GetStringTypeExW.get(env));
+  if (fp == nullptr) return nullptr;
+  int32_t r = fp((uint32_t)a0, (uint32_t)a1, a2, (int32_t)a3, a4);
+  DWORD lastError = GetLastError();
+  sb::lastError = lastError;
+  return sb::boolean(env, r != 0);
 }
 
 // GetSystemCpuSetInformation: KERNEL32.dll, WINAPI, spec specs/win32/functions/kernel32.json:6443
@@ -47895,6 +48175,29 @@ static napi_value fn_HashData(napi_env env, napi_callback_info info) {
   return sb::number(env, (double)r);
 }
 
+// IntlStrEqWorkerW: SHLWAPI.dll, WINAPI, spec specs/win32/functions/shlwapi.json:208
+static napi_value fn_IntlStrEqWorkerW(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argBool(env, argv[0], "IntlStrEqWorkerW", "fCaseSens", &a0)) return nullptr;
+  void* a1;
+  size_t a1_len;
+  if (!sb::argPointer(env, argv[1], "IntlStrEqWorkerW", "lpString1", false, &a1, &a1_len)) return nullptr;
+  void* a2;
+  size_t a2_len;
+  if (!sb::argPointer(env, argv[2], "IntlStrEqWorkerW", "lpString2", false, &a2, &a2_len)) return nullptr;
+  int64_t a3;
+  if (!sb::argInt(env, argv[3], "IntlStrEqWorkerW", "nChar", -2147483648LL, 2147483647LL, &a3)) return nullptr;
+  if ((uint64_t)a3 > a1_len / 2) return sb::throwRangeError(env, "IntlStrEqWorkerW", "nChar", "exceeds the size of 'lpString1' (in characters)");
+  if ((uint64_t)a3 > a2_len / 2) return sb::throwRangeError(env, "IntlStrEqWorkerW", "nChar", "exceeds the size of 'lpString2' (in characters)");
+  auto fp = reinterpret_cast<sbfn_IntlStrEqWorkerW>(proc_IntlStrEqWorkerW.get(env));
+  if (fp == nullptr) return nullptr;
+  int32_t r = fp((int32_t)a0, a1, a2, (int32_t)a3);
+  return sb::boolean(env, r != 0);
+}
+
 // IsCharSpaceW: SHLWAPI.dll, WINAPI, spec specs/win32/functions/shlwapi.json:224
 static napi_value fn_IsCharSpaceW(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -56496,6 +56799,29 @@ static napi_value fn_SetScrollRange(napi_env env, napi_callback_info info) {
   return sb::boolean(env, r != 0);
 }
 
+// SetSysColors: USER32.dll, WINAPI, spec specs/win32/functions/user32.json:6716
+static napi_value fn_SetSysColors(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int64_t a0;
+  if (!sb::argInt(env, argv[0], "SetSysColors", "cElements", -2147483648LL, 2147483647LL, &a0)) return nullptr;
+  void* a1;
+  size_t a1_len;
+  if (!sb::argPointer(env, argv[1], "SetSysColors", "lpaElements", false, &a1, &a1_len)) return nullptr;
+  void* a2;
+  size_t a2_len;
+  if (!sb::argPointer(env, argv[2], "SetSysColors", "lpaRgbValues", false, &a2, &a2_len)) return nullptr;
+  if ((uint64_t)a0 > a1_len / 4) return sb::throwRangeError(env, "SetSysColors", "cElements", "exceeds the size of 'lpaElements' (in 4-byte elements)");
+  if ((uint64_t)a0 > a2_len / 4) return sb::throwRangeError(env, "SetSysColors", "cElements", "exceeds the size of 'lpaRgbValues' (in 4-byte elements)");
+  auto fp = reinterpret_cast<sbfn_SetSysColors>(proc_SetSysColors.get(env));
+  if (fp == nullptr) return nullptr;
+  int32_t r = fp((int32_t)a0, a1, a2);
+  DWORD lastError = GetLastError();
+  sb::lastError = lastError;
+  return sb::boolean(env, r != 0);
+}
+
 // SetSystemCursor: USER32.dll, WINAPI, spec specs/win32/functions/user32.json:6730
 static napi_value fn_SetSystemCursor(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -62981,6 +63307,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"DwmIsCompositionEnabled", nullptr, fn_DwmIsCompositionEnabled, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"DwmModifyPreviousDxFrameDuration", nullptr, fn_DwmModifyPreviousDxFrameDuration, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"DwmRegisterThumbnail", nullptr, fn_DwmRegisterThumbnail, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"DwmRenderGesture", nullptr, fn_DwmRenderGesture, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"DwmSetDxFrameDuration", nullptr, fn_DwmSetDxFrameDuration, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"DwmSetIconicLivePreviewBitmap", nullptr, fn_DwmSetIconicLivePreviewBitmap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"DwmSetIconicThumbnail", nullptr, fn_DwmSetIconicThumbnail, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -63000,6 +63327,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"BeginPath", nullptr, fn_BeginPath, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"BitBlt", nullptr, fn_BitBlt, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"CancelDC", nullptr, fn_CancelDC, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"CheckColorsInGamut", nullptr, fn_CheckColorsInGamut, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ChoosePixelFormat", nullptr, fn_ChoosePixelFormat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"Chord", nullptr, fn_Chord, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"CloseEnhMetaFile", nullptr, fn_CloseEnhMetaFile, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -63057,6 +63385,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"ExcludeClipRect", nullptr, fn_ExcludeClipRect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ExtFloodFill", nullptr, fn_ExtFloodFill, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"ExtSelectClipRgn", nullptr, fn_ExtSelectClipRgn, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"ExtTextOutW", nullptr, fn_ExtTextOutW, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"FillPath", nullptr, fn_FillPath, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"FillRgn", nullptr, fn_FillRgn, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"FixBrushOrgEx", nullptr, fn_FixBrushOrgEx, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -63079,6 +63408,8 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"GetBkMode", nullptr, fn_GetBkMode, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetBoundsRect", nullptr, fn_GetBoundsRect, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetBrushOrgEx", nullptr, fn_GetBrushOrgEx, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"GetCharABCWidthsI", nullptr, fn_GetCharABCWidthsI, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"GetCharWidthI", nullptr, fn_GetCharWidthI, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetClipBox", nullptr, fn_GetClipBox, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetClipRgn", nullptr, fn_GetClipRgn, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetColorAdjustment", nullptr, fn_GetColorAdjustment, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -63099,6 +63430,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"GetFontData", nullptr, fn_GetFontData, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetFontLanguageInfo", nullptr, fn_GetFontLanguageInfo, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetFontUnicodeRanges", nullptr, fn_GetFontUnicodeRanges, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"GetGlyphIndicesW", nullptr, fn_GetGlyphIndicesW, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetGlyphOutlineW", nullptr, fn_GetGlyphOutlineW, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetGraphicsMode", nullptr, fn_GetGraphicsMode, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetICMProfileW", nullptr, fn_GetICMProfileW, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -63115,6 +63447,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"GetObjectW", nullptr, fn_GetObjectW, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetOutlineTextMetricsW", nullptr, fn_GetOutlineTextMetricsW, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetPaletteEntries", nullptr, fn_GetPaletteEntries, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"GetPath", nullptr, fn_GetPath, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetPixel", nullptr, fn_GetPixel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetPixelFormat", nullptr, fn_GetPixelFormat, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetPolyFillMode", nullptr, fn_GetPolyFillMode, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -63163,6 +63496,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"PlgBlt", nullptr, fn_PlgBlt, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"PolyBezier", nullptr, fn_PolyBezier, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"PolyBezierTo", nullptr, fn_PolyBezierTo, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"PolyDraw", nullptr, fn_PolyDraw, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"Polygon", nullptr, fn_Polygon, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"Polyline", nullptr, fn_Polyline, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"PolylineTo", nullptr, fn_PolylineTo, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -63253,6 +63587,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"HidD_SetFeature", nullptr, fn_HidD_SetFeature, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"HidD_SetNumInputBuffers", nullptr, fn_HidD_SetNumInputBuffers, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"HidD_SetOutputReport", nullptr, fn_HidD_SetOutputReport, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"HidP_UsageListDifference", nullptr, fn_HidP_UsageListDifference, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"HttpAddUrl", nullptr, fn_HttpAddUrl, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"HttpAddUrlToUrlGroup", nullptr, fn_HttpAddUrlToUrlGroup, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"HttpCloseRequestQueue", nullptr, fn_HttpCloseRequestQueue, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -63693,6 +64028,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"GetStartupInfoW", nullptr, fn_GetStartupInfoW, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetStdHandle", nullptr, fn_GetStdHandle, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetStringScripts", nullptr, fn_GetStringScripts, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"GetStringTypeExW", nullptr, fn_GetStringTypeExW, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetSystemCpuSetInformation", nullptr, fn_GetSystemCpuSetInformation, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetSystemDefaultLangID", nullptr, fn_GetSystemDefaultLangID, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetSystemDefaultLCID", nullptr, fn_GetSystemDefaultLCID, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -64756,6 +65092,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"GetAcceptLanguagesW", nullptr, fn_GetAcceptLanguagesW, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"GetMenuPosFromID", nullptr, fn_GetMenuPosFromID, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"HashData", nullptr, fn_HashData, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"IntlStrEqWorkerW", nullptr, fn_IntlStrEqWorkerW, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"IsCharSpaceW", nullptr, fn_IsCharSpaceW, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"IsInternetESCEnabled", nullptr, fn_IsInternetESCEnabled, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"IsOS", nullptr, fn_IsOS, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -65242,6 +65579,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"SetScrollInfo", nullptr, fn_SetScrollInfo, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"SetScrollPos", nullptr, fn_SetScrollPos, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"SetScrollRange", nullptr, fn_SetScrollRange, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+    {"SetSysColors", nullptr, fn_SetSysColors, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"SetSystemCursor", nullptr, fn_SetSystemCursor, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"SetThreadDesktop", nullptr, fn_SetThreadDesktop, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
     {"SetThreadDpiHostingBehavior", nullptr, fn_SetThreadDpiHostingBehavior, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -5,8 +5,8 @@ import { arrayBytes, structBytes } from '../runtime/args.js';
 import type { StructArray } from '../runtime/struct.js';
 import type { Bytes } from '../runtime/args.js';
 import { intCell } from '../runtime/win32.js';
-import { BLENDFUNCTION, CHARSETINFO, COLORADJUSTMENT, DEVMODEW, ENG_TIME_FIELDS, ENHMETAHEADER, ENUMLOGFONTEXDVW, FONTSIGNATURE, GLYPHMETRICS, GLYPHSET, KERNINGPAIR, LOGCOLORSPACEW, LOGFONTW, LOGPEN, MAT2, METAFILEPICT, OUTLINETEXTMETRICW, PALETTEENTRY, PIXELFORMATDESCRIPTOR, POINT, RASTERIZER_STATUS, RECT, RGBQUAD, RGNDATA, SIZE, TEXTMETRICW, XFORM } from './structs.js';
-import type { ARC_DIRECTION, BACKGROUND_MODE, COLORREF, COLOR_MATCH_TO_TARGET_ACTION, CREATE_POLYGON_RGN_MODE, CreatedHDC, DC_LAYOUT, EXT_FLOOD_FILL_TYPE, FONT_CLIP_PRECISION, FONT_OUTPUT_PRECISION, FONT_PITCH_AND_FAMILY, FONT_QUALITY, FONT_RESOURCE_CHARACTERISTICS, GDI_REGION_TYPE, GET_DEVICE_CAPS_INDEX, GET_GLYPH_OUTLINE_FORMAT, GET_STOCK_OBJECT_FLAGS, GRAPHICS_MODE, HANDLE, HATCH_BRUSH_STYLE, HBITMAP, HBRUSH, HCOLORSPACE, HDC, HDC_MAP_MODE, HENHMETAFILE, HFONT, HGDIOBJ, HMETAFILE, HPALETTE, HPEN, HRGN, HSEMAPHORE, HdcMetdataFileHandle, ICM_COMMAND, ICM_MODE, MODIFY_WORLD_TRANSFORM_MODE, OBJ_TYPE, PEN_STYLE, PFD_PIXEL_TYPE, R2_MODE, RGN_COMBINE_MODE, ROP_CODE, SET_BOUNDS_RECT_FLAGS, STRETCH_BLT_MODE, SYSTEM_PALETTE_USE, TEXT_ALIGN_OPTIONS, TRANSLATE_CHARSET_INFO_FLAGS } from './types.js';
+import { ABC, BLENDFUNCTION, CHARSETINFO, COLORADJUSTMENT, DEVMODEW, ENG_TIME_FIELDS, ENHMETAHEADER, ENUMLOGFONTEXDVW, FONTSIGNATURE, GLYPHMETRICS, GLYPHSET, KERNINGPAIR, LOGCOLORSPACEW, LOGFONTW, LOGPEN, MAT2, METAFILEPICT, OUTLINETEXTMETRICW, PALETTEENTRY, PIXELFORMATDESCRIPTOR, POINT, RASTERIZER_STATUS, RECT, RGBQUAD, RGBTRIPLE, RGNDATA, SIZE, TEXTMETRICW, XFORM } from './structs.js';
+import type { ARC_DIRECTION, BACKGROUND_MODE, COLORREF, COLOR_MATCH_TO_TARGET_ACTION, CREATE_POLYGON_RGN_MODE, CreatedHDC, DC_LAYOUT, ETO_OPTIONS, EXT_FLOOD_FILL_TYPE, FONT_CLIP_PRECISION, FONT_OUTPUT_PRECISION, FONT_PITCH_AND_FAMILY, FONT_QUALITY, FONT_RESOURCE_CHARACTERISTICS, GDI_REGION_TYPE, GET_DEVICE_CAPS_INDEX, GET_GLYPH_OUTLINE_FORMAT, GET_STOCK_OBJECT_FLAGS, GRAPHICS_MODE, HANDLE, HATCH_BRUSH_STYLE, HBITMAP, HBRUSH, HCOLORSPACE, HDC, HDC_MAP_MODE, HENHMETAFILE, HFONT, HGDIOBJ, HMETAFILE, HPALETTE, HPEN, HRGN, HSEMAPHORE, HdcMetdataFileHandle, ICM_COMMAND, ICM_MODE, MODIFY_WORLD_TRANSFORM_MODE, OBJ_TYPE, PEN_STYLE, PFD_PIXEL_TYPE, R2_MODE, RGN_COMBINE_MODE, ROP_CODE, SET_BOUNDS_RECT_FLAGS, STRETCH_BLT_MODE, SYSTEM_PALETTE_USE, TEXT_ALIGN_OPTIONS, TRANSLATE_CHARSET_INFO_FLAGS } from './types.js';
 
 /**
  * AbortDoc (GDI32.dll, namespace Storage.Xps, since windows5.0).
@@ -109,6 +109,16 @@ export function BitBlt(hdc: HDC, x: number, y: number, cx: number, cy: number, h
  */
 export function CancelDC(hdc: HDC): boolean {
   const r = native.CancelDC(hdc);
+  return r;
+}
+
+/**
+ * CheckColorsInGamut (GDI32.dll, namespace UI.ColorSystem, since windows5.0).
+ * failure: cannot fail (metadata: returns no status type and does not set the last error)
+ */
+export function CheckColorsInGamut(hdc: HDC, lpRGBTriple: StructArray<RGBTRIPLE>, dlpBuffer: Bytes, nCount?: number): boolean {
+  nCount ??= ((n) => (n === Infinity ? 0 : n))(Math.min(lpRGBTriple == null ? Infinity : lpRGBTriple?.length ?? 0, dlpBuffer == null ? Infinity : dlpBuffer?.byteLength ?? 0));
+  const r = native.CheckColorsInGamut(hdc, arrayBytes(lpRGBTriple, RGBTRIPLE, 'CheckColorsInGamut', 'lpRGBTriple', false), dlpBuffer, nCount);
   return r;
 }
 
@@ -662,6 +672,19 @@ export function ExtSelectClipRgn(hdc: HDC, hrgn: HRGN | null | undefined, mode: 
 }
 
 /**
+ * ExtTextOutW (GDI32.dll, namespace Graphics.Gdi, since windows5.0).
+ * failure: cannot fail (metadata: returns no status type and does not set the last error)
+ */
+export function ExtTextOutW(hdc: HDC, x: number, y: number, options: ETO_OPTIONS, lprect?: RECT | null, lpString?: Uint16Array | null, c?: number, lpDx?: Bytes | null): boolean {
+  lprect ??= null;
+  lpString ??= null;
+  c ??= ((n) => (n === Infinity ? 0 : n))(Math.min(lpString == null ? Infinity : lpString?.length ?? 0, lpDx == null ? Infinity : Math.floor((lpDx?.byteLength ?? 0) / 4)));
+  lpDx ??= null;
+  const r = native.ExtTextOutW(hdc, x, y, options, structBytes(lprect, RECT, 'ExtTextOutW', 'lprect', true), lpString, c, lpDx);
+  return r;
+}
+
+/**
  * FillPath (GDI32.dll, namespace Graphics.Gdi, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
@@ -863,6 +886,28 @@ export function GetBrushOrgEx(hdc: HDC, lppt: POINT): boolean {
 }
 
 /**
+ * GetCharABCWidthsI (GDI32.dll, namespace Graphics.Gdi, since windows5.0).
+ * failure: cannot fail (metadata: returns no status type and does not set the last error)
+ */
+export function GetCharABCWidthsI(hdc: HDC, giFirst: number, cgi: number | undefined, pgi: Uint16Array | null | undefined, pabc: StructArray<ABC>): boolean {
+  cgi ??= ((n) => (n === Infinity ? 0 : n))(Math.min(pgi == null ? Infinity : pgi?.length ?? 0, pabc == null ? Infinity : pabc?.length ?? 0));
+  pgi ??= null;
+  const r = native.GetCharABCWidthsI(hdc, giFirst, cgi, pgi, arrayBytes(pabc, ABC, 'GetCharABCWidthsI', 'pabc', false));
+  return r;
+}
+
+/**
+ * GetCharWidthI (GDI32.dll, namespace Graphics.Gdi, since windows5.0).
+ * failure: cannot fail (metadata: returns no status type and does not set the last error)
+ */
+export function GetCharWidthI(hdc: HDC, giFirst: number, cgi: number | undefined, pgi: Uint16Array | null | undefined, piWidths: Bytes): boolean {
+  cgi ??= ((n) => (n === Infinity ? 0 : n))(Math.min(pgi == null ? Infinity : pgi?.length ?? 0, piWidths == null ? Infinity : Math.floor((piWidths?.byteLength ?? 0) / 4)));
+  pgi ??= null;
+  const r = native.GetCharWidthI(hdc, giFirst, cgi, pgi, piWidths);
+  return r;
+}
+
+/**
  * GetClipBox (GDI32.dll, namespace Graphics.Gdi, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
@@ -1052,6 +1097,16 @@ export function GetFontUnicodeRanges(hdc: HDC, lpgs?: GLYPHSET | null): number {
 }
 
 /**
+ * GetGlyphIndicesW (GDI32.dll, namespace Graphics.Gdi, since windows5.0).
+ * failure: cannot fail (metadata: returns no status type and does not set the last error)
+ */
+export function GetGlyphIndicesW(hdc: HDC, lpstr: Uint16Array, c: number | undefined, pgi: Uint16Array, fl: number): number {
+  c ??= ((n) => (n === Infinity ? 0 : n))(Math.min(lpstr == null ? Infinity : lpstr?.length ?? 0, pgi == null ? Infinity : pgi?.length ?? 0));
+  const r = native.GetGlyphIndicesW(hdc, lpstr, c, pgi, fl);
+  return r;
+}
+
+/**
  * GetGlyphOutlineW (GDI32.dll, namespace Graphics.Gdi, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */
@@ -1200,6 +1255,18 @@ export function GetOutlineTextMetricsW(hdc: HDC, potm?: OUTLINETEXTMETRICW | nul
 export function GetPaletteEntries(hpal: HPALETTE, iStart: number, pPalEntries?: StructArray<PALETTEENTRY> | null): number {
   pPalEntries ??= null;
   const r = native.GetPaletteEntries(hpal, iStart, pPalEntries?.length ?? 0, arrayBytes(pPalEntries, PALETTEENTRY, 'GetPaletteEntries', 'pPalEntries', true));
+  return r;
+}
+
+/**
+ * GetPath (GDI32.dll, namespace Graphics.Gdi, since windows5.0).
+ * failure: cannot fail (metadata: returns no status type and does not set the last error)
+ */
+export function GetPath(hdc: HDC, apt?: StructArray<POINT> | null, aj?: Bytes | null, cpt?: number): number {
+  apt ??= null;
+  aj ??= null;
+  cpt ??= ((n) => (n === Infinity ? 0 : n))(Math.min(apt == null ? Infinity : apt?.length ?? 0, aj == null ? Infinity : aj?.byteLength ?? 0));
+  const r = native.GetPath(hdc, arrayBytes(apt, POINT, 'GetPath', 'apt', true), aj, cpt);
   return r;
 }
 
@@ -1648,6 +1715,16 @@ export function PolyBezier(hdc: HDC, apt: StructArray<POINT>, cpt?: number): boo
 export function PolyBezierTo(hdc: HDC, apt: StructArray<POINT>, cpt?: number): boolean {
   cpt ??= apt?.length ?? 0;
   const r = native.PolyBezierTo(hdc, arrayBytes(apt, POINT, 'PolyBezierTo', 'apt', false), cpt);
+  return r;
+}
+
+/**
+ * PolyDraw (GDI32.dll, namespace Graphics.Gdi, since windows5.0).
+ * failure: cannot fail (metadata: returns no status type and does not set the last error)
+ */
+export function PolyDraw(hdc: HDC, apt: StructArray<POINT>, aj: Bytes, cpt?: number): boolean {
+  cpt ??= ((n) => (n === Infinity ? 0 : n))(Math.min(apt == null ? Infinity : apt?.length ?? 0, aj == null ? Infinity : aj?.byteLength ?? 0));
+  const r = native.PolyDraw(hdc, arrayBytes(apt, POINT, 'PolyDraw', 'apt', false), aj, cpt);
   return r;
 }
 

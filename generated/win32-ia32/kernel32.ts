@@ -3795,6 +3795,20 @@ export function GetStringScripts(dwFlags: number, lpString: string, cchString: n
 }
 
 /**
+ * GetStringTypeExW (KERNEL32.dll, namespace Globalization, since windows5.0).
+ * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
+ * @throws Win32Error when it fails.
+ */
+export function GetStringTypeExW(Locale: number, dwInfoType: number, lpSrcStr: Uint16Array, cchSrc: number | undefined, lpCharType: Uint16Array): void {
+  cchSrc ??= ((n) => (n === Infinity ? 0 : n))(Math.min(lpSrcStr == null ? Infinity : lpSrcStr?.length ?? 0, lpCharType == null ? Infinity : lpCharType?.length ?? 0));
+  const r = native.GetStringTypeExW(Locale, dwInfoType, lpSrcStr, cchSrc, lpCharType);
+  if (!r) {
+    const e = native.lastError();
+    throw win32Error(e, 'GetStringTypeExW');
+  }
+}
+
+/**
  * GetSystemCpuSetInformation (KERNEL32.dll, namespace System.SystemInformation).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */

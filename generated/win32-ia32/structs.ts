@@ -3,6 +3,47 @@ import { Struct, checkFloat, checkInt, writeBytes, writeStruct } from '../runtim
 import { checkBool, checkFlags32, checkHandle, checkWide, readWString, writeWString } from '../runtime/win32.js';
 import type { APPLY_SNAPSHOT_VHDSET_VERSION, CHAR, COLORREF, COMBOBOXINFO_BUTTON_STATE, CONSOLE_CHARACTER_ATTRIBUTES, CPU_SET_INFORMATION_TYPE, CRYPT_CONTEXT_CONFIG_FLAGS, CURSORINFO_FLAGS, DCB_PARITY, DCB_STOP_BITS, DEBUG_EVENT_CODE, DELETE_SNAPSHOT_VHDSET_VERSION, DISPLAYCONFIG_MODE_INFO_TYPE, DISPLAYCONFIG_PIXELFORMAT, DISPLAYCONFIG_ROTATION, DISPLAYCONFIG_SCALING, DISPLAYCONFIG_SCANLINE_ORDERING, DISPLAYCONFIG_VIDEO_OUTPUT_TECHNOLOGY, DNS_CONNECTION_PROXY_INFO_SWITCH, DNS_CONNECTION_PROXY_TYPE, DWM_SOURCE_FRAME_SAMPLING, ENUM_SERVICE_TYPE, EPrintPropertyType, FLASHWINFO_FLAGS, FONT_WEIGHT, GESTURECONFIG_ID, GUITHREADINFO_FLAGS, HANDLE, HBITMAP, HCURSOR, HDC, HICON, HIMAGELIST, HMENU, HMETAFILE, HMONITOR, HRGN, HWND, IF_OPER_STATUS, INITCOMMONCONTROLSEX_ICC, INPUT_MESSAGE_DEVICE_TYPE, INPUT_MESSAGE_ORIGIN_ID, INTERNAL_IF_OPER_STATUS, MIB_IPFORWARD_TYPE, MIB_IPNET_TYPE, MIB_IPSTATS_FORWARDING, MIB_TCP_STATE, MSGFLTINFO_STATUS, NDIS_MEDIUM, NDIS_PHYSICAL_MEDIUM, NETINFOSTRUCT_CHARACTERISTICS, NET_IF_ACCESS_TYPE, NET_IF_ADMIN_STATUS, NET_IF_CONNECTION_TYPE, NET_IF_DIRECTION_TYPE, NET_IF_MEDIA_CONNECT_STATE, NL_DAD_STATE, NL_LINK_LOCAL_ADDRESS_BEHAVIOR, NL_NEIGHBOR_STATE, NL_NETWORK_CONNECTIVITY_COST_HINT, NL_NETWORK_CONNECTIVITY_LEVEL_HINT, NL_PREFIX_ORIGIN, NL_ROUTER_DISCOVERY_BEHAVIOR, NL_ROUTE_ORIGIN, NL_ROUTE_PROTOCOL, NL_SUFFIX_ORIGIN, NOTIFY_ICON_DATA_FLAGS, NTSTATUS, OPEN_VIRTUAL_DISK_VERSION, OPERATION_END_PARAMETERS_FLAGS, OPERATION_START_FLAGS, PAGE_PROTECTION_FLAGS, PAGE_TYPE, PEN_STYLE, PFD_FLAGS, PFD_LAYER_TYPE, PFD_PIXEL_TYPE, POINTER_BUTTON_CHANGE_TYPE, POINTER_DEVICE_CURSOR_TYPE, POINTER_DEVICE_TYPE, POINTER_FLAGS, POINTER_INPUT_TYPE, POWER_ACTION, POWER_ACTION_POLICY_EVENT_CODE, PRINT_EXECUTION_CONTEXT, PROCESSOR_ARCHITECTURE, RAWINPUTDEVICE_FLAGS, RID_DEVICE_INFO_TYPE, RIP_INFO_TYPE, RPC_ASYNC_EVENT, RPC_NOTIFICATION_TYPES, SCROLLINFO_MASK, SECURITY_IMPERSONATION_LEVEL, SERVICE_ERROR, SERVICE_START_TYPE, SERVICE_STATUS_CURRENT_STATE, SHOW_WINDOW_CMD, STARTUPINFOW_FLAGS, SYM_TYPE, SYSTEM_POWER_STATE, TAKE_SNAPSHOT_VHDSET_VERSION, TCP_RTO_ALGORITHM, TMPF_FLAGS, TOKEN_PRIVILEGES_ATTRIBUTES, TRACKMOUSEEVENT_FLAGS, TUNNEL_TYPE, VARENUM, VER_PLATFORM, VIRTUAL_ALLOCATION_TYPE, WIN32_ERROR, WINDOWPLACEMENT_FLAGS } from './types.js';
 
+/** struct ABC on win32-ia32: 12 bytes, aligned to 4. */
+export class ABC extends Struct {
+  static readonly size = 12;
+  static readonly alignment = 4;
+
+  /** A zeroed ABC, or a view over `bytes` (at least `size` bytes; changes write through). */
+  constructor(bytes?: Uint8Array) {
+    super(12, bytes);
+  }
+
+  /** Int32 (4 bytes) at offset 0. */
+  get abcA(): number {
+    return this.view.getInt32(0, true);
+  }
+  set abcA(v: number) {
+    this.view.setInt32(0, checkInt(v, 'abcA', 32, true), true);
+  }
+
+  /** UInt32 (4 bytes) at offset 4. */
+  get abcB(): number {
+    return this.view.getUint32(4, true);
+  }
+  set abcB(v: number) {
+    this.view.setUint32(4, checkInt(v, 'abcB', 32, false), true);
+  }
+
+  /** Int32 (4 bytes) at offset 8. */
+  get abcC(): number {
+    return this.view.getInt32(8, true);
+  }
+  set abcC(v: number) {
+    this.view.setInt32(8, checkInt(v, 'abcC', 32, true), true);
+  }
+
+  /** Every field as a plain object (for printing and tests). */
+  toJSON(): Record<string, unknown> { return { abcA: this.abcA, abcB: this.abcB, abcC: this.abcC }; }
+
+  /** A new struct with the given fields set (the rest zero). */
+  static of(fields: Partial<Omit<ABC, 'bytes' | 'toJSON'>>): ABC { return Object.assign(new ABC(), fields); }
+}
+
 /** struct ACCEL on win32-ia32: 6 bytes, aligned to 2. */
 export class ACCEL extends Struct {
   static readonly size = 6;
@@ -17280,6 +17321,47 @@ export class RGBQUAD extends Struct {
 
   /** A new struct with the given fields set (the rest zero). */
   static of(fields: Partial<Omit<RGBQUAD, 'bytes' | 'toJSON'>>): RGBQUAD { return Object.assign(new RGBQUAD(), fields); }
+}
+
+/** struct RGBTRIPLE on win32-ia32: 3 bytes, aligned to 1. */
+export class RGBTRIPLE extends Struct {
+  static readonly size = 3;
+  static readonly alignment = 1;
+
+  /** A zeroed RGBTRIPLE, or a view over `bytes` (at least `size` bytes; changes write through). */
+  constructor(bytes?: Uint8Array) {
+    super(3, bytes);
+  }
+
+  /** Byte (1 bytes) at offset 0. */
+  get rgbtBlue(): number {
+    return this.view.getUint8(0);
+  }
+  set rgbtBlue(v: number) {
+    this.view.setUint8(0, checkInt(v, 'rgbtBlue', 8, false));
+  }
+
+  /** Byte (1 bytes) at offset 1. */
+  get rgbtGreen(): number {
+    return this.view.getUint8(1);
+  }
+  set rgbtGreen(v: number) {
+    this.view.setUint8(1, checkInt(v, 'rgbtGreen', 8, false));
+  }
+
+  /** Byte (1 bytes) at offset 2. */
+  get rgbtRed(): number {
+    return this.view.getUint8(2);
+  }
+  set rgbtRed(v: number) {
+    this.view.setUint8(2, checkInt(v, 'rgbtRed', 8, false));
+  }
+
+  /** Every field as a plain object (for printing and tests). */
+  toJSON(): Record<string, unknown> { return { rgbtBlue: this.rgbtBlue, rgbtGreen: this.rgbtGreen, rgbtRed: this.rgbtRed }; }
+
+  /** A new struct with the given fields set (the rest zero). */
+  static of(fields: Partial<Omit<RGBTRIPLE, 'bytes' | 'toJSON'>>): RGBTRIPLE { return Object.assign(new RGBTRIPLE(), fields); }
 }
 
 /** struct RGNDATA on win32-ia32: 36 bytes, aligned to 4. */

@@ -131,6 +131,16 @@ export function HashData(pbData: Bytes, cbData: number | undefined, pbHash: Byte
 }
 
 /**
+ * IntlStrEqWorkerW (SHLWAPI.dll, namespace UI.Shell, since windows5.0).
+ * failure: cannot fail (metadata: returns no status type and does not set the last error)
+ */
+export function IntlStrEqWorkerW(fCaseSens: boolean, lpString1: Uint16Array, lpString2: Uint16Array, nChar?: number): boolean {
+  nChar ??= ((n) => (n === Infinity ? 0 : n))(Math.min(lpString1 == null ? Infinity : lpString1?.length ?? 0, lpString2 == null ? Infinity : lpString2?.length ?? 0));
+  const r = native.IntlStrEqWorkerW(fCaseSens, lpString1, lpString2, nChar);
+  return r;
+}
+
+/**
  * IsCharSpaceW (SHLWAPI.dll, namespace UI.Shell, since windows5.0).
  * failure: cannot fail (metadata: returns no status type and does not set the last error)
  */

@@ -4280,6 +4280,20 @@ export function SetScrollRange(hWnd: HWND, nBar: SCROLLBAR_CONSTANTS, nMinPos: n
 }
 
 /**
+ * SetSysColors (USER32.dll, namespace UI.WindowsAndMessaging, since windows5.0).
+ * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
+ * @throws Win32Error when it fails.
+ */
+export function SetSysColors(cElements: number | undefined, lpaElements: Bytes, lpaRgbValues: Bytes): void {
+  cElements ??= ((n) => (n === Infinity ? 0 : n))(Math.min(lpaElements == null ? Infinity : Math.floor((lpaElements?.byteLength ?? 0) / 4), lpaRgbValues == null ? Infinity : Math.floor((lpaRgbValues?.byteLength ?? 0) / 4)));
+  const r = native.SetSysColors(cElements, lpaElements, lpaRgbValues);
+  if (!r) {
+    const e = native.lastError();
+    throw win32Error(e, 'SetSysColors');
+  }
+}
+
+/**
  * SetSystemCursor (USER32.dll, namespace UI.WindowsAndMessaging, since windows5.0).
  * failure: returns FALSE on failure (GetLastError says why) (metadata: returns BOOL and sets the last error)
  * @throws Win32Error when it fails.

@@ -84,8 +84,11 @@ export type Win32ParamKind =
   | { kind: 'array'; elem: WinType & { kind: 'handle' }; optional: boolean; length: string }
   /** A single value written (and for inout, first read) through a pointer; returned. */
   | { kind: 'cell'; elem: WinType & { kind: 'int' | 'handle' | 'bool' }; dir: 'out' | 'inout'; optional: boolean }
-  /** The size of another parameter's memory, in its elements; may be left out (defaults to all of it). */
-  | { kind: 'length'; of: string; type: WinType & { kind: 'int' } }
+  /**
+   * The size of another parameter's memory, in its elements; may be left out (defaults to all of it).
+   * `also`: further parameters it counts too (ExtTextOutW's c: lpString's characters and lpDx's widths).
+   */
+  | { kind: 'length'; of: string; type: WinType & { kind: 'int' }; also?: string[] }
   /** The size of a struct parameter: always that struct's size, not a JavaScript argument. */
   | { kind: 'sizeof'; of: string; type: WinType & { kind: 'int' }; size: number }
   /** A buffer's capacity in, its used length out, through a pointer; returned. */

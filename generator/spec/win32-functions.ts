@@ -40,13 +40,14 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
     throw new Refused(category, msg, spec.name, c.place);
   };
   const types = new Map(spec.params.map((p) => [p.name, ctx.types.resolve(p.type, c.place)]));
-  // Which parameter holds which other one's size.
-  const lengthOf = new Map<string, { owner: SpecParam }>();
+  // Which parameter holds which others' size: one buffer's, or one count of several arrays (ExtTextOutW's c).
+  const lengthOf = new Map<string, { owner: SpecParam; also: SpecParam[] }>();
   for (const p of spec.params) {
     const len = p.bytesParam ?? p.countParam;
     if (len === undefined) continue;
-    if (lengthOf.has(len)) refuse('unsupported array', `parameter ${len} is the size of two parameters`);
-    lengthOf.set(len, { owner: p });
+    const known = lengthOf.get(len);
+    if (known) known.also.push(p);
+    else lengthOf.set(len, { owner: p, also: [] });
   }
 
   const synchronous = ctx.synchronousCallbacks.has(spec.name);
@@ -66,8 +67,10 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
       refuse('unsupported type', `parameter ${p.name}: in/out ${k.elem.kind === 'int' ? `${k.elem.int.bits}-bit` : k.elem.kind} cells are not bound yet`);
     }
     if (k.kind === 'length' || k.kind === 'lengthCell') {
-      const owner = params.find((o) => o.name === k.of)!.kind.kind;
-      if (!['buffer', 'records', 'array', 'range', 'mapping'].includes(owner)) refuse('unsupported array', `parameter ${p.name} is the size of ${k.of}, a ${owner}`);
+      for (const of of [k.of, ...(k.kind === 'length' ? (k.also ?? []) : [])]) {
+        const owner = params.find((o) => o.name === of)!.kind.kind;
+        if (!['buffer', 'records', 'array', 'range', 'mapping'].includes(owner)) refuse('unsupported array', `parameter ${p.name} is the size of ${of}, a ${owner}`);
+      }
     }
   }
 
@@ -90,10 +93,14 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
     if (sizeOf) {
       const ownerType = types.get(sizeOf.owner.name)!;
       const ownerRecord = ownerType.kind === 'pointer' && ownerType.to.kind === 'record' ? ownerType.to.record : undefined;
+      const shared = sizeOf.also.length > 0;
+      if (shared && ((ownerRecord !== undefined && sizeOf.owner.bytesParam !== undefined) || t.kind !== 'int')) {
+        refuse('unsupported array', `${where} is the size of ${[sizeOf.owner, ...sizeOf.also].map((o) => o.name).join(' and ')}, which only a plain count can be`);
+      }
       if (t.kind === 'int') {
         // A record's size in bytes is its own; a count of records (an array) is the caller's.
         if (ownerRecord && sizeOf.owner.bytesParam !== undefined) return { kind: 'sizeof', of: sizeOf.owner.name, type: t, size: ownerRecord.layout.size };
-        return { kind: 'length', of: sizeOf.owner.name, type: t };
+        return { kind: 'length', of: sizeOf.owner.name, type: t, ...(shared ? { also: sizeOf.also.map((o) => o.name) } : {}) };
       }
       if (t.kind === 'pointer' && t.to.kind === 'int' && dir === 'inout') return { kind: 'lengthCell', of: sizeOf.owner.name, elem: t.to };
       return refuse('unsupported type', `${where} holds the size of ${sizeOf.owner.name} but is a ${t.kind}`);
@@ -130,7 +137,11 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
     if (length !== undefined || count !== undefined) {
       // The size of the memory: a parameter (its value, or through a pointer its capacity in and use out), or the metadata's fixed count.
       const size = length === undefined ? { count: count! } : isLengthCell(length) ? { lengthCell: length } : { length };
-      if (to.kind === 'handle' && length !== undefined) return { kind: 'array', elem: to, optional, length };
+      if (to.kind === 'handle' && length !== undefined) {
+        // The binding copies a JS array of handles into native cells: what a callee writes there JS never sees.
+        if (dir !== 'in') refuse('unsupported array', `${where}: an array of handles the callee writes is not bound yet`);
+        return { kind: 'array', elem: to, optional, length };
+      }
       if (to.kind === 'record') {
         if (p.bytesParam !== undefined) return { kind: 'struct', record: to.record, dir, optional, byValue: false };
         return { kind: 'records', record: to.record, dir, optional, ...size };

@@ -370,6 +370,25 @@ record('recordArrays', () => {
     outside,
   };
 });
+record('sharedCounts', () => {
+  // One count of two arrays (the metadata names it for both): GetGlyphIndicesW's c counts lpstr's
+  // characters and pgi's glyph indices; left out, it is what both hold.
+  const g = api.gdi32;
+  const hdc = g.CreateCompatibleDC(null);
+  const text = Uint16Array.from('AB', (ch) => ch.charCodeAt(0));
+  const glyphs = new Uint16Array(2);
+  const converted = g.GetGlyphIndicesW(hdc, text, undefined, glyphs, 0);
+  const one = new Uint16Array(1);
+  const convertedOne = g.GetGlyphIndicesW(hdc, text, undefined, one, 0);
+  const countBeyond = outcome(() => g.GetGlyphIndicesW(hdc, text, 2, one, 0));
+  // The advance widths of those glyphs (piWidths counted by cgi with pgi) add up to the string's extent.
+  const widths = new Int32Array(2);
+  g.GetCharWidthI(hdc, 0, undefined, glyphs, new Uint8Array(widths.buffer));
+  const extent = new api.SIZE();
+  g.GetTextExtentPoint32W(hdc, text, undefined, extent);
+  g.DeleteDC(hdc);
+  return { converted, convertedOne, sameAsFirst: one[0] === glyphs[0], distinct: glyphs[0] !== glyphs[1], countBeyond, widths: [...widths], extent: extent.cx };
+});
 record('fixedCounts', () => {
   // GetKeyboardState always writes 256 bytes (the metadata's CountConst): a shorter buffer is refused before the call.
   const keys = new Uint8Array(256).fill(0xee);

@@ -137,6 +137,15 @@ for (const name of ['win32-x64', 'win32-ia32']) {
       expect(bottom).toBeLessThanOrEqual(10);
     });
 
+    it('takes one count for two arrays: by default what both hold, never more than either', () => {
+      const s = r.sharedCounts as Record<string, unknown>;
+      expect(s).toMatchObject({ converted: 2, convertedOne: 1, sameAsFirst: true, distinct: true });
+      expect(s.countBeyond).toMatchObject({ threw: 'RangeError', message: "GetGlyphIndicesW(): argument 'c' exceeds the size of 'pgi' (in 2-byte elements)" });
+      const widths = s.widths as number[];
+      expect(widths.every((w) => w > 0)).toBe(true);
+      expect(widths[0]! + widths[1]!).toBe(s.extent); // GetTextExtentPoint32W: no kerning, the advances' sum
+    });
+
     it('holds memory to the metadata\'s fixed counts: 256 key states, a MAX_PATH path that must end in a NUL', () => {
       const c = r.fixedCounts as Record<string, unknown>;
       expect(c.allKeyStates).toBe(true);

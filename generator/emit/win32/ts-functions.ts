@@ -172,7 +172,11 @@ export function planWrapper(f: Win32Function, model: Win32TargetModel, aliases: 
         // After its buffer (ReadFile's nNumberOfBytesToRead) a size may be given, smaller than the
         // buffer; an array's count, or a size before its buffer, is always the whole of it.
         const owner = byName.get(k.of)!;
-        if (owner.kind.kind === 'array' || f.params.indexOf(owner) > f.params.indexOf(p)) {
+        if (k.also) {
+          // One count of several arrays: by default what all the given ones hold (one left null counts nothing).
+          const caps = [owner, ...k.also.map((n) => byName.get(n)!)].map((o) => `${o.name} == null ? Infinity : ${capacity(o)}`);
+          add(tsType(k.type, 'in', aliases), `((n) => (n === Infinity ? 0 : n))(Math.min(${caps.join(', ')}))`, 'number | bigint');
+        } else if (owner.kind.kind === 'array' || f.params.indexOf(owner) > f.params.indexOf(p)) {
           nativeArgs.push(capacity(owner));
           nativeTypes.push({ name: p.name, type: 'number | bigint' });
         } else add(tsType(k.type, 'in', aliases), capacity(owner), 'number | bigint');
