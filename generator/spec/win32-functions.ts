@@ -67,9 +67,9 @@ export function buildFunction(c: CuratedFunction, ctx: FunctionContext): Win32Fu
       refuse('unsupported type', `parameter ${p.name}: in/out ${k.elem.kind === 'int' ? `${k.elem.int.bits}-bit` : k.elem.kind} cells are not bound yet`);
     }
     if (k.kind === 'length' || k.kind === 'lengthCell') {
-      for (const of of [k.of, ...(k.kind === 'length' ? (k.also ?? []) : [])]) {
-        const owner = params.find((o) => o.name === of)!.kind.kind;
-        if (!['buffer', 'records', 'array', 'range', 'mapping'].includes(owner)) refuse('unsupported array', `parameter ${p.name} is the size of ${of}, a ${owner}`);
+      for (const counted of [k.of, ...(k.kind === 'length' ? (k.also ?? []) : [])]) {
+        const owner = params.find((o) => o.name === counted)!.kind.kind;
+        if (!['buffer', 'records', 'array', 'range', 'mapping'].includes(owner)) refuse('unsupported array', `parameter ${p.name} is the size of ${counted}, a ${owner}`);
       }
     }
   }

@@ -88,7 +88,7 @@ function functionView(f: Win32Function, model: Win32TargetModel): FunctionView {
           // The callee uses this many elements whatever JS passed: the metadata's fixed count.
           checks.holds(base.var, p.name, count * elemSize, `must hold ${count} ${unit}${elemSize === 1 ? '' : ` (${count * elemSize} bytes)`}`, k.optional);
           // A character array it reads is a string: it must end within the count, or the callee reads on past it.
-          if (k.kind === 'buffer' && k.dir !== 'out' && k.elemSize === 2) {
+          if (k.kind === 'buffer' && k.dir !== 'out' && k.text) {
             checks.range(`${base.var} != nullptr && std::char_traits<char16_t>::find((const char16_t*)${base.var}, ${count}, u'\\0') == nullptr`, p.name, `must hold a NUL within its first ${count} characters`);
           }
         }
