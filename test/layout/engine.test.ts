@@ -65,10 +65,8 @@ describe('primitives and sizeAlignOf', () => {
   });
   it('agrees with the compiler on sizeof(long)', async (ctx) => {
     const target = matrix.get('win32-x64');
-    if (!hasCompilerFor(target)) {
-      if (process.env.CI === 'true') throw new Error('no compiler for win32-x64 under CI (mingw-w64)');
-      ctx.skip('no compiler for win32-x64');
-    }
+    // hasCompilerFor throws under CI: only a machine without mingw-w64 or clang skips.
+    if (!hasCompilerFor(target)) ctx.skip('no compiler for win32-x64 (Debian package mingw-w64 or clang)');
     expect(await evaluateConstants(target, '', ['sizeof(long)', 'sizeof(void *)', '_Alignof(long long)'])).toEqual([4, 8, 8]);
   });
 });
@@ -77,10 +75,7 @@ describe('the ABI facts in targets.yaml', () => {
   const prelude = 'struct ll { char c; long long x; }; struct anon { char c; int : 0; }; struct mixed { char a : 4; int b : 4; };';
   for (const target of matrix.targets) {
     it(`agree with ${target.name}'s compiler`, async (ctx) => {
-      if (!hasCompilerFor(target)) {
-        if (process.env.CI === 'true') throw new Error(`no compiler for ${target.name} under CI`);
-        ctx.skip(`no compiler for ${target.name}`);
-      }
+      if (!hasCompilerFor(target)) ctx.skip(`no compiler for ${target.name}`); // hasCompilerFor throws under CI
       const [long, pointer, int64Align, anonAlign, mixedSize, charSigned, bigEndian] = await evaluateConstants(target, prelude, [
         'sizeof(long)',
         'sizeof(void *)',
