@@ -89,11 +89,7 @@ record('liveHandles', () => {
   // A tracked handle type: only values this binding returned and has not seen released get through.
   const out: Record<string, unknown> = {};
   const attempt = (label: string, fn: () => unknown) => {
-    try {
-      out[label] = JSON.parse(JSON.stringify(fn() ?? null, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
-    } catch (e) {
-      out[label] = shape(e);
-    }
+    out[label] = outcome(fn);
   };
   attempt('junk', () => adv.QueryServiceStatus(0x12345678n as never));
   const scm = adv.OpenSCManagerW(null, null, api.SC_MANAGER_CONNECT);
