@@ -13,6 +13,7 @@ import { emitHostIndex } from './emit/ts-host-index.js';
 import { emitTsRuntime } from './emit/ts-runtime.js';
 import { linuxExports, renderLinuxTarget } from './render/linux-target.js';
 import { packageVersion, type GenerateResult, type RenderedTarget } from './render/rendered.js';
+import { auditAgainstExisting, SHARED_AUDIT, shareAuditItems } from './render/shared-audit.js';
 import { commonFolder, shareIdentical, stubAgainstExisting } from './render/shared-files.js';
 import { checkWin32Selectors, renderWin32Target } from './render/win32-target.js';
 import { buildLinuxModel, checkSemanticsNames } from './spec/linux-model.js';
@@ -38,6 +39,7 @@ export function renderTarget(root: string, target: Target, specs = loadLinuxSpec
 export function renderTargetAsWritten(root: string, target: Target): RenderedTarget {
   const r = renderTarget(root, target);
   stubAgainstExisting(target.platform, r, join(root, 'generated'));
+  auditAgainstExisting(target.platform, r, join(root, 'generated'));
   return r;
 }
 
@@ -55,10 +57,14 @@ function shareBetweenTargets(root: string, all: Target[], rendered: RenderedTarg
     const whole = all.filter((t) => t.platform === platform && t.generate).every((t) => mine.some((r) => r.result.target === t.name));
     if (!whole) {
       for (const r of mine) stubAgainstExisting(platform, r, join(root, 'generated'));
+      for (const r of mine) auditAgainstExisting(platform, r, join(root, 'generated'));
       continue;
     }
     const banner = (inputs: string[]) => makeBanner({ version, command: 'sysbind generate', inputs, root }).line;
-    folders.set(commonFolder(platform), shareIdentical(platform, mine, banner));
+    const files = shareIdentical(platform, mine, banner);
+    const audit = shareAuditItems(platform, mine, banner);
+    if (audit !== null) files.set(SHARED_AUDIT, audit);
+    folders.set(commonFolder(platform), files);
   }
   return folders;
 }

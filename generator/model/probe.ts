@@ -21,7 +21,12 @@ export interface AuditPart {
   title: string;
   /** Headers the part includes, in order. */
   headers: string[];
-  lines: string[];
+  /**
+   * The part's checks in order, each independent of the others: one line, or
+   * lines that stand together (an #ifdef block). Items identical on several
+   * targets are emitted once (render/shared-audit.ts).
+   */
+  items: string[];
   assertions: number;
   /** Bitfield probes, compiled (to an object) only with -DSYSBIND_BITS. */
   bitProbes: BitProbe[];
@@ -48,12 +53,35 @@ export interface AuditProgram {
   howToCompile: string[];
 }
 
-export function assertionMessage(kind: string, item: string, expected: string | number, expr: string, place: Place): string {
-  return `sysbind|${kind}|${item}|${expected}|${expr}|${formatPlace(place)}`;
-}
-
 export function missingMessage(kind: string, item: string, expected: string | number, place: Place): string {
   return `sysbind|missing|${kind}|${item}|${expected}|${formatPlace(place)}`;
+}
+
+/**
+ * The assertion macros every audit program's prelude defines: compact forms of
+ * the `_Static_assert`s and `#pragma message`s above, the preprocessor
+ * spelling each message from the arguments (so a check is written once, not
+ * twice as an expression and again as its message's text).
+ */
+export const AUDIT_MACROS = [
+  '#define SB_PRAGMA(x) _Pragma(#x)',
+  '#define SB_MISSING(name, v, place) SB_PRAGMA(message("sysbind|missing|constant|" #name "|" #v "|" place))',
+  '#define SB_S(name, v, place) _Static_assert((long long)(name) == v##LL, "sysbind|constant|" #name "|" #v "|(long long)(" #name ")|" place)',
+  '#define SB_U(name, v, place) _Static_assert((unsigned long long)(name) == v##ULL, "sysbind|constant|" #name "|" #v "|(unsigned long long)(" #name ")|" place)',
+  '#define SB_H(name, v, place) _Static_assert((long long)(INT_PTR)(name) == v##LL, "sysbind|constant|" #name "|" #v "|(long long)(INT_PTR)(" #name ")|" place)',
+  '#define SB_NR(name, v, place) _Static_assert(__NR_##name == v, "sysbind|syscall|" #name "|" #v "|__NR_" #name "|" place)',
+  '#define SB_NR_MISSING(name, v, place) SB_PRAGMA(message("sysbind|missing|syscall|" #name "|" #v "|" place))',
+  '#define SB_LAYOUT(kind, item, expr, v, place) _Static_assert((expr) == v##ULL, "sysbind|" #kind "|" item "|" #v "|" #expr "|" place)',
+];
+
+/** A constant's value against the headers': SB_S or SB_U by its sign. */
+export function constantCheck(name: string, value: number | bigint | string, place: string): string {
+  return `${String(value).startsWith('-') ? 'SB_S' : 'SB_U'}(${name}, ${value}, ${JSON.stringify(place)});`;
+}
+
+/** A record's size, alignment, field offset or field size against the headers' (`expr`, a C expression). */
+export function layoutCheck(kind: 'size' | 'align' | 'offset' | 'fieldsize', item: string, expr: string, value: number, place: string): string {
+  return `SB_LAYOUT(${kind}, ${JSON.stringify(item)}, ${expr}, ${value}, ${JSON.stringify(place)});`;
 }
 
 export interface FailedAssertion {
@@ -79,9 +107,9 @@ export function parseMissing(message: string): Omit<FailedAssertion, 'expr'> | n
   return m && { kind: m[1]!, item: m[2]!, expected: m[3]!, place: m[4]! };
 }
 
-/** Collects one part's lines, counting the assertions among them. */
-export class PartLines {
-  readonly lines: string[] = [];
+/** Collects one part's items, counting the assertions among them. */
+export class PartItems {
+  readonly items: string[] = [];
   readonly bitProbes: BitProbe[] = [];
   assertions = 0;
   /** A bitfield probe (counted as an assertion). */
@@ -91,11 +119,16 @@ export class PartLines {
   }
   /** A line holding one assertion. */
   assert(line: string): void {
-    this.lines.push(line);
+    this.items.push(line);
     this.assertions++;
   }
-  /** Lines that assert nothing (#ifdef, #pragma message). */
-  other(...lines: string[]): void {
-    this.lines.push(...lines);
+  /** A line that asserts nothing (a #pragma message naming what the headers lack). */
+  note(line: string): void {
+    this.items.push(line);
+  }
+  /** Lines that stand together (an #ifdef block) holding `assertions` assertions. */
+  block(lines: string[], assertions: number): void {
+    this.items.push(lines.join('\n'));
+    this.assertions += assertions;
   }
 }

@@ -2,7 +2,7 @@
  * Renders one Linux target's files in memory (binding.cc, audit.c, smoke.c and
  * the TypeScript API) from its model.
  */
-import { linuxAuditProgram, renderAuditC } from '../emit/audit-c.js';
+import { linuxAuditProgram } from '../emit/audit-c.js';
 import { emitLinuxBinding } from '../emit/cpp-syscalls.js';
 import { emitSmokeC } from '../emit/smoke-c.js';
 import type { TargetExports } from '../emit/ts-host-index.js';
@@ -32,10 +32,10 @@ export function renderLinuxTarget(root: string, target: Target, specs: LinuxSpec
     write: (banner) => ({
       c: [
         ['binding.cc', emitLinuxBinding(model, banner)],
-        ['audit.c', renderAuditC(linuxAuditProgram(specs, model), banner)],
         ['smoke.c', emitSmokeC(specs, model, banner)],
       ],
       ts: emitTsApi(model, banner),
+      audit: linuxAuditProgram(specs, model),
     }),
     result: {
       calls: 'syscalls',

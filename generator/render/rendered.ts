@@ -5,9 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { renderAuditC } from '../emit/audit-c.js';
 import { makeBanner } from '../emit/banner.js';
 import type { TargetExports } from '../emit/ts-host-index.js';
 import type { EmittedFile } from '../emit/ts-text.js';
+import type { AuditProgram } from '../model/probe.js';
 import type { Target } from '../spec/targets.js';
 
 export interface GenerateResult {
@@ -69,6 +71,8 @@ export interface RenderedTarget {
   shareable: Map<string, string[]>;
   /** Every input the target was rendered from (absolute paths), for banners of shared files. */
   inputs: string[];
+  /** The audit program audit.c is written from, and the banner heading it (for render/shared-audit.ts). */
+  audit: { program: AuditProgram; banner: string };
   result: GenerateResult;
 }
 
@@ -80,20 +84,20 @@ export function packageVersion(root: string): string {
 export interface TargetWriters {
   /** The spec files the target's model was built from. */
   inputs: string[];
-  /** Every file, each headed by `banner`: C/C++ as name → text, TypeScript as emitted. */
-  write(banner: string): { c: [string, string][]; ts: EmittedFile[] };
+  /** Every file, each headed by `banner`: C/C++ as name → text, TypeScript as emitted, and the audit program (audit.c). */
+  write(banner: string): { c: [string, string][]; ts: EmittedFile[]; audit: AuditProgram };
   result: Omit<GenerateResult, 'target' | 'files'>;
 }
 
 export function assembleTarget(root: string, target: Target, w: TargetWriters): RenderedTarget {
   const inputs = [...w.inputs, join(root, 'specs', 'targets.yaml')].map((f) => resolve(root, f));
   const banner = makeBanner({ version: packageVersion(root), command: `sysbind generate --target ${target.name}`, inputs, root }).line;
-  const { c, ts } = w.write(banner);
-  const files = new Map<string, string>(c);
+  const { c, ts, audit } = w.write(banner);
+  const files = new Map<string, string>([...c, ['audit.c', renderAuditC(audit, banner)]]);
   const shareable = new Map<string, string[]>();
   for (const f of ts) {
     files.set(f.name, f.text);
     if (f.siblings) shareable.set(f.name, f.siblings);
   }
-  return { files, shareable, inputs, result: { target: target.name, files: [...files.keys()].sort(), ...w.result } };
+  return { files, shareable, inputs, audit: { program: audit, banner }, result: { target: target.name, files: [...files.keys()].sort(), ...w.result } };
 }

@@ -13,7 +13,6 @@ import { buildWin32Model } from '../spec/win32-model.js';
 import type { Win32TargetModel } from '../model/win32.js';
 import type { FunctionCoverage } from './rendered.js';
 import { loadWin32Specs, type Win32Specs } from '../spec/win32-specs.js';
-import { renderAuditC } from '../emit/audit-c.js';
 import { win32AuditProgram } from '../emit/win32/audit-c.js';
 import { emitWin32Binding } from '../emit/win32/cpp-functions.js';
 import { emitWin32Smoke } from '../emit/win32/smoke.js';
@@ -65,11 +64,11 @@ export function renderWin32Target(root: string, target: Target): RenderedTarget 
     write: (banner) => ({
       c: [
         ['binding.cc', emitWin32Binding(model, banner)],
-        ['audit.c', renderAuditC(win32AuditProgram(model, specs.headers.data), banner)],
         ['smoke.cc', emitWin32Smoke(model, banner)],
         ['refused.md', refusedList(model, banner)],
       ],
       ts: emitWin32TsApi(model, banner),
+      audit: win32AuditProgram(model, specs.headers.data),
     }),
     result: {
       calls: 'functions',

@@ -6,36 +6,31 @@
  * mismatch comes back as a table row with the spec file and line.
  */
 import { formatPlace } from '../../errors.js';
-import { assertionMessage, missingMessage, PartLines, type AuditProgram } from '../../model/probe.js';
+import { AUDIT_MACROS, layoutCheck, missingMessage, PartItems, type AuditProgram } from '../../model/probe.js';
 import type { Win32Constant, Win32Record, Win32TargetModel } from '../../model/win32.js';
 import type { HeadersFile } from '../../spec/win32-specs.js';
 
-function assert(expr: string, expected: number | bigint, kind: string, item: string, place: string): string {
-  const value = expected < 0 ? `(${expected}LL)` : `${expected}ULL`;
-  return `_Static_assert(${expr} == ${value}, "${assertionMessage(kind, item, String(expected), expr, { file: place })}");`;
-}
-
 /** Size, alignment, and each field's offset and size; a named nested record's fields through their parent. */
-function recordLines(r: Win32Record, headers: HeadersFile, absent: Absent, out: PartLines): void {
+function recordLines(r: Win32Record, headers: HeadersFile, absent: Absent, out: PartItems): void {
   const place = formatPlace(r.place);
   const c = headers.headerNames?.[r.name]?.as ?? r.cName!;
   if (absent.take(r.name)) {
-    out.other(`#pragma message "${missingMessage('record', r.name, r.layout.size, { file: place })}"`);
+    out.note(`#pragma message "${missingMessage('record', r.name, r.layout.size, { file: place })}"`);
     return;
   }
-  out.assert(assert(`sizeof(${c})`, r.layout.size, 'size', r.name, place));
-  out.assert(assert(`_Alignof(${c})`, r.layout.align, 'align', r.name, place));
+  out.assert(layoutCheck('size', r.name, `sizeof(${c})`, r.layout.size, place));
+  out.assert(layoutCheck('align', r.name, `_Alignof(${c})`, r.layout.align, place));
   const fields = (rec: Win32Record, prefix: string, base: number) => {
     for (const f of rec.fields) {
       const path = `${prefix}${f.name}`;
       const at = formatPlace(f.place);
       // The metadata names a run of C bitfields `_bitfield<N>`: C has no name to take the offset of.
       if (absent.take(`${r.name}.${path}`) || /^_bitfield\d*$/.test(f.name)) {
-        out.other(`#pragma message "${missingMessage('field', `${r.name}.${path}`, base + f.offset, { file: at })}"`);
+        out.note(`#pragma message "${missingMessage('field', `${r.name}.${path}`, base + f.offset, { file: at })}"`);
         continue;
       }
-      out.assert(assert(`__builtin_offsetof(${c}, ${path})`, base + f.offset, 'offset', `${r.name}.${path}`, at));
-      out.assert(assert(`sizeof(((${c} *)0)->${path})`, f.size, 'fieldsize', `${r.name}.${path}`, at));
+      out.assert(layoutCheck('offset', `${r.name}.${path}`, `__builtin_offsetof(${c}, ${path})`, base + f.offset, at));
+      out.assert(layoutCheck('fieldsize', `${r.name}.${path}`, `sizeof(((${c} *)0)->${path})`, f.size, at));
       if (f.type.kind === 'record' && f.type.record.cName === null) fields(f.type.record, `${path}.`, base + f.offset);
     }
   };
@@ -44,13 +39,13 @@ function recordLines(r: Win32Record, headers: HeadersFile, absent: Absent, out: 
 
 /**
  * One constant: SB_S/SB_U (signed/unsigned comparison) under #ifdef where the
- * headers define it as a macro, SB_MISSING where they do not (see MACROS).
+ * headers define it as a macro, SB_MISSING where they do not (model/probe.ts AUDIT_MACROS).
  */
-function constantLines(c: Win32Constant, headers: HeadersFile, absent: Absent, handles: Set<string>, out: PartLines): void {
+function constantLines(c: Win32Constant, headers: HeadersFile, absent: Absent, handles: Set<string>, out: PartItems): void {
   if (typeof c.value === 'string') return;
   const place = JSON.stringify(formatPlace(c.place));
   const missing = `SB_MISSING(${c.name}, ${c.value}, ${place});`;
-  if (absent.take(c.name)) return out.other(missing);
+  if (absent.take(c.name)) return out.note(missing);
   const differs = headers.differences?.[c.name];
   // A known difference: assert the headers' value (read as the constant's signedness).
   const negative = c.value < 0;
@@ -59,21 +54,9 @@ function constantLines(c: Win32Constant, headers: HeadersFile, absent: Absent, h
   // A handle constant is a pointer cast ((HKEY)(ULONG_PTR)...): GCC folds it to an integer, clang refuses.
   const check = `${isHandle ? 'SB_H' : expected < 0 ? 'SB_S' : 'SB_U'}(${c.name}, ${expected}, ${place});`;
   if (c.enumName !== undefined && headers.enumerators.includes(c.enumName)) return out.assert(check);
-  if (isHandle) out.other('#ifndef __clang__');
-  out.other(`#ifdef ${c.name}`);
-  out.assert(check);
-  out.other('#else', missing, '#endif');
-  if (isHandle) out.other('#endif');
+  const block = [`#ifdef ${c.name}`, check, '#else', missing, '#endif'];
+  out.block(isHandle ? ['#ifndef __clang__', ...block, '#endif'] : block, 1);
 }
-
-/** Compact assertions for thousands of constants; the messages are those `sysbind audit` parses (emit/audit-c.ts). */
-const MACROS = [
-  '#define SB_PRAGMA(x) _Pragma(#x)',
-  '#define SB_MISSING(name, v, place) SB_PRAGMA(message("sysbind|missing|constant|" #name "|" #v "|" place))',
-  '#define SB_S(name, v, place) _Static_assert((long long)(name) == v##LL, "sysbind|constant|" #name "|" #v "|(long long)(" #name ")|" place)',
-  '#define SB_U(name, v, place) _Static_assert((unsigned long long)(name) == v##ULL, "sysbind|constant|" #name "|" #v "|(unsigned long long)(" #name ")|" place)',
-  '#define SB_H(name, v, place) _Static_assert((long long)(INT_PTR)(name) == v##LL, "sysbind|constant|" #name "|" #v "|(long long)(INT_PTR)(" #name ")|" place)',
-];
 
 /** The headers' `absent` list (checked against the specs when loaded: every entry names something). */
 class Absent {
@@ -88,16 +71,16 @@ export function win32AuditProgram(model: Win32TargetModel, headers: HeadersFile)
   const t = model.target;
   const handles = new Set(model.handles.map((h) => h.name));
   const absent = new Absent(headers);
-  const records = new PartLines();
+  const records = new PartItems();
   for (const r of model.records.filter((x) => x.cName !== null)) recordLines(r, headers, absent, records);
-  const constants = new PartLines();
+  const constants = new PartItems();
   for (const c of model.constants) constantLines(c, headers, absent, handles, constants);
   return {
     target: t.name,
-    prelude: [...MACROS, ...Object.keys(headers.defines ?? {}).map((d) => `#define ${d} 1`)],
+    prelude: [...AUDIT_MACROS, ...Object.keys(headers.defines ?? {}).map((d) => `#define ${d} 1`)],
     parts: [
-      { title: 'records', headers: headers.include, lines: records.lines, assertions: records.assertions, bitProbes: records.bitProbes },
-      { title: 'constants and enum values', headers: headers.include, lines: constants.lines, assertions: constants.assertions, bitProbes: constants.bitProbes },
+      { title: 'records', headers: headers.include, items: records.items, assertions: records.assertions, bitProbes: records.bitProbes },
+      { title: 'constants and enum values', headers: headers.include, items: constants.items, assertions: constants.assertions, bitProbes: constants.bitProbes },
     ],
     howToCompile: [
       `${t.triple}-gcc -fsyntax-only -DSYSBIND_PART=N audit.c`,
