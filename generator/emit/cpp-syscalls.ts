@@ -191,13 +191,14 @@ export function emitLinuxBinding(model: LinuxTargetModel, banner: string): strin
     ],
     platformMacro: '__linux__',
     archCheck: archMacroCheck(t.dataModel, t.endian),
-    includes: ['sys/syscall.h'],
+    includes: ['sys/syscall.h', 'fcntl.h', 'spawn.h', 'signal.h', 'sys/wait.h'],
     preamble: 'platform-linux-preamble',
     helpers: 'platform-linux-helpers',
     callables: model.syscalls.map((s) => syscallView(model, s)),
     extraExports: [
       { jsName: 'addressOf', fnName: 'addressOf' },
       { jsName: 'unsafe_syscall', fnName: 'unsafeSyscall' },
+      { jsName: 'spawn', fnName: 'spawnProcess' },
     ],
   });
 }

@@ -51,6 +51,7 @@ export function emitHostIndex(targets: TargetExports[], reference: string, banne
     ...ref.classes.map((n) => `export type ${n} = ${refId}.${n};`),
     `export type SyscallError = ${refId}.SyscallError;`,
     `export type Struct = ${refId}.Struct;`,
+    `export type { SpawnFdAction, SpawnOptions, Spawned } from './runtime/spawn.js';`,
   ];
   return formatTs('index.ts', lines.join('\n') + '\n');
 }

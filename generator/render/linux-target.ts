@@ -16,7 +16,7 @@ import { assembleTarget, type RenderedTarget, type SyscallCoverage } from './ren
 export function linuxExports(model: LinuxTargetModel): TargetExports {
   const classes = model.structs.map((s) => s.tsName);
   const values = [
-    'target', 'errnoTable', 'SyscallError', 'Struct', 'StructArray', 'unsafe_syscall',
+    'target', 'errnoTable', 'SyscallError', 'Struct', 'StructArray', 'unsafe_syscall', 'spawn',
     ...model.constants.flatMap((f) => f.constants.map((c) => c.name)),
     ...classes,
     ...model.syscalls.map((s) => s.name),

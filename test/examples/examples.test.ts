@@ -141,6 +141,26 @@ describe.runIf(onLinux)('examples/', () => {
     }
   });
 
+  it('spawn-daemon leaves a daemon running after it exits: /proc shows it in its own session, at /, reparented, logging', async () => {
+    const log = join(dir, 'daemon.log');
+    const r = run('spawn-daemon', '30', log);
+    expect(await r.exited).toBe(0);
+    const [, pid, sid] = /^daemon (\d+) session (\d+)$/.exec(r.lines().at(-1) ?? '')!.map(Number);
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const [state, ppid, , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      expect(['S', 'R']).toContain(state);
+      expect([Number(session), sid]).toEqual([pid, pid]);
+      expect(Number(ppid)).not.toBe(r.child.pid);
+      expect(fs.readlinkSync(`/proc/${pid}/cwd`)).toBe('/');
+      expect(fs.readlinkSync(`/proc/${pid}/fd/0`)).toBe('/dev/null');
+      expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toBe('sleep\u000030\u0000');
+      expect(fs.readFileSync(log, 'utf8')).toBe(`started ${pid}\n`);
+    } finally {
+      process.kill(pid!, 'SIGKILL');
+    }
+  });
+
   it('mmap-read counts the bytes and lines fs reads, and prints the first line', async () => {
     const p = join(dir, 'text.txt');
     const text = Array.from({ length: 1000 }, (_, i) => `line ${i} ${'x'.repeat(i % 70)}`).join('\n') + '\n';

@@ -27,6 +27,16 @@ export function generatedTargets(): string[] {
     .sort();
 }
 
+/**
+ * A union of number literals, in ascending order: the checker prints a union's
+ * members in the order it first met each literal anywhere in the program, so
+ * unrelated code (a `length !== 2` elsewhere) would reorder `1 | 2`.
+ */
+function literalUnion(type: ts.Type): string | null {
+  if (!type.isUnion() || !type.types.every((t) => t.isNumberLiteral())) return null;
+  return type.types.map((t) => (t as ts.NumberLiteralType).value).sort((a, b) => a - b).join(' | ');
+}
+
 /** Surface text per target (and `index` for the host package entry). */
 export function apiSurfaces(targets = generatedTargets()): Map<string, string> {
   const entries = new Map(targets.map((t) => [t, join(ROOT, 'generated', t, 'index.ts')]));
@@ -72,7 +82,7 @@ function describeExports(checker: ts.TypeChecker, moduleSymbol: ts.Symbol, prefi
     }
     if (symbol.flags & (ts.SymbolFlags.TypeAlias | ts.SymbolFlags.Interface)) {
       const type = checker.getDeclaredTypeOfSymbol(symbol);
-      const shown = checker.typeToString(type, at, FLAGS | ts.TypeFormatFlags.InTypeAlias);
+      const shown = literalUnion(type) ?? checker.typeToString(type, at, FLAGS | ts.TypeFormatFlags.InTypeAlias);
       lines.push(`type ${name} = ${shown}`);
       if (symbol.flags & ts.SymbolFlags.Interface) describeMembers(checker, type, `${name}#`, lines, at);
     }

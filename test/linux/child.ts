@@ -74,6 +74,14 @@ switch (scenario) {
     }));
     break;
   }
+  case 'spawn-daemon': {
+    // A daemon: in a session of its own, its standard descriptors on /dev/null, left running when this process exits.
+    const devNull = (fd: number) => ({ open: { fd, path: '/dev/null', flags: fd === 0 ? sys.O_RDONLY : sys.O_WRONLY } });
+    const d = sys.spawn('/bin/sleep', ['sleep', '30'], [], { setsid: true, cwd: '/', fdActions: [devNull(0), devNull(1), devNull(2)] });
+    sys.close(d.pidfd);
+    console.log(JSON.stringify({ daemon: d.pid, parent: sys.getpid() }));
+    break;
+  }
   default:
     console.error(`unknown scenario ${scenario}`);
     process.exit(2);

@@ -75,6 +75,7 @@ export const notPortable: readonly NotPortable[] = [
       'process ids > getppid is process.ppid, and in a child it is our pid',
       'process groups and sessions > setsid in a child: returns the new session id = its pid, /proc agrees, a second call is EPERM',
     ],
+    'linux/spawn.test.ts': ['spawn > a daemon started with setsid outlives the process that spawned it (/proc: still running, its own session, another parent)'],
   }),
   ...group(NOT_X64, 'asserts that the host is linux-x64 and the entry is the linux-x64 module', {
     'linux/entry.test.ts': [
@@ -170,6 +171,15 @@ export const notPortable: readonly NotPortable[] = [
       'process groups and sessions > getpgid(0) and getpgid(pid) are the pgrp in /proc/self/stat',
       'sched_getaffinity and sched_yield > sched_yield returns and lets time pass; the thread is still runnable (/proc state)',
     ],
+  }),
+  ...group(EMULATED, "qemu-user runs posix_spawn's CLONE_VM|CLONE_VFORK child as a plain fork, so the child's exec error never reaches the parent's memory: posix_spawn returns 0 and the child exits 127 (a static aarch64 C program under qemu-aarch64-static: rc 0, exit 127; natively ENOENT)", {
+    'linux/spawn.test.ts': ['spawn > a program that cannot be started is a SyscallError (ENOENT, EACCES), and no child is left'],
+  }),
+  // Observed on all four: SigIgn 0x7ffbffbf. A static aarch64 C program spawning the same way (SIGPIPE ignored,
+  // setsigdefault of every signal) under qemu-aarch64-static shows a clean set, so it is the emulated Node's host-level
+  // state the exec'd (native) program inherits, not posix_spawn's.
+  ...group(EMULATED, "under qemu-user the spawned program is exec'd from the emulator's process and /proc shows the signal dispositions qemu left at host level, not the guest's", {
+    'linux/spawn.test.ts': ['spawn > the child starts with no standard signal blocked and none ignored (Node ignores SIGPIPE; /proc/<pid>/status says the child does not)'],
   }),
   ...group(['linux-arm64', 'linux-riscv64'], 'the asm-generic syscall table has getdents64 only, no getdents', {
     'linux/directories.test.ts': [
