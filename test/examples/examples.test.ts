@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostTargetName } from '../../generator/spec/targets.js';
 import { ROOT } from '../helpers/root.js';
+import * as sys from '../../generated/index.js';
 import { makeTempDir } from '../linux/helpers.js';
 
 const onLinux = hostTargetName().startsWith('linux-');
@@ -138,6 +139,23 @@ describe.runIf(onLinux)('examples/', () => {
       stop(cap.child);
       receiver.close();
       sender.close();
+    }
+  });
+
+  it('signalfd-loop reads each SIGUSR1 sent to its thread from a signalfd, naming the sender (this process) and SI_TKILL', async () => {
+    const r = run('signalfd-loop', '2');
+    try {
+      const [, pid, tid] = (await r.waitFor(/^ready pid (\d+) tid (\d+)$/m)).map(Number);
+      expect(pid).toBe(r.child.pid);
+      for (let k = 1; k <= 2; k++) {
+        sys.tgkill(pid!, tid!, sys.SIGUSR1);
+        await r.waitFor(new RegExp(`(^SIGUSR1 from .*\n){${k}}`, 'm'));
+      }
+      expect(await r.exited).toBe(0);
+      const line = `SIGUSR1 from pid ${process.pid} uid ${process.getuid!()} code ${sys.SI_TKILL}`;
+      expect(r.lines().slice(1)).toEqual([line, line]);
+    } finally {
+      stop(r.child);
     }
   });
 
