@@ -181,6 +181,13 @@ export const notPortable: readonly NotPortable[] = [
   ...group(EMULATED, "under qemu-user the spawned program is exec'd from the emulator's process and /proc shows the signal dispositions qemu left at host level, not the guest's", {
     'linux/spawn.test.ts': ['spawn > the child starts with no standard signal blocked and none ignored (Node ignores SIGPIPE; /proc/<pid>/status says the child does not)'],
   }),
+  ...group(EMULATED, 'qemu-user returns ENOSYS for get_mempolicy, set_mempolicy and migrate_pages (static aarch64, ppc64le and s390x C programs under qemu: errno 38 for each; natively 0)', {
+    'linux/numa.test.ts': [
+      'NUMA policy > get_mempolicy with MPOL_F_MEMS_ALLOWED gives the nodes /proc/self/status allows; the policy starts as MPOL_DEFAULT',
+      'NUMA policy > set_mempolicy(MPOL_PREFERRED, node 0): get_mempolicy reads it back and numa_maps shows new mappings as prefer:0',
+      'NUMA policy > migrate_pages of this process from its nodes to the same nodes leaves no page unmoved; to a node that does not exist is EINVAL',
+    ],
+  }),
   ...group(['linux-arm64', 'linux-riscv64'], 'the asm-generic syscall table has getdents64 only, no getdents', {
     'linux/directories.test.ts': [
       'getdents (struct linux_dirent, the older record) > lists the same names as fs.readdirSync plus . and .., with inodes and types from lstat',
