@@ -3569,7 +3569,7 @@ export function unsafe_lsm_set_self_attr(attr: number, ctx: Bytes | bigint | nul
 
 /**
  * mbind(2): syscall 259 on linux-ppc64 (kernel entry sys_mbind).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'len' may be how many 'nmask' (const unsigned long *) points to).
+ * Unsafe: start is a raw address range whose pages' NUMA policy it sets (with MPOL_MF_MOVE it migrates them).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mbind(start: number | bigint, len: number | bigint, mode: number | bigint, nmask: Bytes | bigint | null, maxnode: number | bigint, flags: number): number {
@@ -3635,7 +3635,7 @@ export function unsafe_move_mount(from_dfd: number, from_pathname: Bytes | bigin
 
 /**
  * move_pages(2): syscall 301 on linux-ppc64 (kernel entry sys_move_pages).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'pages' (const void **) is not a pointer to one kind of thing).
+ * Unsafe: pages is an array of raw addresses (for pid 0, this process's) whose pages it moves between nodes.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_move_pages(pid: number, nr_pages: number | bigint, pages: Bytes | bigint | null, nodes: Bytes | bigint | null, status: Bytes | bigint | null, flags: number): number {

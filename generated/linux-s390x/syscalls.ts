@@ -3510,7 +3510,7 @@ export function unsafe_map_shadow_stack(addr: number | bigint, size: number | bi
 
 /**
  * mbind(2): syscall 268 on linux-s390x (kernel entry sys_mbind).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'len' may be how many 'nmask' (const unsigned long *) points to).
+ * Unsafe: start is a raw address range whose pages' NUMA policy it sets (with MPOL_MF_MOVE it migrates them).
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_mbind(start: number | bigint, len: number | bigint, mode: number | bigint, nmask: Bytes | bigint | null, maxnode: number | bigint, flags: number): number {
@@ -3576,7 +3576,7 @@ export function unsafe_move_mount(from_dfd: number, from_pathname: Bytes | bigin
 
 /**
  * move_pages(2): syscall 310 on linux-s390x (kernel entry sys_move_pages).
- * Unsafe: a pointer parameter is passed as a raw address (no semantics entry describes it: 'pages' (const void **) is not a pointer to one kind of thing).
+ * Unsafe: pages is an array of raw addresses (for pid 0, this process's) whose pages it moves between nodes.
  * @throws SyscallError when the kernel returns an error.
  */
 export function unsafe_move_pages(pid: number, nr_pages: number | bigint, pages: Bytes | bigint | null, nodes: Bytes | bigint | null, status: Bytes | bigint | null, flags: number): number {
