@@ -1,8 +1,9 @@
 /**
  * System V message queues: msgget, msgsnd and msgrcv with struct msgbuf (the
- * message type, a C long, then the text). The other side of each check is the
- * kernel's own table, /proc/sysvipc/msg (messages and bytes queued), and
- * ipcrm, which removes the queue.
+ * message type, a C long, then the text), msgctl and shmctl with their
+ * msqid64_ds / shmid64_ds records. The other side of each check is the
+ * kernel's own tables, /proc/sysvipc/msg and /proc/sysvipc/shm, and ipcrm,
+ * which removes a queue.
  */
 import { endianness } from 'node:os';
 import fs from 'node:fs';
@@ -26,17 +27,20 @@ function msgbuf(mtype: number, text: string | number): Uint8Array {
 }
 const mtypeOf = (b: Uint8Array) => (LONG === 8 ? Number(new DataView(b.buffer).getBigInt64(0, little)) : new DataView(b.buffer).getInt32(0, little));
 
-/** The kernel's row for a queue in /proc/sysvipc/msg, by its header's column names. */
-function queueRow(msqid: number): Record<string, string> | undefined {
-  const [head, ...rows] = fs.readFileSync('/proc/sysvipc/msg', 'utf8').trim().split('\n');
+/** The kernel's row for a queue (or segment) in /proc/sysvipc/msg (shm), by its header's column names. */
+function sysvRow(table: 'msg' | 'shm', id: number): Record<string, string> | undefined {
+  const [head, ...rows] = fs.readFileSync(`/proc/sysvipc/${table}`, 'utf8').trim().split('\n');
   const names = head!.trim().split(/\s+/);
   for (const row of rows) {
     const cells = row.trim().split(/\s+/);
     const r = Object.fromEntries(names.map((n, i) => [n, cells[i]!]));
-    if (Number(r.msqid) === msqid) return r;
+    if (Number(r[table === 'msg' ? 'msqid' : 'shmid']) === id) return r;
   }
   return undefined;
 }
+const queueRow = (msqid: number) => sysvRow('msg', msqid);
+/** linux-arm and linux-mips64el bind the old msgctl/shmctl entries, which take the record's layout from IPC_64 in cmd. */
+const IPC_LAYOUT = ['linux-arm', 'linux-mips64el'].includes(sys.target as string) ? sys.IPC_64 : 0;
 
 const queues: number[] = [];
 afterEach(() => {
@@ -90,5 +94,59 @@ describe('System V message queues', () => {
     const out = new Uint8Array(LONG + 16);
     expect(await sys.async.msgrcv(q, out, undefined, 0, 0)).toBe(5);
     expect(mtypeOf(out)).toBe(3);
+  });
+});
+
+describe('msgctl and shmctl', () => {
+  it('msgctl IPC_STAT fills a Msqid64Ds with what /proc/sysvipc/msg says: messages, bytes, last sender, owner, mode', () => {
+    const q = newQueue();
+    sys.msgsnd(q, msgbuf(5, 'hello'), undefined, 0);
+    sys.msgsnd(q, msgbuf(9, 'second message'), undefined, 0);
+    const ds = new sys.Msqid64Ds();
+    sys.msgctl(q, sys.IPC_STAT | IPC_LAYOUT, ds);
+    const row = queueRow(q)!;
+    expect([Number(ds.msg_qnum), Number(ds.msg_cbytes), ds.msg_lspid]).toEqual([Number(row.qnum), Number(row.cbytes), Number(row.lspid)]);
+    expect([Number(ds.msg_qnum), ds.msg_lspid]).toEqual([2, process.pid]);
+    expect([ds.msg_perm.uid, ds.msg_perm.mode & 0o777]).toEqual([Number(row.uid), parseInt(row.perms!, 8)]);
+    expect(Number(ds.msg_qbytes)).toBe(Number(fs.readFileSync('/proc/sys/kernel/msgmnb', 'utf8')));
+  });
+
+  it('msgctl IPC_SET changes the mode and lowers msg_qbytes (then msgsnd past it waits: EAGAIN with IPC_NOWAIT); IPC_RMID removes the queue', () => {
+    const q = newQueue();
+    const ds = new sys.Msqid64Ds();
+    sys.msgctl(q, sys.IPC_STAT | IPC_LAYOUT, ds);
+    ds.msg_perm.mode = 0o640;
+    ds.msg_qbytes = typeof ds.msg_qbytes === 'bigint' ? 8n : (8 as never);
+    sys.msgctl(q, sys.IPC_SET | IPC_LAYOUT, ds);
+    expect(queueRow(q)!.perms).toBe('640');
+    const again = new sys.Msqid64Ds();
+    sys.msgctl(q, sys.IPC_STAT | IPC_LAYOUT, again);
+    expect(Number(again.msg_qbytes)).toBe(8);
+    sys.msgsnd(q, msgbuf(1, '12345678'), undefined, sys.IPC_NOWAIT);
+    expect(() => sys.msgsnd(q, msgbuf(1, 'x'), undefined, sys.IPC_NOWAIT)).toThrow(expect.objectContaining({ code: 'EAGAIN', syscall: 'msgsnd' }));
+    sys.msgctl(q, sys.IPC_RMID, null);
+    expect(queueRow(q)).toBeUndefined();
+  });
+
+  it('shmctl IPC_STAT fills a Shmid64Ds as /proc/sysvipc/shm says (size, creator, attaches); IPC_RMID removes the segment', () => {
+    const id = sys.shmget(sys.IPC_PRIVATE, 8192, sys.IPC_CREAT | 0o600);
+    try {
+      const ds = new sys.Shmid64Ds();
+      sys.shmctl(id, sys.IPC_STAT | IPC_LAYOUT, ds);
+      const row = sysvRow('shm', id)!;
+      expect([Number(ds.shm_segsz), ds.shm_cpid, Number(ds.shm_nattch)]).toEqual([Number(row.size), Number(row.cpid), Number(row.nattch)]);
+      expect([Number(ds.shm_segsz), ds.shm_cpid, Number(ds.shm_nattch)]).toEqual([8192, process.pid, 0]);
+      expect(ds.shm_perm.mode & 0o777).toBe(parseInt(row.perms!, 8));
+    } finally {
+      sys.shmctl(id, sys.IPC_RMID, null);
+    }
+    expect(sysvRow('shm', id)).toBeUndefined();
+  });
+
+  it('a record of the wrong class or too few bytes is refused before the call', () => {
+    const q = newQueue();
+    expect(() => sys.msgctl(q, sys.IPC_STAT, new sys.Shmid64Ds() as never)).toThrow(TypeError);
+    expect(() => sys.msgctl(q, sys.IPC_STAT, new Uint8Array(8) as never)).toThrow(/argument 'buf'/);
+    expect(() => sys.shmctl(0, sys.IPC_STAT, new sys.Msqid64Ds() as never)).toThrow(TypeError);
   });
 });

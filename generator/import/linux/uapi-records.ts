@@ -237,6 +237,9 @@ function handWritten(typesDir: string): Map<string, string> {
   return known;
 }
 
+/** A uapi-records.yaml entry: the header, or the header and the names kernel prototypes give the same layout. */
+type RecordRequest = string | { header: string; kernelNames: string[] };
+
 export interface RecordsSummary {
   records: number;
   /** Records with more than one variant (targets that disagree). */
@@ -245,13 +248,24 @@ export interface RecordsSummary {
 
 /** Imports the listed records for every Linux target and writes specs/linux/types/uapi.yaml. */
 export async function importLinuxRecords(opts: { specsDir: string; targets: readonly Target[]; log: (l: string) => void }): Promise<RecordsSummary> {
-  const list = loadSpecFile<{ records: Record<string, string> }>(join(opts.specsDir, 'linux', 'uapi-records.yaml'), {
+  const list = loadSpecFile<{ records: Record<string, RecordRequest> }>(join(opts.specsDir, 'linux', 'uapi-records.yaml'), {
     type: 'object',
     additionalProperties: false,
     required: ['records'],
-    properties: { records: { type: 'object', additionalProperties: { type: 'string' } } },
+    properties: {
+      records: {
+        type: 'object',
+        additionalProperties: {
+          anyOf: [
+            { type: 'string' },
+            { type: 'object', additionalProperties: false, required: ['header', 'kernelNames'], properties: { header: { type: 'string' }, kernelNames: { type: 'array', minItems: 1, items: { type: 'string' } } } },
+          ],
+        },
+      },
+    },
   });
-  const requested = Object.entries(list.data.records);
+  const requested = Object.entries(list.data.records).map(([name, r]): [string, string] => [name, typeof r === 'string' ? r : r.header]);
+  const kernelNames = new Map(Object.entries(list.data.records).flatMap(([name, r]) => (typeof r === 'string' ? [] : [[name, r.kernelNames] as const])));
   const known = handWritten(join(opts.specsDir, 'linux', 'types'));
   const headers = [...new Set(requested.map(([, h]) => h))];
   const dir = await mkdtemp(join(tmpdir(), 'sysbind-records-'));
@@ -298,14 +312,14 @@ export async function importLinuxRecords(opts: { specsDir: string; targets: read
   for (const [name] of requested) {
     if (![...perTarget.values()].some((m) => m.has(name))) throw new ImportError(`specs/linux/uapi-records.yaml: no target's headers declare '${name}'`);
   }
-  const { text, summary } = mergeTargets(perTarget);
+  const { text, summary } = mergeTargets(perTarget, kernelNames);
   writeFileAtomic(join(opts.specsDir, 'linux', 'types', 'uapi.yaml'), text);
   opts.log(`records: ${summary.records} from the uapi headers (${summary.varying} differ between targets) -> specs/linux/types/uapi.yaml`);
   return summary;
 }
 
 /** One declaration where every target agrees; otherwise a variant per group of agreeing targets. */
-function mergeTargets(perTarget: Map<string, Map<string, RecordOut>>): { text: string; summary: RecordsSummary } {
+function mergeTargets(perTarget: Map<string, Map<string, RecordOut>>, kernelNames: ReadonlyMap<string, readonly string[]>): { text: string; summary: RecordsSummary } {
   const targets = [...perTarget.keys()].sort();
   const names = [...new Set([...perTarget.values()].flatMap((m) => [...m.keys()]))].sort();
   const structs: Record<string, unknown> = {};
@@ -325,7 +339,7 @@ function mergeTargets(perTarget: Map<string, Map<string, RecordOut>>): { text: s
     const all = [...groups.values()];
     const covered = all.reduce((n, g) => n + g.targets.length, 0);
     const body = (r: RecordOut) => ({ ...(r.packed ? { packed: true } : {}), ...(r.align ? { align: r.align } : {}), fields: r.fields });
-    const entry: Record<string, unknown> = { cname: first.cname, header: first.header };
+    const entry: Record<string, unknown> = { cname: first.cname, header: first.header, ...(kernelNames.has(name) ? { kernelNames: kernelNames.get(name) } : {}) };
     if (all.length === 1 && covered === targets.length) Object.assign(entry, body(first));
     else {
       varying++;

@@ -188,6 +188,13 @@ export const notPortable: readonly NotPortable[] = [
       'NUMA policy > migrate_pages of this process from its nodes to the same nodes leaves no page unmoved; to a node that does not exist is EINVAL',
     ],
   }),
+  ...group(['linux-s390x'], "qemu-s390x writes struct ipc64_perm and the pids of msqid64_ds/shmid64_ds in another layout than s390x's kernel (a static s390x C program under qemu-s390x-static: msgctl IPC_STAT gives mode 0140000000 for 0600 and msg_lspid 0; natively, and under qemu-aarch64, 600 and the pid)", {
+    'linux/sysv-ipc.test.ts': [
+      'msgctl and shmctl > msgctl IPC_STAT fills a Msqid64Ds with what /proc/sysvipc/msg says: messages, bytes, last sender, owner, mode',
+      'msgctl and shmctl > msgctl IPC_SET changes the mode and lowers msg_qbytes (then msgsnd past it waits: EAGAIN with IPC_NOWAIT); IPC_RMID removes the queue',
+      'msgctl and shmctl > shmctl IPC_STAT fills a Shmid64Ds as /proc/sysvipc/shm says (size, creator, attaches); IPC_RMID removes the segment',
+    ],
+  }),
   ...group(['linux-arm64', 'linux-riscv64'], 'the asm-generic syscall table has getdents64 only, no getdents', {
     'linux/directories.test.ts': [
       'getdents (struct linux_dirent, the older record) > lists the same names as fs.readdirSync plus . and .., with inodes and types from lstat',
