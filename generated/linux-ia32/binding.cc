@@ -8088,7 +8088,8 @@ static napi_value unsafeSyscall(napi_env env, napi_callback_info info) {
 // spawn(path, argv, envp, cwd, setsid, actions): starts a program in a new
 // process through glibc's posix_spawn, which clones with CLONE_VM|CLONE_VFORK
 // onto a stack of its own and execs, never forking the threaded runtime. The
-// child starts with no signal blocked and every signal at its default action,
+// child starts with no signal blocked and every signal at its default action
+// (but glibc's own two, 32 and 33, which the program's C library sets up),
 // and inherits descriptors 0-2 (where open); `cwd` (or null) is entered
 // first, then `actions` run in order, each
 // ["dup2", from, to], ["close", fd] or ["open", fd, path, flags, mode]. Returns

@@ -9,6 +9,9 @@ export { errnoTable } from './errno.js';
 export { SyscallError } from '../runtime/errors.js';
 export { Struct, StructArray } from '../runtime/struct.js';
 import { native } from './native.js';
+import { syscallError } from './errno.js';
+import { spawnWith, type SpawnOptions, type Spawned } from '../runtime/spawn.js';
+export type { SpawnFdAction, SpawnOptions, Spawned } from '../runtime/spawn.js';
 
 /**
  * Any syscall by number with raw integer arguments (addresses included): nothing
@@ -18,16 +21,14 @@ import { native } from './native.js';
 export function unsafe_syscall(nr: number, ...args: (number | bigint)[]): bigint {
   return native.unsafe_syscall(nr, ...args);
 }
-import { spawnWith, type SpawnOptions, type Spawned } from '../runtime/spawn.js';
-import { syscallError } from './errno.js';
-export type { SpawnFdAction, SpawnOptions, Spawned } from '../runtime/spawn.js';
 
 /**
  * Starts the program at `path` (no PATH search, as execve) in a new process, with
  * `argv` and `envp` as given, in one native call (posix_spawn: the runtime is never
- * forked). The child starts with no signal blocked and every signal at its default
- * action; `options` set its working directory, session and descriptors. Returns its
- * pid and a pidfd: wait with `waitid_pidfd`, signal with `pidfd_send_signal`.
+ * forked). The child starts with no standard signal blocked or ignored, inherits
+ * descriptors 0-2 and those not close-on-exec; `options` set its working directory,
+ * session and descriptor actions. Returns its pid and a pidfd: wait with
+ * `waitid_pidfd`, signal with `pidfd_send_signal`.
  * @throws SyscallError when the program could not be started (ENOENT, EACCES, …).
  */
 export function spawn(path: string, argv: readonly string[], envp: readonly string[], options?: SpawnOptions): Spawned {
